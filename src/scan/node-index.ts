@@ -1,0 +1,100 @@
+// The immutable index of one node directory: every file classified, every structure decoded.
+// Built by scan/build-node-index.ts; everything after scan/ works on these values only.
+import type { ConfigurationServer } from '../format/configuration.js';
+import type { DecodeIssue } from '../format/issue.js';
+import type { MetadataDecodeResult } from '../format/metadata.js';
+import type { FileNameClass } from '../format/file-names.js';
+import type { Lz4FrameInfo } from '../format/lz4-frame.js';
+import type { NodeInfo } from '../format/node-yaml.js';
+import type { SegmentDecodeResult } from '../format/segment.js';
+import type { SnapshotMetaDecodeResult } from '../format/snapshot-meta.js';
+
+export type FileType = 'file' | 'directory' | 'symlink' | 'socket' | 'fifo' | 'device' | 'other';
+
+export interface FileRecord {
+  readonly name: string;
+  readonly type: FileType;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly class: FileNameClass;
+}
+
+/** A finding-to-be from decoding, tied to a file of the node. */
+export interface ScanIssue extends DecodeIssue {
+  readonly file: string;
+}
+
+export interface MetadataRecord {
+  readonly name: 'metadata1' | 'metadata2';
+  readonly size: number;
+  readonly decoded: MetadataDecodeResult;
+}
+
+export interface SnapshotRecord {
+  /** Data file name, `snapshot-TERM-INDEX-TS` (the .meta is this plus `.meta`). */
+  readonly name: string;
+  readonly term: bigint;
+  readonly index: bigint;
+  readonly timestamp: bigint;
+  /** undefined when the .meta file is missing. */
+  readonly meta: { readonly size: number; readonly mtimeMs: number; readonly decoded: SnapshotMetaDecodeResult } | undefined;
+  /** undefined when the data file is missing. */
+  readonly data: { readonly size: number; readonly mtimeMs: number; readonly frame: Lz4FrameInfo } | undefined;
+}
+
+/** A raft configuration found in a CHANGE entry of the log. */
+export interface LogConfiguration {
+  /** Position of the entry within its segment (0-based over all batches). */
+  readonly position: number;
+  readonly offset: number;
+  readonly term: bigint;
+  readonly servers: readonly ConfigurationServer[] | undefined;
+  readonly issues: readonly DecodeIssue[];
+}
+
+export interface SegmentRecord {
+  readonly name: string;
+  readonly kind: 'closed' | 'open';
+  /** From the name, for closed segments. */
+  readonly firstIndex: bigint | undefined;
+  readonly lastIndex: bigint | undefined;
+  /** open-N counter. */
+  readonly counter: bigint | undefined;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly decoded: SegmentDecodeResult;
+  readonly configurations: readonly LogConfiguration[];
+}
+
+export interface YamlRecord<T> {
+  readonly name: string;
+  readonly value: T | undefined;
+  readonly issues: readonly DecodeIssue[];
+}
+
+export type NodeOrigin =
+  | { readonly kind: 'directory' }
+  | { readonly kind: 'archive'; readonly archive: string; readonly member: string };
+
+export interface NodeIndex {
+  /** info.yaml Address when present, else the directory name. */
+  readonly name: string;
+  /** Where the bytes are read from (a private temp dir for archives). */
+  readonly dir: string;
+  /** What to show people: the input path, or `archive.tar.gz:member/dir`. */
+  readonly displayPath: string;
+  readonly origin: NodeOrigin;
+  readonly files: readonly FileRecord[];
+  readonly info: YamlRecord<NodeInfo> | undefined;
+  readonly cluster: YamlRecord<readonly NodeInfo[]> | undefined;
+  readonly metadata1: MetadataRecord | undefined;
+  readonly metadata2: MetadataRecord | undefined;
+  /** Sorted newest first by (term, index, timestamp), as uvSnapshotCompare orders them. */
+  readonly snapshots: readonly SnapshotRecord[];
+  /** Closed segments by first index, then open segments by counter. */
+  readonly segments: readonly SegmentRecord[];
+  /** Problems reading files (unreadable, vanished) and decode issues, with file names. */
+  readonly issues: readonly ScanIssue[];
+  /** Whether payload checksums were verified (false for header-only scans). */
+  readonly verifiedData: boolean;
+}

@@ -1,0 +1,71 @@
+// Pairs snapshot `.meta` files with their data files and decodes both. A snapshot is listed
+// when either half exists, so a checker can report orphans; the loader rules decide which
+// ones raft would see (UvList needs both halves and a non-empty data file).
+import path from 'node:path';
+import { decodeSnapshotMeta } from '../format/snapshot-meta.js';
+import { walkLz4Frame } from '../format/lz4-frame.js';
+import { FileSource } from './file-source.js';
+import type { FileRecord, ScanIssue, SnapshotRecord } from './node-index.js';
+import { readSmallFile } from './read-file.js';
+
+interface Pair {
+  term: bigint;
+  index: bigint;
+  timestamp: bigint;
+  meta?: FileRecord;
+  data?: FileRecord;
+}
+
+function pairUp(files: readonly FileRecord[]): Map<string, Pair> {
+  const pairs = new Map<string, Pair>();
+  for (const file of files) {
+    const c = file.class;
+    if (c.kind !== 'snapshot-meta' && c.kind !== 'snapshot-data') continue;
+    const dataName = c.kind === 'snapshot-meta' ? c.dataName : file.name;
+    const pair = pairs.get(dataName) ?? { term: c.term, index: c.index, timestamp: c.timestamp };
+    if (c.kind === 'snapshot-meta') pair.meta = file;
+    else pair.data = file;
+    pairs.set(dataName, pair);
+  }
+  return pairs;
+}
+
+function readData(dir: string, file: FileRecord, issues: ScanIssue[]): SnapshotRecord['data'] {
+  if (file.type !== 'file') {
+    issues.push({ file: file.name, kind: 'not-a-regular-file', offset: 0, message: `${file.name} is a ${file.type}` });
+    return undefined;
+  }
+  try {
+    const source = new FileSource(path.join(dir, file.name));
+    try {
+      const frame = walkLz4Frame(source);
+      for (const issue of frame.issues) issues.push({ ...issue, file: file.name });
+      return { size: file.size, mtimeMs: file.mtimeMs, frame };
+    } finally {
+      source.close();
+    }
+  } catch (error) {
+    issues.push({ file: file.name, kind: 'unreadable', offset: 0, message: `cannot read: ${(error as Error).message}` });
+    return undefined;
+  }
+}
+
+/** Snapshots sorted newest first: term, then index, then timestamp (uvSnapshotCompare). */
+export function readSnapshots(dir: string, files: readonly FileRecord[], issues: ScanIssue[]): SnapshotRecord[] {
+  const out: SnapshotRecord[] = [];
+  for (const [name, pair] of pairUp(files)) {
+    let meta: SnapshotRecord['meta'];
+    if (pair.meta) {
+      const bytes = readSmallFile(dir, pair.meta, issues) ?? new Uint8Array(0);
+      const decoded = decodeSnapshotMeta(bytes);
+      for (const issue of decoded.issues) issues.push({ ...issue, file: pair.meta.name });
+      meta = { size: pair.meta.size, mtimeMs: pair.meta.mtimeMs, decoded };
+    }
+    const data = pair.data ? readData(dir, pair.data, issues) : undefined;
+    out.push({ name, term: pair.term, index: pair.index, timestamp: pair.timestamp, meta, data });
+  }
+  return out.sort((a, b) => {
+    for (const k of ['term', 'index', 'timestamp'] as const) if (a[k] !== b[k]) return a[k] > b[k] ? -1 : 1;
+    return a.name < b.name ? -1 : 1;
+  });
+}
