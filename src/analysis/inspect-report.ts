@@ -1,0 +1,148 @@
+// The data behind `raft-rescue inspect`: one plain record per node, built from its NodeIndex.
+// Renderers in report/ turn it into a table or JSON; nothing here prints.
+import { raftRoleName } from '../format/configuration.js';
+import type { NodeInfo } from '../format/node-yaml.js';
+import type { MetadataRecord, NodeIndex, ScanIssue } from '../scan/node-index.js';
+import { onDiskLog, spansOf, type LatestConfiguration } from './on-disk-log.js';
+
+export interface MemberView {
+  readonly id: bigint;
+  readonly address: string;
+  readonly role: string;
+}
+
+export interface MetadataView {
+  readonly file: string;
+  readonly size: number;
+  readonly version?: bigint;
+  readonly term?: bigint;
+  readonly votedFor?: bigint;
+  readonly problems: readonly string[];
+}
+
+export interface SnapshotView {
+  readonly name: string;
+  readonly term: bigint;
+  readonly index: bigint;
+  readonly timestamp: bigint;
+  readonly size: number | null;
+  readonly metaSize: number | null;
+  readonly compressed: boolean | null;
+  readonly contentSize: bigint | null;
+  readonly configurationIndex: bigint | null;
+  readonly members: readonly MemberView[];
+  readonly metaChecksumOk: boolean | null;
+}
+
+export interface SegmentView {
+  readonly name: string;
+  readonly kind: 'closed' | 'open';
+  readonly firstIndex: bigint;
+  readonly lastIndex: bigint;
+  readonly entries: number;
+  readonly batches: number;
+  readonly size: number;
+  readonly validBytes: number;
+  readonly firstTerm: bigint | null;
+  readonly lastTerm: bigint | null;
+  readonly badChecksumBatches: number;
+  readonly stop: string | null;
+}
+
+export interface NodeReport {
+  readonly name: string;
+  readonly path: string;
+  readonly address: string | null;
+  readonly id: bigint | null;
+  readonly info: { readonly id: bigint; readonly address: string; readonly role: number } | null;
+  readonly cluster: readonly { readonly id: bigint; readonly address: string; readonly role: number }[] | null;
+  readonly metadata: readonly MetadataView[];
+  readonly snapshots: readonly SnapshotView[];
+  readonly segments: readonly SegmentView[];
+  readonly segmentTotals: { readonly closed: number; readonly open: number; readonly bytes: number; readonly entries: number };
+  readonly log: { readonly firstIndex: bigint | null; readonly lastIndex: bigint; readonly lastTerm: bigint };
+  readonly configuration: readonly MemberView[];
+  readonly configurationSource: { readonly index: bigint; readonly source: string; readonly file: string } | null;
+  readonly otherFiles: readonly { readonly name: string; readonly kind: string; readonly size: number }[];
+  readonly issues: readonly ScanIssue[];
+}
+
+function members(servers: LatestConfiguration['servers'] | undefined): MemberView[] {
+  return (servers ?? []).map((s) => ({ id: s.id, address: s.address, role: raftRoleName(s.role) }));
+}
+
+function metadataView(m: MetadataRecord | undefined): MetadataView[] {
+  if (!m) return [];
+  const v = m.decoded.value;
+  return [{ file: m.name, size: m.size, version: v?.version, term: v?.term, votedFor: v?.votedFor, problems: m.decoded.issues.map((i) => i.message) }];
+}
+
+function snapshotViews(node: NodeIndex): SnapshotView[] {
+  return node.snapshots.map((s) => {
+    const meta = s.meta?.decoded.value;
+    return {
+      name: s.name,
+      term: s.term,
+      index: s.index,
+      timestamp: s.timestamp,
+      size: s.data?.size ?? null,
+      metaSize: s.meta?.size ?? null,
+      compressed: s.data ? s.data.frame.compressed : null,
+      contentSize: s.data?.frame.contentSize ?? null,
+      configurationIndex: meta?.configurationIndex ?? null,
+      members: members(meta?.configuration),
+      metaChecksumOk: meta ? meta.crcOk : null,
+    };
+  });
+}
+
+function segmentViews(node: NodeIndex): SegmentView[] {
+  return spansOf(node).map((span) => {
+    const d = span.segment.decoded;
+    return {
+      name: span.segment.name,
+      kind: span.segment.kind,
+      firstIndex: span.firstIndex,
+      lastIndex: span.lastIndex,
+      entries: span.entries,
+      batches: d.batches.length,
+      size: span.segment.size,
+      validBytes: d.validBytes,
+      firstTerm: span.firstTerm ?? null,
+      lastTerm: span.lastTerm ?? null,
+      badChecksumBatches: d.batches.filter((b) => b.dataCrcOk === false).length + (d.failure?.kind === 'header-checksum' ? 1 : 0),
+      stop: !d.failure ? null : span.segment.kind === 'open' && d.tailIsZero && d.failure.kind === 'zero-count' ? `zeros from byte ${d.validBytes}` : `${d.failure.message} at byte ${d.failure.offset}`,
+    };
+  });
+}
+
+const plainInfo = (i: NodeInfo) => ({ id: i.id, address: i.address, role: i.role });
+
+export function buildNodeReport(node: NodeIndex): NodeReport {
+  const log = onDiskLog(node);
+  const segments = segmentViews(node);
+  const info = node.info?.value;
+  const otherKinds = new Set(['tmp', 'corrupt', 'probe', 'lock', 'join', 'ignored']);
+  return {
+    name: node.name,
+    path: node.displayPath,
+    address: info?.address ?? null,
+    id: info?.id ?? null,
+    info: info ? plainInfo(info) : null,
+    cluster: node.cluster?.value ? node.cluster.value.map(plainInfo) : null,
+    metadata: [...metadataView(node.metadata1), ...metadataView(node.metadata2)],
+    snapshots: snapshotViews(node),
+    segments,
+    segmentTotals: {
+      closed: segments.filter((s) => s.kind === 'closed').length,
+      open: segments.filter((s) => s.kind === 'open').length,
+      bytes: segments.reduce((n, s) => n + s.size, 0),
+      entries: segments.reduce((n, s) => n + s.entries, 0),
+    },
+    log: { firstIndex: log.firstIndex ?? null, lastIndex: log.lastIndex, lastTerm: log.lastTerm },
+    configuration: members(log.configuration?.servers),
+    configurationSource: log.configuration ? { index: log.configuration.index, source: log.configuration.source, file: log.configuration.file } : null,
+    otherFiles: node.files.filter((f) => otherKinds.has(f.class.kind) || f.type !== 'file').map((f) => ({ name: f.name, kind: f.type === 'file' ? f.class.kind : f.type, size: f.size })),
+    issues: [...node.issues, ...node.info?.issues.map((i) => ({ ...i, file: 'info.yaml' })) ?? [], ...node.cluster?.issues.map((i) => ({ ...i, file: 'cluster.yaml' })) ?? []],
+  };
+}

@@ -1,0 +1,16 @@
+import type { CommandModule } from 'yargs';
+import type { CliIo } from '../io.js';
+import { inspectCommand } from './inspect.js';
+
+/** What every command gets: the io, and a place to leave its exit code. */
+export interface CommandContext {
+  readonly io: CliIo;
+  exitCode: number;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCommand = CommandModule<object, any>;
+
+export function commandModules(ctx: CommandContext): AnyCommand[] {
+  return [inspectCommand(ctx)];
+}

@@ -1,0 +1,22 @@
+import { buildNodeReport } from '../../analysis/inspect-report.js';
+import { renderInspect } from '../../report/inspect.js';
+import { renderJson } from '../../report/json.js';
+import { ExitCode } from '../exit-codes.js';
+import type { AnyCommand, CommandContext } from './index.js';
+import { renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
+
+export function inspectCommand(ctx: CommandContext): AnyCommand {
+  return {
+    command: 'inspect <input...>',
+    describe: 'index every node: files, metadata, snapshots, segments, log span, raft configuration',
+    builder: (y) => withCommon(y),
+    handler: async (argv) => {
+      const args = argv as unknown as CommonArgs;
+      await withScan(args, {}, (scan) => {
+        const reports = scan.nodes.map(buildNodeReport);
+        ctx.io.stdout(args.json ? renderJson('inspect', { nodes: reports, skipped: scan.skipped }) : renderInspect(reports, scan.skipped, renderOptions(args, ctx.io)));
+        ctx.exitCode = ExitCode.OK;
+      });
+    },
+  };
+}

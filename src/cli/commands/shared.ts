@@ -1,0 +1,38 @@
+// Options and plumbing every command shares: inputs, --json, colour, scanning with cleanup.
+import type { Argv } from 'yargs';
+import { scanInputs, type ScanOptions, type ScanResult } from '../../scan/scan-inputs.js';
+import { colorEnabled, type RenderOptions } from '../../report/style.js';
+import type { CliIo } from '../io.js';
+
+export interface CommonArgs {
+  input: string[];
+  json: boolean;
+  color?: boolean;
+}
+
+export function withCommon<T>(y: Argv<T>): Argv<T & CommonArgs> {
+  return y
+    .positional('input', {
+      describe: 'node directories, directories holding them (at any depth), or .tar/.tar.gz archives of either',
+      type: 'string',
+      array: true,
+      demandOption: true,
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'write one JSON document to stdout' })
+    .option('color', { type: 'boolean', describe: 'force colour on or off (default: on for a terminal unless NO_COLOR)' }) as unknown as Argv<T & CommonArgs>;
+}
+
+export function renderOptions(args: CommonArgs, io: CliIo): RenderOptions {
+  if (args.color !== undefined && !args.json) return { color: args.color };
+  return { color: colorEnabled(io.stdoutIsTty, io.env, args.json) };
+}
+
+/** Scans the inputs, runs `body`, and always removes temp dirs made for archives. */
+export async function withScan<R>(args: CommonArgs, options: ScanOptions, body: (scan: ScanResult) => Promise<R> | R): Promise<R> {
+  const scan = await scanInputs(args.input, options);
+  try {
+    return await body(scan);
+  } finally {
+    scan.cleanup();
+  }
+}

@@ -1,0 +1,58 @@
+// run(argv, io) → exit code. The only entry point; bin/ calls it and sets process.exitCode.
+import yargs, { type Argv } from 'yargs';
+import { InputError, RaftRescueError, RepairError, UsageError } from '../core/errors.js';
+import { ExitCode } from './exit-codes.js';
+import type { CliIo } from './io.js';
+import { commandModules, type CommandContext } from './commands/index.js';
+
+export const VERSION = '0.1.0';
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError || error instanceof InputError) return ExitCode.USAGE_OR_INPUT;
+  if (error instanceof RepairError) return ExitCode.REPAIR_FAILED;
+  return ExitCode.INTERNAL;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof RaftRescueError) return error.message;
+  if (error instanceof Error) return `internal error: ${error.message}\n${error.stack ?? ''}`;
+  return `internal error: ${String(error)}`;
+}
+
+function buildParser(argv: string[], ctx: CommandContext): Argv {
+  let parser = yargs(argv)
+    .scriptName('raft-rescue')
+    .usage('$0 <command> [options]\n\nOffline forensics and repair for dqlite/cowsql raft data directories.')
+    .strict()
+    .exitProcess(false)
+    .version(VERSION)
+    .help()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .demandCommand(1, 'Name a command: inspect, rank, check, dump or repair.')
+    .recommendCommands()
+    .fail((message: string | undefined, error: Error | undefined) => {
+      if (error instanceof RaftRescueError) throw error;
+      if (error) throw error;
+      throw new UsageError(message ?? 'invalid command line');
+    });
+  for (const mod of commandModules(ctx)) parser = parser.command(mod);
+  return parser;
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const ctx: CommandContext = { io, exitCode: ExitCode.OK };
+  try {
+    const parser = buildParser(argv, ctx);
+    let helpOutput = '';
+    await parser.parseAsync(argv, {}, (_err: unknown, _args: unknown, output: string) => {
+      helpOutput = output ?? '';
+    });
+    if (helpOutput) io.stdout(helpOutput.endsWith('\n') ? helpOutput : `${helpOutput}\n`);
+    return ctx.exitCode;
+  } catch (error) {
+    const code = exitCodeFor(error);
+    io.stderr(`raft-rescue: ${describeError(error)}\n`);
+    if (error instanceof UsageError) io.stderr("Run 'raft-rescue --help' for usage.\n");
+    return code;
+  }
+}

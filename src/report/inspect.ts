@@ -1,0 +1,108 @@
+// Human rendering of `inspect`: a summary table, then one section per node.
+import type { NodeReport } from '../analysis/inspect-report.js';
+import { chalkFor, formatBytes, indent, table, type RenderOptions } from './style.js';
+
+const yamlRole = (r: number) => (r === 0 ? 'voter' : r === 1 ? 'stand-by' : r === 2 ? 'spare' : `unknown(${r})`);
+const str = (v: bigint | number | null | undefined) => (v === null || v === undefined ? '-' : String(v));
+
+function summary(nodes: readonly NodeReport[], o: RenderOptions): string {
+  return table(
+    ['node', 'ID', 'first', 'last', 'last term', 'snapshots', 'segments', 'issues'],
+    nodes.map((n) => [
+      n.name,
+      str(n.id),
+      str(n.log.firstIndex),
+      str(n.log.lastIndex),
+      str(n.log.lastTerm),
+      n.snapshots.length,
+      `${n.segmentTotals.closed} closed, ${n.segmentTotals.open} open`,
+      n.issues.length,
+    ]),
+    o,
+  );
+}
+
+function identity(n: NodeReport): string[] {
+  const lines: string[] = [];
+  lines.push(n.info ? `info.yaml    ID ${n.info.id}  Address ${n.info.address}  Role ${n.info.role} (${yamlRole(n.info.role)})` : 'info.yaml    (missing)');
+  if (n.cluster) {
+    lines.push(`cluster.yaml ${n.cluster.map((m) => `${m.address} ID ${m.id} ${yamlRole(m.role)}`).join('; ') || '(empty)'}`);
+  } else lines.push('cluster.yaml (missing)');
+  for (const m of n.metadata) {
+    const p = m.problems.length ? `  !! ${m.problems.join('; ')}` : '';
+    lines.push(`${m.file.padEnd(12)} version ${str(m.version)}  term ${str(m.term)}  votedFor ${str(m.votedFor)}${p}`);
+  }
+  if (!n.metadata.length) lines.push('metadata     (no metadata1/metadata2)');
+  lines.push(`log          first ${str(n.log.firstIndex)}  last ${str(n.log.lastIndex)}  last term ${str(n.log.lastTerm)}  (${n.segmentTotals.entries} entries in segments, ${formatBytes(n.segmentTotals.bytes)})`);
+  const src = n.configurationSource;
+  lines.push(`raft config  ${src ? `index ${src.index} from ${src.source} (${src.file})` : '(none found)'}`);
+  return lines;
+}
+
+function snapshotTable(n: NodeReport, o: RenderOptions): string {
+  if (!n.snapshots.length) return 'snapshots: none';
+  return table(
+    ['snapshot', 'term', 'index', 'size', 'lz4', 'conf index', 'members', 'meta crc'],
+    n.snapshots.map((s) => [
+      s.name,
+      str(s.term),
+      str(s.index),
+      s.size === null ? 'missing' : formatBytes(s.size),
+      s.compressed === null ? '-' : s.compressed ? 'yes' : 'no',
+      str(s.configurationIndex),
+      s.members.length,
+      s.metaSize === null ? 'no .meta' : s.metaChecksumOk === null ? 'unreadable' : s.metaChecksumOk ? 'ok' : 'MISMATCH',
+    ]),
+    o,
+  );
+}
+
+function segmentTable(n: NodeReport, o: RenderOptions): string {
+  if (!n.segments.length) return 'segments: none';
+  return table(
+    ['segment', 'kind', 'indexes', 'entries', 'terms', 'size', 'bad crc', 'reader stops'],
+    n.segments.map((s) => [
+      s.name,
+      s.kind,
+      s.entries ? `${s.firstIndex}-${s.lastIndex}` : '-',
+      s.entries,
+      s.firstTerm === null ? '-' : s.firstTerm === s.lastTerm ? str(s.firstTerm) : `${s.firstTerm}-${s.lastTerm}`,
+      formatBytes(s.size),
+      s.badChecksumBatches,
+      s.stop ?? (s.kind === 'open' ? '-' : 'end of file'),
+    ]),
+    o,
+  );
+}
+
+function members(n: NodeReport, o: RenderOptions): string {
+  if (!n.configuration.length) return 'configuration: none';
+  return table(['ID', 'address', 'raft role'], n.configuration.map((m) => [str(m.id), m.address, m.role]), o);
+}
+
+function issues(n: NodeReport, o: RenderOptions): string {
+  const c = chalkFor(o);
+  if (!n.issues.length && !n.otherFiles.length) return c.green('no decode issues');
+  const lines = n.issues.map((i) => c.yellow(`! ${i.file} @${i.offset}: ${i.message}`));
+  for (const f of n.otherFiles) lines.push(`· other file ${f.name} (${f.kind}, ${formatBytes(f.size)})`);
+  return lines.join('\n');
+}
+
+export function renderInspect(nodes: readonly NodeReport[], skipped: readonly { path: string; reason: string }[], o: RenderOptions): string {
+  const c = chalkFor(o);
+  const parts = [summary(nodes, o)];
+  for (const n of nodes) {
+    parts.push(
+      [
+        c.bold(`Node ${n.name}`) + `  ${c.dim(n.path)}`,
+        indent(identity(n).join('\n')),
+        indent(snapshotTable(n, o)),
+        indent(segmentTable(n, o)),
+        indent(members(n, o)),
+        indent(issues(n, o)),
+      ].join('\n'),
+    );
+  }
+  if (skipped.length) parts.push(skipped.map((s) => c.yellow(`skipped ${s.path}: ${s.reason}`)).join('\n'));
+  return `${parts.join('\n\n')}\n`;
+}

@@ -1,0 +1,89 @@
+// In-process CLI tests (run(argv, memoryIo)) plus a few through bin/ to prove the wiring.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../../src/cli/io.js';
+import { run } from '../../src/cli/run.js';
+import { repoRoot, sampleSet } from '../helpers/samples.js';
+
+const exec = promisify(execFile);
+const bin = path.join(repoRoot, 'bin', 'raft-rescue.js');
+const healthyTar = path.join(repoRoot, 'sample-data', 'healthy.tar.gz');
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const io = memoryIo(env);
+  const code = await run(args, io);
+  return { code, out: io.out.join(''), err: io.err.join('') };
+}
+
+describe('raft-rescue inspect', () => {
+  it('prints one JSON document with exact u64 values as strings', async () => {
+    const r = await cli(['inspect', '--json', await sampleSet('healthy')]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.nodes).toHaveLength(3);
+    const ids = doc.nodes.map((n: { id: string }) => n.id);
+    expect(ids).toContain('12577195336283858413'); // > 2^63: must not lose precision
+    for (const n of doc.nodes) {
+      expect(n.log).toEqual({ firstIndex: '1', lastIndex: '2614', lastTerm: '1' });
+      expect(n.configuration.map((m: { role: string }) => m.role)).toEqual(['voter', 'voter', 'voter']);
+      expect(typeof n.metadata[0].version).toBe('string');
+    }
+  });
+
+  it('reads a tarball directly and names members as archive:path', async () => {
+    const r = await cli(['inspect', '--json', healthyTar]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).nodes[0].path).toBe(`${healthyTar}:healthy/127.0.0.1:9511`);
+  });
+
+  it('renders a table without colour when not on a terminal', async () => {
+    const r = await cli(['inspect', await sampleSet('crash')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('127.0.0.1:9521');
+    expect(r.out).toContain('zeros from byte');
+    expect(r.out).not.toMatch(/\u001b\[/);
+  });
+
+  it('exits 2 with one clear line for a missing path', async () => {
+    const r = await cli(['inspect', '/no/such/dir']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('/no/such/dir');
+    expect(r.err).not.toContain('    at ');
+  });
+
+  it('exits 2 for a directory that holds no node', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-empty-'));
+    const r = await cli(['inspect', empty]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/holds no raft node directory/);
+  });
+
+  it('exits 2 for an unknown option or command', async () => {
+    expect((await cli(['inspect', '--bogus', '.'])).code).toBe(2);
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    expect((await cli([])).code).toBe(2);
+  });
+});
+
+describe('bin/raft-rescue.js', () => {
+  it('runs inspect and sets the exit code', async () => {
+    const { stdout } = await exec('node', [bin, 'inspect', '--json', healthyTar]);
+    expect(JSON.parse(stdout).nodes).toHaveLength(3);
+  });
+
+  it('exits 2 on a usage error without a stack trace', async () => {
+    const err = await exec('node', [bin, 'inspect']).catch((e: { code: number; stderr: string }) => e);
+    expect((err as { code: number }).code).toBe(2);
+    expect((err as { stderr: string }).stderr).not.toContain('    at ');
+  });
+
+  it('prints help and version', async () => {
+    expect((await exec('node', [bin, '--help'])).stdout).toContain('inspect');
+    expect((await exec('node', [bin, '--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

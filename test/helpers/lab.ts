@@ -1,0 +1,91 @@
+// The real engine, driven through ../shared/dqlite-lab (CI clones the repo with shared/ beside
+// it). Interop tests call `engineOrSkip()` first: locally, a machine without go-dqlite skips them
+// with a message; with CI=true a missing engine is a failure, never a skip.
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from './samples.js';
+
+const run = promisify(execFile);
+export const labDir = path.resolve(repoRoot, '..', 'shared', 'dqlite-lab');
+
+function has(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why the real engine cannot be used here, or undefined when it can. */
+export function engineMissing(): string | undefined {
+  if (!fs.existsSync(path.join(labDir, 'lab.mjs'))) return `no dqlite-lab at ${labDir}`;
+  for (const cmd of ['dqlite-demo', 'dqlite', 'cc']) if (!has(cmd)) return `${cmd} not installed (apt-get install -y go-dqlite libraft-dev libuv1-dev)`;
+  if (!fs.existsSync('/usr/include/raft.h') || !fs.existsSync('/usr/include/uv.h')) return 'raft/uv headers missing (apt-get install -y libraft-dev libuv1-dev)';
+  return undefined;
+}
+
+/** True when interop tests should run; throws under CI when the engine is missing. */
+export function engineAvailable(): boolean {
+  const missing = engineMissing();
+  if (!missing) return true;
+  if (process.env.CI === 'true') throw new Error(`CI=true but the real engine is unavailable: ${missing}`);
+  console.warn(`interop tests skipped: ${missing}`);
+  return false;
+}
+
+let portCursor = 10_000 + (process.pid % 200) * 100;
+/** Distinct loopback port ranges for clusters made within one test process. */
+export function nextPortBase(): number {
+  portCursor += 300;
+  return portCursor;
+}
+
+export interface MakeOptions {
+  nodes?: number;
+  writes?: number;
+  stop?: 'term' | 'kill';
+  lagNode?: number;
+  lagAfter?: number;
+  valueBytes?: number;
+  keys?: number;
+}
+
+/** Makes a fresh real cluster with lab.mjs make; returns the data dir (node dirs + expect.json). */
+export async function makeCluster(o: MakeOptions = {}): Promise<string> {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'raft-rescue-lab-'));
+  const dir = path.join(parent, 'data');
+  const args = [path.join(labDir, 'lab.mjs'), 'make', '--dir', dir, '--port', String(nextPortBase())];
+  args.push('--nodes', String(o.nodes ?? 3), '--writes', String(o.writes ?? 600), '--stop', o.stop ?? 'term');
+  args.push('--value-bytes', String(o.valueBytes ?? 16), '--keys', String(o.keys ?? 64));
+  if (o.lagNode) args.push('--lag-node', String(o.lagNode), '--lag-after', String(o.lagAfter ?? 100));
+  await run('node', args, { timeout: 300_000 });
+  return dir;
+}
+
+/** reference-rank.sh: "INDEX ADDRESS" (index = last index + 1) or "ERROR ADDRESS message". */
+export async function referenceRank(dataDir: string, targetYaml?: string): Promise<Map<string, { next?: bigint; error?: string }>> {
+  const args = [path.join(labDir, 'reference-rank.sh'), dataDir, ...(targetYaml ? [targetYaml] : [])];
+  const { stdout } = await run('bash', args, { timeout: 600_000, env: { ...process.env, RANK_TIMEOUT: '20' } });
+  const out = new Map<string, { next?: bigint; error?: string }>();
+  for (const line of stdout.split('\n').filter(Boolean)) {
+    const [first, name, ...rest] = line.split(' ');
+    if (first === 'ERROR') out.set(name!, { error: rest.join(' ') });
+    else out.set(name!, { next: BigInt(first!) });
+  }
+  return out;
+}
+
+/** lab.mjs verify: starts the set as a real cluster and checks every key. */
+export async function verifyCluster(dataDir: string, expectFile: string): Promise<{ pass: boolean; output: string }> {
+  try {
+    const { stdout } = await run('node', [path.join(labDir, 'lab.mjs'), 'verify', '--dir', dataDir, '--expect', expectFile, '--port', String(nextPortBase())], { timeout: 300_000 });
+    return { pass: /verify: PASS/.test(stdout), output: stdout };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    return { pass: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}${e.message}` };
+  }
+}
