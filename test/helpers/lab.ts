@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll } from 'vitest';
 import { repoRoot } from './samples.js';
 
 const run = promisify(execFile);
@@ -54,9 +55,15 @@ export interface MakeOptions {
   keys?: number;
 }
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** Makes a fresh real cluster with lab.mjs make; returns the data dir (node dirs + expect.json). */
 export async function makeCluster(o: MakeOptions = {}): Promise<string> {
-  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'raft-rescue-lab-'));
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-lab-'));
+  made.push(parent);
   const dir = path.join(parent, 'data');
   const args = [path.join(labDir, 'lab.mjs'), 'make', '--dir', dir, '--port', String(nextPortBase())];
   args.push('--nodes', String(o.nodes ?? 3), '--writes', String(o.writes ?? 600), '--stop', o.stop ?? 'term');
