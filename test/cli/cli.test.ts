@@ -70,6 +70,29 @@ describe('raft-rescue inspect', () => {
   });
 });
 
+describe('raft-rescue rank', () => {
+  it('names the best node and keeps rank order in JSON', async () => {
+    const r = await cli(['rank', '--json', await sampleSet('lagging')]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.best).toBe('127.0.0.1:9531');
+    expect(doc.nodes.map((n: { rank: number }) => n.rank)).toEqual([1, 2, 3]);
+    expect(doc.nodes[2]).toMatchObject({ name: '127.0.0.1:9533', lastIndex: '1308', lastTerm: '1', startup: { ok: true } });
+  });
+
+  it('ranks refused nodes by the log they hold and says so', async () => {
+    const r = await cli(['rank', '--json', await sampleSet('past-snapshot')]);
+    const doc = JSON.parse(r.out);
+    const refused = doc.nodes.filter((n: { startup: { ok: boolean } }) => !n.startup.ok);
+    expect(refused.map((n: { name: string }) => n.name).sort()).toEqual(['127.0.0.1:9541', '127.0.0.1:9542']);
+    for (const n of refused) {
+      expect(n.logSource).toBe('disk');
+      expect(n.needsRepair).toBe(true);
+      expect(n.startup.error).toMatch(/is past last snapshot snapshot-1-1024-/);
+    }
+  });
+});
+
 describe('bin/raft-rescue.js', () => {
   it('runs inspect and sets the exit code', async () => {
     const { stdout } = await exec('node', [bin, 'inspect', '--json', healthyTar]);

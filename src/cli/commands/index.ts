@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
 import type { CliIo } from '../io.js';
 import { inspectCommand } from './inspect.js';
+import { rankCommand } from './rank.js';
+import { dumpCommand } from './dump.js';
 
 /** What every command gets: the io, and a place to leave its exit code. */
 export interface CommandContext {
@@ -12,5 +14,5 @@ export interface CommandContext {
 export type AnyCommand = CommandModule<object, any>;
 
 export function commandModules(ctx: CommandContext): AnyCommand[] {
-  return [inspectCommand(ctx)];
+  return [inspectCommand(ctx), rankCommand(ctx), dumpCommand(ctx)];
 }

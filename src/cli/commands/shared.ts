@@ -10,13 +10,13 @@ export interface CommonArgs {
   color?: boolean;
 }
 
-export function withCommon<T>(y: Argv<T>): Argv<T & CommonArgs> {
+export function withCommon<T>(y: Argv<T>, inputRequired = true): Argv<T & CommonArgs> {
   return y
     .positional('input', {
       describe: 'node directories, directories holding them (at any depth), or .tar/.tar.gz archives of either',
       type: 'string',
       array: true,
-      demandOption: true,
+      demandOption: inputRequired,
     })
     .option('json', { type: 'boolean', default: false, describe: 'write one JSON document to stdout' })
     .option('color', { type: 'boolean', describe: 'force colour on or off (default: on for a terminal unless NO_COLOR)' }) as unknown as Argv<T & CommonArgs>;

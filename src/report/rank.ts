@@ -1,0 +1,58 @@
+// Human rendering of `rank`: the order, the engine's verdict per node, and the reasoning.
+import type { RankResult } from '../analysis/rank.js';
+import { chalkFor, table, type RenderOptions } from './style.js';
+
+function startupCell(r: RankResult['nodes'][number]): string {
+  const s = r.startup;
+  if (s.ok) return s.renamed.length ? `starts, but renames ${s.renamed.join(', ')}` : 'starts';
+  if (s.outcome === 'crash') return 'CRASHES (segfault)';
+  if (s.outcome === 'hang') return 'HANGS at start-up';
+  return `refuses: ${s.error ?? s.cause ?? 'error'}`;
+}
+
+export function renderRank(result: RankResult, o: RenderOptions): string {
+  const c = chalkFor(o);
+  const rows = result.nodes.map((r) => [
+    r.rank === 1 ? c.green(`${r.rank} ★`) : String(r.rank),
+    r.name,
+    r.id === null ? '-' : String(r.id),
+    String(r.lastTerm),
+    String(r.lastIndex),
+    r.logSource === 'loaded' ? 'as loaded' : 'on disk',
+    String(r.seedRank),
+    r.needsRepair ? c.yellow(startupCell(r)) : startupCell(r),
+  ]);
+  const t = table(['rank', 'node', 'ID', 'last term', 'last index', 'log', 'by index', 'start-up'], rows, o);
+  const lines = result.explanation.map((e) => `- ${e}`);
+  const best = result.best ? `Keep the data of ${c.bold(result.best.name)}.` : 'No node to rank.';
+  return `${t}\n\n${best}\n${lines.join('\n')}\n`;
+}
+
+export function rankJson(result: RankResult): Record<string, unknown> {
+  return {
+    best: result.best?.name ?? null,
+    explanation: result.explanation,
+    nodes: result.nodes.map((r) => ({
+      name: r.name,
+      path: r.node.displayPath,
+      address: r.address,
+      id: r.id,
+      lastIndex: r.lastIndex,
+      lastTerm: r.lastTerm,
+      rank: r.rank,
+      seedRank: r.seedRank,
+      logSource: r.logSource,
+      gaps: r.gaps,
+      needsRepair: r.needsRepair,
+      startup: {
+        ok: r.startup.ok,
+        outcome: r.startup.outcome,
+        error: r.startup.error ?? null,
+        crash: r.startup.outcome === 'crash',
+        hang: r.startup.outcome === 'hang',
+        renamed: r.startup.renamed,
+        why: r.startup.why,
+      },
+    })),
+  };
+}
