@@ -110,3 +110,58 @@ describe('bin/raft-rescue.js', () => {
     expect((await exec('node', [bin, '--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('raft-rescue check', () => {
+  it('exits 0 on a healthy set and reports every node as starting', async () => {
+    const r = await cli(['check', '--json', await sampleSet('healthy')]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.nodes.every((n: { startup: { ok: boolean } }) => n.startup.ok)).toBe(true);
+    expect(doc.findings.every((f: { severity: string }) => f.severity === 'info')).toBe(true);
+  });
+
+  it('exits 1 with --fail-on info when notes exist', async () => {
+    expect((await cli(['check', '--fail-on', 'info', await sampleSet('healthy')])).code).toBe(1);
+  });
+
+  it('exits 1 on the past-last-snapshot set with RR001 and the exact engine error', async () => {
+    const r = await cli(['check', '--json', await sampleSet('past-snapshot')]);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out);
+    const rr001 = doc.findings.filter((f: { code: string }) => f.code === 'RR001');
+    expect(rr001.map((f: { node: string }) => f.node).sort()).toEqual(['127.0.0.1:9541', '127.0.0.1:9542']);
+    for (const f of rr001) {
+      expect(Object.keys(f).sort()).toEqual(['code', 'data', 'file', 'message', 'node', 'offset', 'repairs', 'severity']);
+      expect(f.repairs[0]).toMatch(/^Lossless/);
+    }
+    const n1 = doc.nodes.find((n: { name: string }) => n.name === '127.0.0.1:9541');
+    expect(n1.startup).toMatchObject({ ok: false, crash: false, hang: false, error: 'closed segment 0000000000002041-0000000000002048 is past last snapshot snapshot-1-1024-317095' });
+  });
+
+  it('lists the rules without inputs', async () => {
+    const r = await cli(['check', '--list-rules', '--json']);
+    expect(r.code).toBe(0);
+    const codes = JSON.parse(r.out).rules.map((x: { code: string }) => x.code);
+    expect(codes[0]).toBe('RR001');
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
+  it('refuses an unknown rule code and a missing input with exit 2', async () => {
+    expect((await cli(['check', '--only', 'RR999', await sampleSet('healthy')])).code).toBe(2);
+    expect((await cli(['check'])).code).toBe(2);
+  });
+});
+
+describe('raft-rescue dump', () => {
+  it('lists configuration entries with exact IDs', async () => {
+    const r = await cli(['dump', '--json', '--type', 'change', '--node', '127.0.0.1:9511', await sampleSet('healthy')]);
+    expect(r.code).toBe(0);
+    const [node] = JSON.parse(r.out).nodes;
+    expect(node.rows.map((x: { index: string }) => x.index)).toEqual(['1', '3', '4', '5', '6']);
+    expect(node.rows[4].summary).toContain('12577195336283858413@127.0.0.1:9513 voter');
+  });
+
+  it('rejects a non-numeric --from', async () => {
+    expect((await cli(['dump', '--from', 'abc', await sampleSet('healthy')])).code).toBe(2);
+  });
+});

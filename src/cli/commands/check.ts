@@ -1,0 +1,50 @@
+import { atOrAbove, type SeverityName } from '../../analysis/findings.js';
+import { ALL_RULES, runRules } from '../../analysis/rules/index.js';
+import { UsageError } from '../../core/errors.js';
+import { findingJson, renderCheck, renderRuleList, startupJson } from '../../report/check.js';
+import { renderJson } from '../../report/json.js';
+import { ExitCode } from '../exit-codes.js';
+import type { AnyCommand, CommandContext } from './index.js';
+import { renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
+
+interface CheckArgs extends CommonArgs {
+  failOn: SeverityName;
+  listRules: boolean;
+  autoRecovery: boolean;
+  only?: string[];
+}
+
+function listRules(ctx: CommandContext, args: CheckArgs): void {
+  const rules = ALL_RULES.map((r) => ({ code: r.code, name: r.name, severity: r.severity, summary: r.summary }));
+  ctx.io.stdout(args.json ? renderJson('check', { rules }) : renderRuleList(ALL_RULES, renderOptions(args, ctx.io)));
+}
+
+export function checkCommand(ctx: CommandContext): AnyCommand {
+  return {
+    command: 'check [input...]',
+    describe: 'find faults and predict exactly what the raft loader will do with each node at start-up',
+    builder: (y) =>
+      withCommon(y, false)
+        .option('fail-on', { type: 'string', choices: ['error', 'warning', 'info'], default: 'error', describe: 'exit 1 when a finding at or above this severity exists' })
+        .option('list-rules', { type: 'boolean', default: false, describe: 'list every finding code and exit' })
+        .option('auto-recovery', { type: 'boolean', default: true, describe: 'predict with raft auto-recovery on (dqlite and go-dqlite default)' })
+        .option('only', { type: 'string', array: true, describe: 'run only these rule codes (RR001 …)' }),
+    handler: async (argv) => {
+      const args = argv as unknown as CheckArgs;
+      if (args.listRules) return listRules(ctx, args);
+      if (!args.input?.length) throw new UsageError('check needs at least one input (or --list-rules)');
+      const only = args.only?.flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase());
+      const unknown = only?.filter((c) => !ALL_RULES.some((r) => r.code === c));
+      if (unknown?.length) throw new UsageError(`unknown rule code ${unknown.join(', ')} (see --list-rules)`);
+      await withScan(args, {}, (scan) => {
+        const { findings, facts } = runRules(scan.nodes, { autoRecovery: args.autoRecovery, only });
+        const nodes = facts.map((f) => ({ name: f.node.name, path: f.node.displayPath, startup: f.prediction }));
+        if (args.json) {
+          const body = { nodes: nodes.map((n) => ({ name: n.name, path: n.path, startup: startupJson(n.startup) })), findings: findings.map(findingJson), skipped: scan.skipped };
+          ctx.io.stdout(renderJson('check', body));
+        } else ctx.io.stdout(renderCheck(nodes, findings, renderOptions(args, ctx.io)));
+        ctx.exitCode = findings.some((f) => atOrAbove(f, args.failOn)) ? ExitCode.FINDINGS : ExitCode.OK;
+      });
+    },
+  };
+}
