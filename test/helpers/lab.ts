@@ -10,7 +10,10 @@ import { afterAll } from 'vitest';
 import { repoRoot } from './samples.js';
 
 const run = promisify(execFile);
-export const labDir = path.resolve(repoRoot, '..', 'shared', 'dqlite-lab');
+// Real path: lab.mjs runs its main block only when argv[1] equals its own (resolved) URL, so a
+// symlinked shared/ would make `lab.mjs make` silently do nothing.
+const labPath = path.resolve(repoRoot, '..', 'shared', 'dqlite-lab');
+export const labDir = fs.existsSync(labPath) ? fs.realpathSync(labPath) : labPath;
 
 function has(cmd: string): boolean {
   try {
@@ -69,7 +72,8 @@ export async function makeCluster(o: MakeOptions = {}): Promise<string> {
   args.push('--nodes', String(o.nodes ?? 3), '--writes', String(o.writes ?? 600), '--stop', o.stop ?? 'term');
   args.push('--value-bytes', String(o.valueBytes ?? 16), '--keys', String(o.keys ?? 64));
   if (o.lagNode) args.push('--lag-node', String(o.lagNode), '--lag-after', String(o.lagAfter ?? 100));
-  await run('node', args, { timeout: 300_000 });
+  const { stdout, stderr } = await run('node', args, { timeout: 300_000 });
+  if (!fs.existsSync(path.join(dir, 'expect.json'))) throw new Error(`lab.mjs make left no cluster in ${dir}: ${stdout}${stderr}`);
   return dir;
 }
 
