@@ -2,7 +2,7 @@
 // registered, and cleanup runs on normal exit and on SIGINT/SIGTERM/SIGHUP. The signal handlers
 // exist only while at least one directory is alive; after removing the directories a handler
 // takes itself off and re-raises the signal, so Ctrl-C still ends the process with the usual
-// status (house style: only bin/ sets exit codes, nothing here calls process.exit).
+// status (house style: only bin/ sets exit codes; nothing here ends the process itself).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
