@@ -1,5 +1,5 @@
 // Walks the entries of a log view in index order, with where each one lives on disk. Used by
-// `dump` and by repair planning; payload bytes are read by the caller (scan/payload-reader.ts).
+// `dump` and by repair planning; payload bytes are read by the caller (scan/payloads.ts).
 import type { EntryRecord } from '../format/segment.js';
 import type { LogView } from './loader/log-view.js';
 

@@ -4,7 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { decodeConfiguration, raftRoleName } from '../../format/configuration.js';
 import { summarizeCommand } from '../../format/dqlite-command.js';
 import { EntryType, entryTypeName } from '../../format/segment.js';
-import { PayloadReader } from '../../scan/payload-reader.js';
+import { openPayloadReader } from '../../scan/payloads.js';
 import type { NodeIndex } from '../../scan/node-index.js';
 import { renderDump, type DumpNode, type DumpRow } from '../../report/dump.js';
 import { renderJson } from '../../report/json.js';
@@ -26,8 +26,7 @@ function u64Arg(name: string, v: string | undefined): bigint | undefined {
   return BigInt(v);
 }
 
-function summary(type: number, bytes: Uint8Array | undefined): string {
-  if (!bytes) return '(payload beyond end of file)';
+function summary(type: number, bytes: Uint8Array): string {
   if (type === EntryType.CHANGE) {
     const c = decodeConfiguration(bytes);
     return c.value ? `configuration: ${c.value.map((s) => `${s.id}@${s.address} ${raftRoleName(s.role)}`).join(', ')}` : `configuration (undecodable: ${c.issues[0]?.message ?? '?'})`;
@@ -39,7 +38,7 @@ function summary(type: number, bytes: Uint8Array | undefined): string {
 function dumpNode(node: NodeIndex, args: DumpArgs): DumpNode {
   const loaded = loadedLog(node);
   const log = loaded ?? diskLog(node);
-  const reader = new PayloadReader(node);
+  const reader = openPayloadReader();
   const rows: DumpRow[] = [];
   let truncated = false;
   try {
@@ -50,7 +49,7 @@ function dumpNode(node: NodeIndex, args: DumpArgs): DumpNode {
         truncated = true;
         break;
       }
-      const bytes = reader.read(e.file, e.entry.payloadOffset, e.entry.length);
+      const bytes = reader.payload(node, e.file, e.entry);
       rows.push({ index: e.index, term: e.entry.term, type, length: e.entry.length, file: e.file, offset: e.entry.payloadOffset, summary: summary(e.entry.type, bytes) });
     }
   } finally {
@@ -78,7 +77,7 @@ export function dumpCommand(ctx: CommandContext): AnyCommand {
         const dumped = nodes.map((n) => dumpNode(n, args));
         ctx.io.stdout(args.json ? renderJson('dump', { nodes: dumped }) : renderDump(dumped, renderOptions(args, ctx.io)));
         ctx.exitCode = ExitCode.OK;
-      });
+      }, ctx.io);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { CliIo } from '../io.js';
 import { inspectCommand } from './inspect.js';
 import { rankCommand } from './rank.js';
+import { repairCommand } from './repair.js';
 import { dumpCommand } from './dump.js';
 import { checkCommand } from './check.js';
 
@@ -15,5 +16,5 @@ export interface CommandContext {
 export type AnyCommand = CommandModule<object, any>;
 
 export function commandModules(ctx: CommandContext): AnyCommand[] {
-  return [inspectCommand(ctx), rankCommand(ctx), checkCommand(ctx), dumpCommand(ctx)];
+  return [inspectCommand(ctx), rankCommand(ctx), checkCommand(ctx), dumpCommand(ctx), repairCommand(ctx)];
 }

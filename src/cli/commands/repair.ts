@@ -1,0 +1,88 @@
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { UsageError } from '../../core/errors.js';
+import { applyPlan, type ApplyResult } from '../../repair/apply.js';
+import { planRepair } from '../../repair/plan.js';
+import { readPlanFile, readTargetFile, writePlanFile } from '../../repair/plan-file.js';
+import type { RepairPlan } from '../../repair/types.js';
+import { renderJson } from '../../report/json.js';
+import { renderRepairPlan, renderRepairResult } from '../../report/repair.js';
+import { digestNodes } from '../../scan/digest.js';
+import { openPayloadReader } from '../../scan/payloads.js';
+import { ExitCode } from '../exit-codes.js';
+import { VERSION } from '../run.js';
+import type { AnyCommand, CommandContext } from './index.js';
+import { renderOptions, withScan, type CommonArgs } from './shared.js';
+
+interface RepairArgs extends CommonArgs {
+  out: string;
+  cluster?: string;
+  source?: string;
+  plan?: string;
+  planOut?: string;
+  dryRun: boolean;
+  allowDataLoss: boolean;
+  force: boolean;
+}
+
+function builder(y: Argv): Argv {
+  return y
+    .positional('input', { describe: 'node directories, directories holding them, or .tar/.tar.gz archives (omit with --plan)', type: 'string', array: true })
+    .option('out', { type: 'string', demandOption: true, describe: 'output directory (one <Address>/ per node), or FILE.tar.gz' })
+    .option('cluster', { type: 'string', describe: 'target membership YAML (Address, ID, Role: 0/voter, 1/stand-by, 2/spare)' })
+    .option('source', { type: 'string', describe: 'use this node\'s data instead of the best by the raft rule' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan, write nothing' })
+    .option('plan-out', { type: 'string', describe: 'write the plan (JSON) to this file' })
+    .option('plan', { type: 'string', describe: 'apply a plan saved with --plan-out (refused if the inputs changed)' })
+    .option('allow-data-loss', { type: 'boolean', default: false, describe: 'allow repairs that drop entries no node can supply' })
+    .option('force', { type: 'boolean', default: false, describe: 'allow an unsafe --source, and replace a non-empty --out (moved aside)' })
+    .option('json', { type: 'boolean', default: false, describe: 'write one JSON document to stdout' })
+    .option('color', { type: 'boolean', describe: 'force colour on or off' });
+}
+
+async function makePlan(args: RepairArgs, inputs: string[]): Promise<{ plan: RepairPlan; result?: ApplyResult }> {
+  return withScan({ ...args, input: inputs }, { verifyData: true }, async (scan) => {
+    const payloads = openPayloadReader();
+    let plan: RepairPlan;
+    try {
+      const target = args.cluster ? { text: readTargetFile(args.cluster), file: args.cluster } : undefined;
+      const options = { allowDataLoss: args.allowDataLoss, force: args.force, source: args.source ?? null, cluster: args.cluster ?? null };
+      const r = planRepair({ nodes: scan.nodes, args: inputs, digests: digestNodes(scan.nodes), payloads, target, options, tool: `raft-rescue ${VERSION}` });
+      if (r.usageErrors.length) throw new UsageError(`${args.cluster}: ${r.usageErrors.join('; ')}`);
+      plan = r.plan;
+    } finally {
+      payloads.close();
+    }
+    if (args.planOut) writePlanFile(args.planOut, plan);
+    if (plan.status !== 'ready' || args.dryRun) return { plan };
+    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force }) };
+  });
+}
+
+async function applySaved(args: RepairArgs, inputs: string[] | undefined): Promise<{ plan: RepairPlan; result?: ApplyResult }> {
+  const plan = readPlanFile(args.plan!);
+  const paths = inputs ?? [...plan.inputs.args];
+  return withScan({ ...args, input: paths }, { verifyData: true }, async (scan) => {
+    if (plan.status !== 'ready' || args.dryRun) return { plan };
+    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force }) };
+  });
+}
+
+export function repairCommand(ctx: CommandContext): AnyCommand {
+  return {
+    command: 'repair [input..]',
+    describe: 'plan and write a repaired, reconfigured set of node directories that a real cluster starts from',
+    builder,
+    handler: async (argv) => {
+      const args = argv as unknown as RepairArgs;
+      const inputs = args.input?.length ? args.input.map((i) => path.resolve(ctx.io.cwd, i)) : undefined;
+      if (!inputs && !args.plan) throw new UsageError('name the input node directories, or give --plan FILE');
+      if (args.plan && (args.cluster || args.source || args.planOut)) throw new UsageError('--plan applies a saved plan: --cluster, --source and --plan-out belong to making one');
+      const { plan, result } = args.plan ? await applySaved(args, inputs) : await makePlan(args, inputs!);
+      const o = renderOptions(args, ctx.io);
+      ctx.io.stdout(args.json ? renderJson('repair', { plan, result: result ?? null }) : renderRepairPlan(plan, o) + (result ? `\n${renderRepairResult(result, o)}` : ''));
+      if (plan.status !== 'ready') ctx.io.stderr('raft-rescue: repair refused; nothing was written (see "Refused" above)\n');
+      ctx.exitCode = plan.status === 'ready' ? ExitCode.OK : ExitCode.REPAIR_FAILED;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// Per output node: the shared data files, the new configuration entry, metadata (kept for the
+// source, fresh for the others: see METADATA_RULE), info.yaml, cluster.yaml and identity files
+// of the input node with the same ID.
+import { encodeConfiguration, raftRoleName, yamlRoleToRaft, type ConfigurationServer } from '../format/configuration.js';
+import { formatClosedSegmentName } from '../format/file-names.js';
+import { roleName, type NodeInfo } from '../format/node-yaml.js';
+import { EntryType, encodeSegment } from '../format/segment.js';
+import type { InputDigests } from '../scan/digest.js';
+import type { NodeIndex } from '../scan/node-index.js';
+import { FILE_MODE } from './log-files.js';
+import { freshMetadata, identityFiles, keptMetadata, sha256, yamlFiles } from './node-files.js';
+import type { PlanConfigurationEntry, PlannedFile, PlannedNode } from './types.js';
+
+/** canonical raft and dqlite (uvWriteClosedSegment): the recovery entry always has term 1. */
+export const RECOVERY_ENTRY_TERM = 1n;
+export const RECOVERY_TERM_RULE =
+  'term 1, as canonical raft / dqlite write it (uvWriteClosedSegment: entry.term = 1, even when the log has higher terms); ' +
+  'cowsql/raft >= 0.20 writes the last entry\'s (or snapshot\'s) term instead. Both engines load either.';
+/** `.reconfigure` refuses a configuration above block size - 40 bytes (RAFT_TOOBIG); a normal load does not. */
+export const RECOVERY_PAYLOAD_LIMIT = 4096 - 40;
+
+export function configurationServers(members: readonly NodeInfo[]): ConfigurationServer[] {
+  return members.map((m) => ({ id: m.id, address: m.address, role: yamlRoleToRaft(m.role) }));
+}
+
+/** The closed segment N-N holding one RAFT_CHANGE entry with the target configuration (uvRecover). */
+export function configurationEntry(index: bigint, members: readonly NodeInfo[]): { entry: PlanConfigurationEntry; file: PlannedFile } {
+  const servers = configurationServers(members);
+  const payload = encodeConfiguration(servers);
+  const bytes = encodeSegment([[{ term: RECOVERY_ENTRY_TERM, type: EntryType.CHANGE, payload }]]);
+  const name = formatClosedSegmentName(index, index);
+  const entry: PlanConfigurationEntry = {
+    file: name, index: index.toString(), term: RECOVERY_ENTRY_TERM.toString(), termRule: RECOVERY_TERM_RULE,
+    servers: servers.map((s) => ({ id: s.id.toString(), address: s.address, raftRole: s.role, role: raftRoleName(s.role) })),
+    payloadBase64: Buffer.from(payload).toString('base64'),
+  };
+  const file: PlannedFile = {
+    name, role: 'segment', size: bytes.length, sha256: sha256(bytes), mode: FILE_MODE,
+    firstIndex: index.toString(), lastIndex: index.toString(),
+    from: { kind: 'generated', what: 'configuration-segment', base64: Buffer.from(bytes).toString('base64') },
+  };
+  return { entry, file };
+}
+
+export interface OutputContext {
+  readonly members: readonly NodeInfo[];
+  readonly dataFiles: readonly PlannedFile[];
+  readonly source: NodeIndex;
+  readonly sourceId: bigint | undefined;
+  readonly keepSourceMetadata: boolean;
+  readonly freshTerm: bigint;
+  /** Input nodes in rank order (the first with a member's ID gives its identity files). */
+  readonly nodes: readonly NodeIndex[];
+  readonly digests: InputDigests;
+}
+
+export function inputWithId(ctx: OutputContext, id: bigint): NodeIndex | undefined {
+  if (ctx.sourceId === id) return ctx.source;
+  return ctx.nodes.find((n) => n.info?.value?.id === id);
+}
+
+export function outputNode(ctx: OutputContext, member: NodeInfo, left: { file: string; reason: string }[]): PlannedNode {
+  const input = inputWithId(ctx, member.id);
+  const isSource = ctx.sourceId !== undefined && member.id === ctx.sourceId;
+  const kept = isSource && ctx.keepSourceMetadata;
+  const metadata = kept ? keptMetadata(ctx.source, ctx.digests) : [freshMetadata(ctx.freshTerm)];
+  const identity = input ? identityFiles(input, ctx.digests) : { files: [], left: [] };
+  for (const l of identity.left) left.push({ file: `${input!.name}:${l.file}`, reason: l.reason });
+  return {
+    address: member.address, id: member.id.toString(), role: member.role, roleName: roleName(member.role),
+    isSource, inputNode: input?.displayPath ?? null, metadata: kept ? 'kept' : 'fresh',
+    files: [...ctx.dataFiles, ...metadata, ...yamlFiles(member, ctx.members), ...identity.files],
+  };
+}

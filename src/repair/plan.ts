@@ -1,0 +1,102 @@
+// planRepair: NodeIndexes + options → a RepairPlan (types.ts), without touching the disk. The
+// two inputs that come from disk are handed in: the files' digests (scan/digest.ts) and a payload
+// reader (scan/payloads.ts) for the byte comparisons the lossless fill must prove.
+import { diskLog } from '../analysis/loader/index.js';
+import type { NodeInfo } from '../format/node-yaml.js';
+import type { InputDigests } from '../scan/digest.js';
+import type { NodeIndex } from '../scan/node-index.js';
+import type { PayloadReader } from '../scan/payloads.js';
+import { chooseSource } from './choose-source.js';
+import { fillHoles } from './fill.js';
+import { buildFinalLog, latestConfiguration, type FinalLog } from './final-log.js';
+import { snapshotFiles } from './log-files.js';
+import { highestTerm, METADATA_RULE, metadataUsable } from './node-files.js';
+import { configurationEntry, outputNode, RECOVERY_ENTRY_TERM, RECOVERY_PAYLOAD_LIMIT, type OutputContext } from './outputs.js';
+import { notCopied, planInputs, planLog, refusalsFor, sourceIdOf, warningsFor } from './plan-parts.js';
+import { analyseSource, type SourceLog } from './source-log.js';
+import { checkMembers, checkTargetText, membersFromConfiguration, planMembers, type KnownAddresses } from './target.js';
+import { PLAN_VERSION, type PlanRepair, type RepairOptions, type RepairPlan } from './types.js';
+
+export interface PlanRequest {
+  readonly nodes: readonly NodeIndex[];
+  /** The input paths as given (resolved), so `repair --plan` can scan them again. */
+  readonly args: readonly string[];
+  readonly digests: InputDigests;
+  readonly payloads: PayloadReader;
+  /** The --cluster file's text. */
+  readonly target?: { readonly text: string; readonly file: string };
+  readonly options: RepairOptions;
+  readonly tool: string;
+}
+
+export interface PlanResult {
+  readonly plan: RepairPlan;
+  /** Problems with the target file: a usage error (exit 2), not a refusal. */
+  readonly usageErrors: readonly string[];
+}
+
+const ENGINE = {
+  name: 'libraft 0.15 / dqlite 1.11 (Debian go-dqlite 1.11.5): the loader simulation the output is checked with',
+  notes: [
+    'Closed segments, snapshots and metadata are read the same way by canonical raft, dqlite\'s in-tree raft and cowsql.',
+    'The configuration entry has term 1 as canonical raft and dqlite write it; cowsql >= 0.20 would write the last term.',
+  ],
+};
+
+function knownAddresses(nodes: readonly NodeIndex[], src: SourceLog, log: FinalLog): Map<bigint, string> {
+  const known = new Map<bigint, string>();
+  for (const s of latestConfiguration(src, log)?.servers ?? []) known.set(s.id, s.address);
+  for (const n of nodes) if (n.info?.value && n.info.value.id !== 0n) known.set(n.info.value.id, n.info.value.address);
+  return known;
+}
+
+function membership(req: PlanRequest, src: SourceLog, log: FinalLog, known: KnownAddresses) {
+  if (req.target) return { ...checkTargetText(req.target.text, req.target.file, known), usage: true };
+  const conf = latestConfiguration(src, log);
+  if (!conf?.servers) {
+    return { members: [] as NodeInfo[], errors: ['the source holds no readable raft configuration: give the membership with --cluster'], warnings: [], usage: false };
+  }
+  const fromConf = membersFromConfiguration(conf.servers);
+  return { ...checkMembers(fromConf.members, known, fromConf.errors), usage: false };
+}
+
+export function planRepair(req: PlanRequest): PlanResult {
+  const { nodes, options } = req;
+  const choice = chooseSource(nodes, options.source, options.force);
+  const src = analyseSource(choice.source.node);
+  const donors = choice.rank.nodes.filter((r) => r.node !== src.node).map((r) => ({ node: r.node, view: diskLog(r.node) }));
+  const fills = fillHoles(src, donors, req.payloads);
+  const log = buildFinalLog(src, fills, req.digests);
+  const known = knownAddresses(nodes, src, log);
+  const target = membership(req, src, log, known);
+  const members = target.errors.length ? [] : target.members;
+  const n = log.lastIndex + 1n;
+  const conf = members.length ? configurationEntry(n, members) : undefined;
+  const keepSourceMetadata = metadataUsable(src.node);
+  const repairs: PlanRepair[] = [...src.repairs, ...log.repairs];
+  if (!keepSourceMetadata) repairs.push({ kind: 'fresh-metadata', lossless: true, node: src.node.displayPath, description: 'the source\'s metadata files would stop start-up or are missing: it gets fresh metadata like the other nodes' });
+  const freshTerm = highestTerm(nodes, log.lastTerm);
+  const ctx: OutputContext = {
+    members, source: src.node, sourceId: sourceIdOf(src.node, known), keepSourceMetadata, freshTerm,
+    dataFiles: [...snapshotFiles(src.node, src.snapshot, req.digests), ...log.files, ...(conf ? [conf.file] : [])],
+    nodes: choice.rank.nodes.map((r) => r.node), digests: req.digests,
+  };
+  const left: { file: string; reason: string }[] = [];
+  const outputs = members.map((m) => outputNode(ctx, m, left));
+  const lost = [...choice.lost, ...log.lost];
+  const refusals = [...choice.refusals, ...refusalsFor(options, log, lost, target.errors, src)];
+  const warnings = [...target.warnings, ...warningsFor(nodes, members, fills, ctx)];
+  if (conf && Buffer.from(conf.entry.payloadBase64, 'base64').length > RECOVERY_PAYLOAD_LIMIT) {
+    warnings.push(`the configuration is ${Buffer.from(conf.entry.payloadBase64, 'base64').length} bytes: dqlite .reconfigure would refuse it (RAFT_TOOBIG above ${RECOVERY_PAYLOAD_LIMIT}), the normal loader reads it`);
+  }
+  const plan: RepairPlan = {
+    planVersion: PLAN_VERSION, tool: req.tool, status: refusals.length ? 'refused' : 'ready', refusals, warnings, options, engine: ENGINE,
+    inputs: planInputs(req.args, nodes, req.digests), source: choice.plan,
+    target: members.length ? { from: req.target ? 'cluster-file' : 'source-configuration', file: req.target?.file ?? null, members: planMembers(members, known) } : null,
+    log: planLog(src, log), configurationEntry: conf?.entry ?? null, repairs, lost,
+    metadata: { rule: METADATA_RULE, freshTerm: freshTerm.toString() },
+    notCopied: [...notCopied(src, ctx, outputs), ...left], outputs,
+    expected: conf ? { startIndex: (log.pieces.length ? log.startIndex : n).toString(), lastIndex: n.toString(), lastTerm: RECOVERY_ENTRY_TERM.toString(), snapshotIndex: src.snapshot.chosen?.index.toString() ?? null } : null,
+  };
+  return { plan, usageErrors: target.usage ? target.errors : [] };
+}

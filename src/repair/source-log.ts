@@ -1,0 +1,137 @@
+// What the source node holds, as the output log will be built from it: the snapshot to keep (the
+// newest that loads: a damaged or cut-short newer one is dropped, the fix of dqlite#309 and
+// lxd#7101), the segment runs the loader simulation reads (analysis/loader diskLog), the holes
+// between them, runs below the snapshot that a hole cuts off (dropped, no loss), and a damaged
+// tail (lost unless another node holds those entries).
+import { ErrMsg } from '../analysis/loader/errmsg.js';
+import { diskLog, snapshotCandidates, type LogView } from '../analysis/loader/index.js';
+import type { LoadedRun } from '../analysis/loader/segments.js';
+import { loadSnapshot, type LoadedSnapshot } from '../analysis/loader/snapshots.js';
+import type { NodeIndex } from '../scan/node-index.js';
+import type { PlanLost, PlanRepair } from './types.js';
+
+export interface Hole {
+  readonly from: bigint;
+  readonly to: bigint;
+}
+
+export interface SnapshotChoice {
+  readonly chosen: LoadedSnapshot | undefined;
+  /** Newer candidates the engine would try first and fail on (it never falls back). */
+  readonly dropped: readonly { readonly name: string; readonly cause: string; readonly hang: boolean }[];
+}
+
+export interface SourceLog {
+  readonly node: NodeIndex;
+  readonly view: LogView;
+  readonly snapshot: SnapshotChoice;
+  /** Runs kept for the output, in index order. */
+  readonly runs: readonly LoadedRun[];
+  /** Index ranges above the snapshot, inside the log, that the source does not hold. */
+  readonly holes: readonly Hole[];
+  /** Last index the source holds (the snapshot's when no run is kept). */
+  readonly lastIndex: bigint;
+  readonly repairs: readonly PlanRepair[];
+  readonly lost: readonly PlanLost[];
+}
+
+export const runLast = (r: LoadedRun): bigint => r.firstIndex + BigInt(r.count) - 1n;
+
+/** The newest snapshot that loads, in C's order (uvSnapshotCompare), and the newer ones that do not. */
+export function chooseSnapshot(node: NodeIndex): SnapshotChoice {
+  const candidates = snapshotCandidates(node);
+  const dropped: { name: string; cause: string; hang: boolean }[] = [];
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    const c = candidates[i]!;
+    const r = loadSnapshot(c, new ErrMsg());
+    if (r.ok) return { chosen: r.snapshot, dropped };
+    dropped.push({ name: c.name, cause: r.cause, hang: r.hang === true });
+  }
+  return { chosen: undefined, dropped };
+}
+
+function holesOf(runs: readonly LoadedRun[], required: bigint): Hole[] {
+  const holes: Hole[] = [];
+  let next = required;
+  for (const r of runs) {
+    if (r.firstIndex > next) holes.push({ from: next, to: r.firstIndex - 1n });
+    const last = runLast(r);
+    if (last + 1n > next) next = last + 1n;
+  }
+  return holes;
+}
+
+function dropSnapshotRepairs(node: NodeIndex, choice: SnapshotChoice): PlanRepair[] {
+  return choice.dropped.map((d) => ({
+    kind: 'drop-snapshot',
+    lossless: true,
+    node: node.displayPath,
+    files: [d.name, `${d.name}.meta`],
+    description: `${d.name} is not copied: the engine would ${d.hang ? 'hang on it at start-up (cut-short LZ4 data)' : `refuse it (${d.cause})`} and never falls back to an older snapshot. ` +
+      (choice.chosen ? `${choice.chosen.name} is kept instead; the log must cover the entries after it (checked below).` : 'No older snapshot loads: the log must start at index 1.'),
+  }));
+}
+
+/** Drops runs below the snapshot that a hole separates from the rest (the snapshot holds their effect). */
+function dropTrailing(node: NodeIndex, runs: LoadedRun[], holes: Hole[], s: bigint): { runs: LoadedRun[]; holes: Hole[]; repairs: PlanRepair[] } {
+  const repairs: PlanRepair[] = [];
+  let kept = runs;
+  const remaining: Hole[] = [];
+  for (const h of holes) {
+    if (h.from > s) {
+      remaining.push(h);
+      continue;
+    }
+    const cut = kept.filter((r) => runLast(r) < h.from);
+    if (cut.length) {
+      kept = kept.filter((r) => runLast(r) >= h.from);
+      repairs.push({
+        kind: 'drop-trailing-entries',
+        lossless: true,
+        node: node.displayPath,
+        files: cut.map((r) => r.source),
+        range: { from: cut[0]!.firstIndex.toString(), to: runLast(cut[cut.length - 1]!).toString() },
+        description: `entries ${cut[0]!.firstIndex}..${runLast(cut[cut.length - 1]!)} are older than the snapshot (index ${s}) and cut off from the rest of the log by missing entries ${h.from}..${h.to}: not copied (the snapshot holds their effect)`,
+      });
+    }
+    if (h.to > s) remaining.push({ from: s + 1n, to: h.to });
+  }
+  return { runs: kept, holes: remaining, repairs };
+}
+
+/** A damaged last closed segment: the entries its name promises beyond the good ones. */
+function closedTailLoss(runs: readonly LoadedRun[]): PlanLost[] {
+  const last = runs[runs.length - 1];
+  const rec = last?.record;
+  if (!last || !rec || rec.kind !== 'closed' || rec.lastIndex === undefined || runLast(last) >= rec.lastIndex) return [];
+  const at = rec.decoded.failure?.batchOffset ?? rec.decoded.validBytes;
+  return [{
+    kind: 'damaged-tail',
+    from: (runLast(last) + 1n).toString(),
+    to: rec.lastIndex.toString(),
+    complete: true,
+    reason: `closed segment ${rec.name} is damaged from byte ${at}: these entries were written but cannot be read, and no other node's log was used for them`,
+  }];
+}
+
+export function analyseSource(node: NodeIndex): SourceLog {
+  const snapshot = chooseSnapshot(node);
+  const view = diskLog(node);
+  const s = snapshot.chosen?.index ?? 0n;
+  let runs = [...view.runs];
+  const repairs = dropSnapshotRepairs(node, snapshot);
+  if (runs.length && runLast(runs[runs.length - 1]!) < s) {
+    repairs.push({
+      kind: 'drop-trailing-entries', lossless: true, node: node.displayPath, files: runs.map((r) => r.source),
+      description: `every entry on disk (up to ${runLast(runs[runs.length - 1]!)}) is older than the snapshot (index ${s}): not copied`,
+    });
+    runs = [];
+  }
+  const trailing = dropTrailing(node, runs, holesOf(runs, snapshot.chosen ? runs[0]?.firstIndex ?? s + 1n : 1n), s);
+  runs = trailing.runs;
+  repairs.push(...trailing.repairs);
+  const required = snapshot.chosen ? s + 1n : 1n;
+  const holes = runs.length ? holesOf(runs, runs[0]!.firstIndex <= required ? runs[0]!.firstIndex : required) : [];
+  const lastIndex = runs.length ? runLast(runs[runs.length - 1]!) : s;
+  return { node, view, snapshot, runs, holes, lastIndex, repairs, lost: closedTailLoss(runs) };
+}

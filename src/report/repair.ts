@@ -1,0 +1,102 @@
+// Human rendering of a repair plan and of what applying it wrote. The plan is meant to be read
+// before anything is written: where the data comes from, what is repaired and how, what is lost.
+import type { ApplyResult } from '../repair/apply.js';
+import type { PlannedFile, PlannedNode, RepairPlan } from '../repair/types.js';
+import { chalkFor, formatBytes, table, type RenderOptions } from './style.js';
+
+function origin(f: PlannedFile): string {
+  const o = f.from;
+  const node = (key: string) => key.split('/').pop() ?? key;
+  switch (o.kind) {
+    case 'copy': return `copy of ${node(o.node)}/${o.file}`;
+    case 'truncated-copy': return `first ${o.bytes} of ${o.originalSize} bytes of ${node(o.node)}/${o.file} (${o.why})`;
+    case 'entries': return `entries ${o.firstIndex}..${o.lastIndex} re-encoded from ${node(o.node)}/${o.file}`;
+    case 'generated': return `generated ${o.what}`;
+  }
+}
+
+function header(plan: RepairPlan, o: RenderOptions): string[] {
+  const c = chalkFor(o);
+  const status = plan.status === 'ready' ? c.green('READY') : c.red('REFUSED');
+  const lines = [`Repair plan (plan version ${plan.planVersion}): ${status}`];
+  if (plan.source) {
+    lines.push('', `Source: ${c.bold(plan.source.name)}${plan.source.id ? ` (ID ${plan.source.id})` : ''}, chosen by ${plan.source.chosenBy === 'rank' ? 'the raft rule' : '--source'}`);
+    for (const r of plan.source.reasons) lines.push(`  - ${r}`);
+  }
+  return lines;
+}
+
+function membership(plan: RepairPlan, o: RenderOptions): string[] {
+  if (!plan.target) return [];
+  const rows = plan.target.members.map((m) => [m.id, m.address, `${m.roleName} (${m.role})`, m.isNew ? 'new ID' : m.previousAddress ? `was ${m.previousAddress}` : '']);
+  const from = plan.target.from === 'cluster-file' ? `--cluster ${plan.target.file}` : 'the source\'s latest raft configuration';
+  return ['', `Target membership (from ${from}):`, table(['ID', 'address', 'role', 'note'], rows, o)];
+}
+
+function logSummary(plan: RepairPlan): string[] {
+  const l = plan.log;
+  const e = plan.configurationEntry;
+  if (!l) return [];
+  const snap = l.snapshot ? `snapshot ${l.snapshot.name} (term ${l.snapshot.term}, index ${l.snapshot.index})` : 'no snapshot';
+  const entries = BigInt(l.lastIndex) >= BigInt(l.startIndex) ? `entries ${l.startIndex}..${l.lastIndex} (last term ${l.lastTerm})` : 'no entries';
+  const lines = ['', `Log after repair: ${snap}, ${entries}.`];
+  if (e) lines.push(`New configuration entry: ${e.file}, index ${e.index}, term ${e.term}, RAFT_CHANGE with ${e.servers.map((s) => `${s.id}@${s.address} ${s.role}`).join(', ')}.`);
+  return lines;
+}
+
+function repairs(plan: RepairPlan, o: RenderOptions): string[] {
+  const c = chalkFor(o);
+  const lines = ['', plan.repairs.length ? 'Repairs:' : 'Repairs: none needed.'];
+  for (const r of plan.repairs) lines.push(`  - ${r.lossless ? c.green('[lossless]') : c.yellow('[loses data]')} ${r.kind}: ${r.description}`);
+  lines.push(plan.lost.length ? c.yellow('Lost entries:') : 'Lost entries: none.');
+  for (const l of plan.lost) lines.push(`  - ${l.from}..${l.to ?? '?'} (${l.kind}): ${l.reason}`);
+  return lines;
+}
+
+function fileRows(files: readonly PlannedFile[]): string[][] {
+  return files.map((f) => [f.name, formatBytes(f.size), origin(f)]);
+}
+
+/** Files every output node gets identically (the log), shown once. */
+function sharedFiles(nodes: readonly PlannedNode[]): PlannedFile[] {
+  const [first, ...rest] = nodes;
+  if (!first) return [];
+  const key = (f: PlannedFile) => `${f.name}\0${JSON.stringify(f.from)}`;
+  return first.files.filter((f) => rest.every((n) => n.files.some((g) => key(g) === key(f))));
+}
+
+function outputs(plan: RepairPlan, o: RenderOptions): string[] {
+  if (!plan.outputs.length) return [];
+  const shared = sharedFiles(plan.outputs);
+  const names = new Set(shared.map((f) => f.name));
+  const lines = ['', `Data files written to every node (${plan.outputs.length}):`, table(['file', 'size', 'from'], fileRows(shared), o), 'Per node:'];
+  for (const n of plan.outputs) {
+    lines.push(`${n.address} (ID ${n.id}, ${n.roleName}${n.isSource ? ', source' : ''}, metadata ${n.metadata})`);
+    lines.push(table(['file', 'size', 'from'], fileRows(n.files.filter((f) => !names.has(f.name))), o));
+  }
+  if (plan.metadata) lines.push(`Metadata: ${plan.metadata.rule} (T = ${plan.metadata.freshTerm})`);
+  if (plan.notCopied.length) lines.push('Not copied:', ...plan.notCopied.map((n) => `  - ${n.file}: ${n.reason}`));
+  return lines;
+}
+
+function problems(plan: RepairPlan, o: RenderOptions): string[] {
+  const c = chalkFor(o);
+  const lines: string[] = [];
+  if (plan.warnings.length) lines.push('', c.yellow('Warnings:'), ...plan.warnings.map((w) => `  - ${w}`));
+  if (plan.refusals.length) lines.push('', c.red('Refused:'), ...plan.refusals.map((r) => `  - ${r}`));
+  return lines;
+}
+
+export function renderRepairPlan(plan: RepairPlan, o: RenderOptions): string {
+  return `${[...header(plan, o), ...membership(plan, o), ...logSummary(plan), ...repairs(plan, o), ...outputs(plan, o), ...problems(plan, o)].join('\n')}\n`;
+}
+
+export function renderRepairResult(result: ApplyResult, o: RenderOptions): string {
+  const c = chalkFor(o);
+  const lines = [`Wrote ${result.files.length} files (${formatBytes(result.totalBytes)}) to ${result.out}${result.format === 'tar.gz' ? ' (tarball)' : ''}, with raft-rescue-manifest.json.`];
+  if (result.replaced) lines.push(`The previous ${result.out} was moved to ${result.replaced}.`);
+  for (const k of result.checks) {
+    lines.push(`  ${c.green('✓')} ${k.address}: starts (loader simulation), entries ${k.startIndex}..${k.lastIndex}, last term ${k.lastTerm}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
