@@ -77,7 +77,7 @@ export function dumpCommand(ctx: CommandContext): AnyCommand {
         const dumped = nodes.map((n) => dumpNode(n, args));
         ctx.io.stdout(args.json ? renderJson('dump', { nodes: dumped }) : renderDump(dumped, renderOptions(args, ctx.io)));
         ctx.exitCode = ExitCode.OK;
-      }, ctx.io);
+      });
     },
   };
 }
