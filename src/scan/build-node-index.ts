@@ -163,7 +163,7 @@ export function buildNodeIndex(dir: string, options: BuildNodeIndexOptions = {})
     cluster,
     metadata1: readMetadata(dir, files, 'metadata1', issues),
     metadata2: readMetadata(dir, files, 'metadata2', issues),
-    snapshots: readSnapshots(dir, files, issues),
+    snapshots: readSnapshots(dir, files, issues, { verifyData }),
     segments,
     issues,
     verifiedData: verifyData,

@@ -1,9 +1,12 @@
 // Pairs snapshot `.meta` files with their data files and decodes both. A snapshot is listed
 // when either half exists, so a checker can report orphans; the loader rules decide which
-// ones raft would see (UvList needs both halves and a non-empty data file).
+// ones raft would see (UvList needs both halves and a non-empty data file). With verifyData, every
+// LZ4 data file is also decoded (block by block, bounded memory) and what that finds joins
+// frame.issues in the order libraft's Decompress meets it.
 import path from 'node:path';
 import { decodeSnapshotMeta } from '../format/snapshot-meta.js';
 import { walkLz4Frame } from '../format/lz4-frame.js';
+import { mergeLz4Issues, verifyLz4Frame } from '../format/lz4-verify.js';
 import { FileSource } from './file-source.js';
 import type { FileRecord, ScanIssue, SnapshotRecord } from './node-index.js';
 import { readSmallFile } from './read-file.js';
@@ -30,7 +33,12 @@ function pairUp(files: readonly FileRecord[]): Map<string, Pair> {
   return pairs;
 }
 
-function readData(dir: string, file: FileRecord, issues: ScanIssue[]): SnapshotRecord['data'] {
+export interface ReadSnapshotsOptions {
+  /** Decode compressed data files in full (default true); false walks the frame structure only. */
+  readonly verifyData?: boolean;
+}
+
+function readData(dir: string, file: FileRecord, verifyData: boolean, issues: ScanIssue[]): SnapshotRecord['data'] {
   if (file.type !== 'file') {
     issues.push({ file: file.name, kind: 'not-a-regular-file', offset: 0, message: `${file.name} is a ${file.type}` });
     return undefined;
@@ -39,6 +47,7 @@ function readData(dir: string, file: FileRecord, issues: ScanIssue[]): SnapshotR
     const source = new FileSource(path.join(dir, file.name));
     try {
       const frame = walkLz4Frame(source);
+      if (verifyData && frame.compressed) frame.issues = mergeLz4Issues(frame.issues, verifyLz4Frame(source, frame).issues);
       for (const issue of frame.issues) issues.push({ ...issue, file: file.name });
       return { size: file.size, mtimeMs: file.mtimeMs, frame };
     } finally {
@@ -51,7 +60,9 @@ function readData(dir: string, file: FileRecord, issues: ScanIssue[]): SnapshotR
 }
 
 /** Snapshots sorted newest first: term, then index, then timestamp (uvSnapshotCompare). */
-export function readSnapshots(dir: string, files: readonly FileRecord[], issues: ScanIssue[]): SnapshotRecord[] {
+export function readSnapshots(dir: string, files: readonly FileRecord[], issues: ScanIssue[],
+  options: ReadSnapshotsOptions = {}): SnapshotRecord[] {
+  const verifyData = options.verifyData ?? true;
   const out: SnapshotRecord[] = [];
   for (const [name, pair] of pairUp(files)) {
     let meta: SnapshotRecord['meta'];
@@ -61,7 +72,7 @@ export function readSnapshots(dir: string, files: readonly FileRecord[], issues:
       for (const issue of decoded.issues) issues.push({ ...issue, file: pair.meta.name });
       meta = { size: pair.meta.size, mtimeMs: pair.meta.mtimeMs, decoded };
     }
-    const data = pair.data ? readData(dir, pair.data, issues) : undefined;
+    const data = pair.data ? readData(dir, pair.data, verifyData, issues) : undefined;
     out.push({ name, term: pair.term, index: pair.index, timestamp: pair.timestamp, meta, data });
   }
   return out.sort((a, b) => {

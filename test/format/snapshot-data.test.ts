@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decompressLz4Frame } from '../../src/format/lz4-frame.js';
+import { decompressLz4Frame } from '../../src/format/lz4-verify.js';
 import { decodeSnapshotData, encodeSnapshotData } from '../../src/format/snapshot-data.js';
 import { sampleNodes } from '../helpers/samples.js';
 

@@ -8,6 +8,7 @@ import { buildNodeIndex } from '../../src/scan/build-node-index.js';
 import * as d from '../helpers/damage.js';
 import { engineAvailable, raftLoad } from '../helpers/engine.js';
 import { normaliseEngine, predictionAsEngine } from '../helpers/loader-compare.js';
+import { SNAPSHOT_DAMAGE, withContentSize } from '../helpers/lz4-damage.js';
 import { copyNode, SAMPLE_SETS, sampleNodes, type SampleSet } from '../helpers/samples.js';
 import { removeNode } from '../helpers/synthetic-node.js';
 
@@ -46,6 +47,9 @@ function cutOpen(dir: string, batch: number, extra: (b: { offset: number; end: n
 }
 
 const newest = (dir: string): string => d.snapshotsNewestFirst(dir)[0]!;
+const damageNewest = (dir: string, f: (bytes: Uint8Array) => Uint8Array): void => {
+  d.write(dir, newest(dir), f(new Uint8Array(d.read(dir, newest(dir)))));
+};
 const lastClosed = (dir: string): string => d.closedSegments(dir).at(-1)!;
 const firstOpen = (dir: string): string => d.openWithBatches(dir)!;
 
@@ -80,6 +84,11 @@ const SCENARIOS: Scenario[] = [
   { name: 'newest snapshot data cut in half (hang)', set: 'healthy', timeout: 5, damage: (dir) => d.truncate(dir, newest(dir), Math.floor(d.read(dir, newest(dir)).length / 2)) },
   { name: 'newest snapshot data cut inside the LZ4 header', set: 'healthy', damage: (dir) => d.truncate(dir, newest(dir), 9) },
   { name: 'newest snapshot LZ4 header checksum flipped', set: 'healthy', damage: (dir) => d.flip(dir, newest(dir), 14) },
+  // Damage inside the compressed data, found only by decoding (format/lz4-verify.ts).
+  ...SNAPSHOT_DAMAGE.map((k): Scenario => ({ name: `newest snapshot LZ4 data: ${k.name} (${k.c})`, set: 'healthy',
+    timeout: k.c === 'hang' ? 5 : undefined, damage: (dir) => damageNewest(dir, k.apply) })),
+  { name: 'newest snapshot LZ4 content size 2^62 (malloc fails: out of memory)', set: 'healthy', damage: (dir) => damageNewest(dir, (b) =>
+    withContentSize(b, (1n << 62n) - new DataView(b.buffer, b.byteOffset).getBigUint64(6, true))) },
   { name: 'flipped byte in the .meta crc', set: 'healthy', damage: (dir) => d.flip(dir, `${newest(dir)}.meta`, 8) },
   { name: 'flipped byte in the .meta crc upper half (ignored)', set: 'healthy', damage: (dir) => d.flip(dir, `${newest(dir)}.meta`, 13) },
   { name: '.meta with a bad format (no message)', set: 'healthy', damage: (dir) => d.writeAt(dir, `${newest(dir)}.meta`, 0, Uint8Array.of(2)) },

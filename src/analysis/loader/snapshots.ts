@@ -117,6 +117,7 @@ function dataFailure(c: SnapshotCandidate, errmsg: ErrMsg): SnapshotLoad | undef
   for (const issue of data.frame.issues) {
     const outcome = issue.data?.['cOutcome'];
     if (outcome === 'hang') return { ok: false, hang: true, cause: issue.kind };
+    if (outcome === 'NOMEM') return { ok: false, code: 'NOMEM', cause: issue.kind }; // malloc failed: no message
     if (outcome === 'IOERR') {
       errmsg.printf(String(issue.data?.['cError'] ?? issue.message));
       return { ok: false, code: 'IOERR', cause: issue.kind };
