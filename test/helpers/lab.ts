@@ -41,11 +41,43 @@ export function engineAvailable(): boolean {
   return false;
 }
 
-let portCursor = 10_000 + (process.pid % 200) * 100;
-/** Distinct loopback port ranges for clusters made within one test process. */
+// Loopback ports for test clusters. Each test process claims one slot of 300 ports (an atomic
+// mkdir in os.tmpdir(), released at exit) so parallel test files never share ports, and every
+// port stays below 32768: Linux hands out 32768-60999 as ephemeral source ports, and a listener
+// there can collide with the clients' own connections.
+const SLOT_PORTS = 3000;
+const SLOTS = 7; // 10000 + 7 * 3000 = 31000
+let slot: number | undefined;
+let slotCursor = 0;
+
+function claimSlot(): number {
+  for (let i = 0; i < SLOTS; i++) {
+    const lock = path.join(os.tmpdir(), `rr-port-slot-${i}`);
+    try {
+      fs.mkdirSync(lock);
+    } catch {
+      const owner = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+      let alive = owner > 0;
+      try {
+        if (alive) process.kill(owner, 0);
+      } catch {
+        alive = false;
+      }
+      if (alive) continue;
+    }
+    fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+    process.once('exit', () => fs.rmSync(lock, { recursive: true, force: true }));
+    return i;
+  }
+  throw new Error(`no free port slot (${SLOTS} test processes already hold one)`);
+}
+
+/** A base port with 300 free ports above it, distinct within and across test processes. */
 export function nextPortBase(): number {
-  portCursor += 300;
-  return portCursor;
+  slot ??= claimSlot();
+  const base = 10_000 + slot * SLOT_PORTS + (slotCursor % 10) * 300;
+  slotCursor++;
+  return base;
 }
 
 export interface MakeOptions {
