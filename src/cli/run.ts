@@ -19,6 +19,29 @@ function describeError(error: unknown): string {
   return `internal error: ${String(error)}`;
 }
 
+/** Options named on the command line that the command does not know. */
+function unknownOptions(argv: readonly string[], instance: Argv): string[] {
+  const known = new Set<string>();
+  const options = (instance as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }).getOptions();
+  for (const k of Object.keys(options.key)) known.add(k);
+  for (const list of Object.values(options.alias)) for (const a of list) known.add(a);
+  const camel = (s: string) => s.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return argv
+    .filter((a) => a.startsWith('--') && a.length > 2)
+    .map((a) => a.slice(2).split('=')[0]!)
+    .filter((name) => ![name, camel(name), name.replace(/^no-/, '')].some((n) => known.has(n)));
+}
+
+/** yargs' messages, made one clear line that names what is wrong. */
+function usageMessage(message: string, argv: readonly string[], instance: Argv): string {
+  const unknown = unknownOptions(argv, instance);
+  if (unknown.length) return `unknown option ${unknown.map((u) => `--${u}`).join(', ')}`;
+  if (/^Not enough non-option arguments/.test(message)) {
+    return 'name at least one input: a node directory, a directory holding node directories, or a .tar/.tar.gz archive';
+  }
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}
+
 function buildParser(argv: string[], ctx: CommandContext): Argv {
   let parser = yargs(argv)
     .scriptName('raft-rescue')
@@ -31,9 +54,8 @@ function buildParser(argv: string[], ctx: CommandContext): Argv {
     .demandCommand(1, 'Name a command: inspect, rank, check, dump or repair.')
     .recommendCommands()
     .fail((message: string | undefined, error: Error | undefined) => {
-      if (error instanceof RaftRescueError) throw error;
       if (error) throw error;
-      throw new UsageError(message ?? 'invalid command line');
+      throw new UsageError(usageMessage(message ?? 'invalid command line', argv, parser));
     });
   for (const mod of commandModules(ctx)) parser = parser.command(mod);
   return parser;

@@ -32,10 +32,11 @@ export function checkCommand(ctx: CommandContext): AnyCommand {
     handler: async (argv) => {
       const args = argv as unknown as CheckArgs;
       if (args.listRules) return listRules(ctx, args);
-      if (!args.input?.length) throw new UsageError('check needs at least one input (or --list-rules)');
+      // --only takes a list, so `--only RR999 DIR` swallows DIR: check the codes first.
       const only = args.only?.flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase());
       const unknown = only?.filter((c) => !ALL_RULES.some((r) => r.code === c));
       if (unknown?.length) throw new UsageError(`unknown rule code ${unknown.join(', ')} (see --list-rules)`);
+      if (!args.input?.length) throw new UsageError('check needs at least one input (or --list-rules)');
       await withScan(args, {}, (scan) => {
         const { findings, facts } = runRules(scan.nodes, { autoRecovery: args.autoRecovery, only });
         const nodes = facts.map((f) => ({ name: f.node.name, path: f.node.displayPath, startup: f.prediction }));
@@ -44,7 +45,7 @@ export function checkCommand(ctx: CommandContext): AnyCommand {
           ctx.io.stdout(renderJson('check', body));
         } else ctx.io.stdout(renderCheck(nodes, findings, renderOptions(args, ctx.io)));
         ctx.exitCode = findings.some((f) => atOrAbove(f, args.failOn)) ? ExitCode.FINDINGS : ExitCode.OK;
-      });
+      }, ctx.io);
     },
   };
 }

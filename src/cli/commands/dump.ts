@@ -1,6 +1,7 @@
 import { entriesOf } from '../../analysis/log-entries.js';
 import { diskLog, loadedLog } from '../../analysis/loader/index.js';
 import { UsageError } from '../../core/errors.js';
+import { parseU64 } from '../../core/u64.js';
 import { decodeConfiguration, raftRoleName } from '../../format/configuration.js';
 import { summarizeCommand } from '../../format/dqlite-command.js';
 import { EntryType, entryTypeName } from '../../format/segment.js';
@@ -22,8 +23,9 @@ interface DumpArgs extends CommonArgs {
 
 function u64Arg(name: string, v: string | undefined): bigint | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d{1,20}$/.test(v)) throw new UsageError(`--${name} takes an index (a whole number), not '${v}'`);
-  return BigInt(v);
+  const value = parseU64(v);
+  if (value === undefined) throw new UsageError(`--${name} takes an index (a whole number from 0 to 2^64-1), not '${v}'`);
+  return value;
 }
 
 function summary(type: number, bytes: Uint8Array): string {
@@ -71,13 +73,14 @@ export function dumpCommand(ctx: CommandContext): AnyCommand {
         .option('limit', { type: 'number', default: 100000, describe: 'at most this many entries per node' }),
     handler: async (argv) => {
       const args = argv as unknown as DumpArgs;
+      if (!Number.isSafeInteger(args.limit) || args.limit < 1) throw new UsageError(`--limit takes a positive whole number, not '${String(argv['limit'])}'`);
       await withScan(args, {}, (scan) => {
         const nodes = args.node ? scan.nodes.filter((n) => n.name === args.node) : scan.nodes;
         if (!nodes.length) throw new UsageError(`no node named ${args.node}; nodes: ${scan.nodes.map((n) => n.name).join(', ')}`);
         const dumped = nodes.map((n) => dumpNode(n, args));
         ctx.io.stdout(args.json ? renderJson('dump', { nodes: dumped }) : renderDump(dumped, renderOptions(args, ctx.io)));
         ctx.exitCode = ExitCode.OK;
-      });
+      }, ctx.io);
     },
   };
 }
