@@ -2,61 +2,83 @@
 // 0x04C11DB7, MSB-first (not reflected), caller-supplied initial value (raft always passes 0),
 // no final XOR. Check value: crc32("123456789") = 0x89A1897F. This is NOT zlib's crc32.
 //
-// Slicing-by-8: eight 256-entry tables let the loop consume 8 bytes per iteration with no
-// per-byte data dependency; this keeps a pure-TypeScript checksum in the hundreds of MB/s.
+// Slicing-by-16: sixteen 256-entry tables (T_k = the CRC of a byte followed by k zero bytes) let
+// the loop consume 16 bytes per iteration with no dependency between the lookups, reading the
+// input as four aligned 32-bit words instead of sixteen bytes. No allocation per call. This runs
+// over every payload byte `check` verifies, so it is the hot loop of the tool.
 
 const POLY = 0x04c11db7;
+const SLICES = 16;
 
-function buildTables(): Uint32Array[] {
-  const t0 = new Uint32Array(256);
+/** T[k * 256 + i]: table k of slicing-by-16, in one array for locality. */
+function buildTables(): Uint32Array {
+  const t = new Uint32Array(SLICES * 256);
   for (let i = 0; i < 256; i++) {
     let c = i << 24;
     for (let k = 0; k < 8; k++) c = c & 0x80000000 ? (c << 1) ^ POLY : c << 1;
-    t0[i] = c >>> 0;
+    t[i] = c >>> 0;
   }
-  const tables = [t0];
-  for (let k = 1; k < 8; k++) {
-    const prev = tables[k - 1]!;
-    const next = new Uint32Array(256);
+  for (let k = 1; k < SLICES; k++) {
     for (let i = 0; i < 256; i++) {
-      const p = prev[i]!;
-      next[i] = ((p << 8) ^ t0[p >>> 24]!) >>> 0;
+      const p = t[(k - 1) * 256 + i]!;
+      t[k * 256 + i] = ((p << 8) ^ t[p >>> 24]!) >>> 0;
     }
-    tables.push(next);
   }
-  return tables;
+  return t;
 }
 
-const [T0, T1, T2, T3, T4, T5, T6, T7] = buildTables() as [
-  Uint32Array, Uint32Array, Uint32Array, Uint32Array,
-  Uint32Array, Uint32Array, Uint32Array, Uint32Array,
-];
+const T = buildTables();
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Byte at a time (the head and tail around the aligned 16-byte blocks). */
+function bytewise(bytes: Uint8Array, from: number, to: number, crc: number): number {
+  for (let i = from; i < to; i++) crc = (crc << 8) ^ T[((crc >>> 24) ^ bytes[i]!) & 0xff]!;
+  return crc;
+}
+
+/**
+ * 16 bytes per step from 32-bit little-endian loads: byte j of word w is bytes[4w + j], and the
+ * MSB-first register meets bytes in order, so the first word is xored into the register with its
+ * bytes reversed (b0 against the top byte).
+ */
+function sliced(words: Uint32Array, crc: number): number {
+  for (let w = 0; w + 4 <= words.length; w += 4) {
+    const a = words[w]!;
+    const b = words[w + 1]!;
+    const c = words[w + 2]!;
+    const d = words[w + 3]!;
+    crc =
+      T[15 * 256 + (((crc >>> 24) ^ a) & 0xff)]! ^
+      T[14 * 256 + (((crc >>> 16) ^ (a >>> 8)) & 0xff)]! ^
+      T[13 * 256 + (((crc >>> 8) ^ (a >>> 16)) & 0xff)]! ^
+      T[12 * 256 + ((crc ^ (a >>> 24)) & 0xff)]! ^
+      T[11 * 256 + (b & 0xff)]! ^
+      T[10 * 256 + ((b >>> 8) & 0xff)]! ^
+      T[9 * 256 + ((b >>> 16) & 0xff)]! ^
+      T[8 * 256 + (b >>> 24)]! ^
+      T[7 * 256 + (c & 0xff)]! ^
+      T[6 * 256 + ((c >>> 8) & 0xff)]! ^
+      T[5 * 256 + ((c >>> 16) & 0xff)]! ^
+      T[4 * 256 + (c >>> 24)]! ^
+      T[3 * 256 + (d & 0xff)]! ^
+      T[2 * 256 + ((d >>> 8) & 0xff)]! ^
+      T[256 + ((d >>> 16) & 0xff)]! ^
+      T[d >>> 24]!;
+  }
+  return crc;
+}
 
 /** raft's byteCrc32(bytes, init). Chains: crc32(b, crc32(a)) === crc32(a ‖ b). */
 export function crc32(bytes: Uint8Array, init = 0): number {
   let crc = init >>> 0;
-  let i = 0;
   const n = bytes.length;
-  const end8 = n - (n % 8);
-  while (i < end8) {
-    const c =
-      crc ^ ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!);
-    crc =
-      T7[c >>> 24]! ^
-      T6[(c >>> 16) & 0xff]! ^
-      T5[(c >>> 8) & 0xff]! ^
-      T4[c & 0xff]! ^
-      T3[bytes[i + 4]!]! ^
-      T2[bytes[i + 5]!]! ^
-      T1[bytes[i + 6]!]! ^
-      T0[bytes[i + 7]!]!;
-    i += 8;
-  }
-  while (i < n) {
-    crc = (crc << 8) ^ T0[((crc >>> 24) ^ bytes[i]!) & 0xff]!;
-    i++;
-  }
-  return crc >>> 0;
+  if (!LITTLE_ENDIAN || n < 64) return bytewise(bytes, 0, n, crc) >>> 0;
+  // Align to 4 bytes for the Uint32Array view (no copy: a view over the same memory).
+  const head = (4 - (bytes.byteOffset % 4)) % 4;
+  crc = bytewise(bytes, 0, head, crc);
+  const blocks = Math.floor((n - head) / 16);
+  crc = sliced(new Uint32Array(bytes.buffer, bytes.byteOffset + head, blocks * 4), crc);
+  return bytewise(bytes, head + blocks * 16, n, crc) >>> 0;
 }
 
 /** Bit-at-a-time reference, kept for tests that cross-check the sliced tables. */

@@ -61,10 +61,49 @@ function indentedWithTab(text: string, lines: LineCounter, at: number): boolean 
   return /^[ ]*\t/.test(text.slice(start, text.indexOf('\n', start) >>> 0));
 }
 
+/**
+ * Nesting deeper than this is refused before parsing. The `yaml` package recurses once per level:
+ * a few hundred levels (a 1 KB file of `[`) exhaust V8's stack, and a parse after that can abort
+ * the whole process (a fatal "RegExpCompiler Allocation failed"). go-dqlite's files nest 2 deep;
+ * yaml.v2 itself refuses 10000.
+ */
+export const MAX_YAML_DEPTH = 64;
+
+/** An upper bound of the nesting depth (flow brackets, indentation, `- ` / `? ` on one line) and where it is passed. */
+function tooDeep(text: string): number | undefined {
+  let flow = 0;
+  for (let i = 0, lineStart = 0; i <= text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) flow++;
+    else if ((c === 0x5d || c === 0x7d) && flow > 0) flow--;
+    if (flow > MAX_YAML_DEPTH) return i;
+    if (i === text.length || c === 0x0a) {
+      let p = lineStart;
+      while (text.charCodeAt(p) === 0x20) p++;
+      let block = p - lineStart;
+      while ((text.charCodeAt(p) === 0x2d || text.charCodeAt(p) === 0x3f) && (text.charCodeAt(p + 1) === 0x20 || p + 1 === i)) {
+        block++;
+        p += 2;
+      }
+      if (block > MAX_YAML_DEPTH) return lineStart;
+      lineStart = i + 1;
+    }
+  }
+  return undefined;
+}
+
 /** Parses the YAML structure; returns the first document's root node, reporting everything odd. */
 function parseRoot(text: string, r: ReturnType<typeof makeReader>): unknown {
   const crlf = text.indexOf('\r\n');
   if (crlf >= 0) r.report('crlf', 'info', crlf, 'CRLF line endings (read fine by go-dqlite; it writes LF)');
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    // The parser fills the line counter as it goes; it never ran, so fill it for the report.
+    r.lines.addNewLine(0);
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) r.lines.addNewLine(nl + 1);
+    r.report('too-deep', 'error', deep, `nesting deeper than ${MAX_YAML_DEPTH} levels; not parsed (go-dqlite writes 2)`);
+    return undefined;
+  }
   const docs = parseAllDocuments(text, {
     schema: 'failsafe',
     uniqueKeys: false,

@@ -29,6 +29,8 @@ export interface BuildNodeIndexOptions {
   readonly verifyData?: boolean;
   readonly displayPath?: string;
   readonly origin?: NodeOrigin;
+  /** Called after each segment file is read (progress reporting). */
+  readonly onFile?: (name: string) => void;
 }
 
 function fileType(st: fs.Stats): FileType {
@@ -61,6 +63,13 @@ function readMetadata(dir: string, files: FileRecord[], name: 'metadata1' | 'met
   return { name, size: file.size, decoded: decodeMetadata(bytes, name) };
 }
 
+/**
+ * Largest info.yaml / cluster.yaml parsed (go-dqlite writes ~70 bytes a node). The YAML parser
+ * slows down badly on big hostile files (a 1 MiB file of keys takes half a minute), and these
+ * files are never that big unless they are damaged.
+ */
+export const YAML_SIZE_LIMIT = 64 * 1024;
+
 function readYaml<T>(
   dir: string,
   files: FileRecord[],
@@ -70,10 +79,55 @@ function readYaml<T>(
 ): YamlRecord<T> | undefined {
   const file = files.find((f) => f.name === name);
   if (!file) return undefined;
+  if (file.type === 'file' && file.size > YAML_SIZE_LIMIT) {
+    const message = `${name} has ${file.size} bytes (go-dqlite writes a few hundred); not parsed`;
+    return { name, value: undefined, issues: [{ kind: 'file-too-large', offset: YAML_SIZE_LIMIT, message, data: { level: 'error', size: file.size } }] };
+  }
   const bytes = readSmallFile(dir, file, issues);
   if (!bytes) return { name, value: undefined, issues: [] };
-  const parsed = parse(Buffer.from(bytes).toString('utf8'), name);
-  return { name, value: parsed.value, issues: parsed.issues };
+  const { text, firstInvalid } = yamlText(bytes);
+  const parsed = parse(text, name);
+  if (firstInvalid === undefined) return { name, value: parsed.value, issues: parsed.issues };
+  const invalid: DecodeIssue = {
+    kind: 'invalid-utf8', offset: firstInvalid,
+    message: `${name}: byte ${firstInvalid} is not valid UTF-8 (go-dqlite's YAML reader refuses the file)`,
+    data: { level: 'error' },
+  };
+  return { name, value: parsed.value, issues: [invalid, ...parsed.issues] };
+}
+
+/** Length of the valid UTF-8 sequence at i, or 0 (RFC 3629: no overlongs, surrogates or > U+10FFFF). */
+function utf8SequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i]!;
+  if (c < 0x80) return 1;
+  const [len, lo, hi] = c >= 0xc2 && c <= 0xdf ? [2, 0x80, 0xbf] : c === 0xe0 ? [3, 0xa0, 0xbf] : c === 0xed ? [3, 0x80, 0x9f]
+    : c >= 0xe1 && c <= 0xef ? [3, 0x80, 0xbf] : c === 0xf0 ? [4, 0x90, 0xbf] : c === 0xf4 ? [4, 0x80, 0x8f]
+    : c >= 0xf1 && c <= 0xf3 ? [4, 0x80, 0xbf] : [0, 0, 0];
+  if (len === 0 || i + len > b.length || b[i + 1]! < lo || b[i + 1]! > hi) return 0;
+  for (let k = 2; k < len; k++) if (b[i + k]! < 0x80 || b[i + k]! > 0xbf) return 0;
+  return len;
+}
+
+/**
+ * The file as text, every byte that is not valid UTF-8 replaced by '?': one byte for one byte, so
+ * the byte offsets the YAML parser reports still point into the file (a U+FFFD replacement would
+ * shift them).
+ */
+export function yamlText(bytes: Uint8Array): { text: string; firstInvalid: number | undefined } {
+  let clean: Uint8Array | undefined;
+  let firstInvalid: number | undefined;
+  for (let i = 0; i < bytes.length; ) {
+    const len = utf8SequenceLength(bytes, i);
+    if (len > 0) {
+      i += len;
+      continue;
+    }
+    clean ??= bytes.slice();
+    clean[i] = 0x3f;
+    firstInvalid ??= i;
+    i++;
+  }
+  return { text: Buffer.from(clean ?? bytes).toString('utf8'), firstInvalid };
 }
 
 function readConfigurations(source: FileSource, record: Pick<SegmentRecord, 'decoded'>): LogConfiguration[] {
@@ -91,6 +145,9 @@ function readConfigurations(source: FileSource, record: Pick<SegmentRecord, 'dec
   return out;
 }
 
+/** Header-only walks read this much at each batch: its preamble and headers, not its payloads. */
+const HEADER_READ_AHEAD = 512;
+
 function readSegment(dir: string, file: FileRecord, cls: FileNameClass, verifyData: boolean, issues: ScanIssue[]): SegmentRecord | undefined {
   if (cls.kind !== 'closed-segment' && cls.kind !== 'open-segment') return undefined;
   if (file.type !== 'file') {
@@ -99,7 +156,7 @@ function readSegment(dir: string, file: FileRecord, cls: FileNameClass, verifyDa
   }
   let source: FileSource;
   try {
-    source = new FileSource(path.join(dir, file.name));
+    source = new FileSource(path.join(dir, file.name), { readAhead: verifyData ? undefined : HEADER_READ_AHEAD });
   } catch (error) {
     issues.push({ file: file.name, kind: 'unreadable', offset: 0, message: `cannot open: ${(error as Error).message}` });
     return undefined;
@@ -148,7 +205,10 @@ export function buildNodeIndex(dir: string, options: BuildNodeIndexOptions = {})
   const segments: SegmentRecord[] = [];
   for (const file of files) {
     const segment = readSegment(dir, file, file.class, verifyData, issues);
-    if (segment) segments.push(segment);
+    if (segment) {
+      segments.push(segment);
+      options.onFile?.(file.name);
+    }
   }
   segments.sort(compareSegments);
   const info = readYaml(dir, files, 'info.yaml', parseNodeInfo, issues);
@@ -171,10 +231,18 @@ export function buildNodeIndex(dir: string, options: BuildNodeIndexOptions = {})
   return deepFreeze(node);
 }
 
+/**
+ * Freezes the index so analysis cannot change it by accident. The per-batch records (one object
+ * per batch and per entry: hundreds of thousands in a big node) only get their list frozen:
+ * freezing each of them cost more than decoding them.
+ */
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value as object)) deepFreeze(v);
+    for (const [key, v] of Object.entries(value as object)) {
+      if (key === 'batches' && Array.isArray(v)) Object.freeze(v);
+      else deepFreeze(v);
+    }
   }
   return value;
 }

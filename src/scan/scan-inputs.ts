@@ -1,6 +1,7 @@
 // Turns the user's input paths (node directories, trees holding them, tarballs of either) into
 // NodeIndexes. Archives are unpacked, safely, into a private temp dir that the caller removes
-// with `cleanup()`; the inputs themselves are only ever read.
+// with `cleanup()`; the inputs themselves are only ever read. Every node is found first, so that
+// progress can be reported against the total bytes and files to read.
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
@@ -9,10 +10,21 @@ import { discoverNodes } from './discover.js';
 import type { NodeIndex } from './node-index.js';
 import { extractArchive, isArchive } from './tarball.js';
 
+export interface ScanProgress {
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  /** The node being read. */
+  readonly node: string;
+}
+
 export interface ScanOptions {
   readonly verifyData?: boolean;
   /** Called before each node is read (progress reporting). */
   readonly onNode?: (displayPath: string) => void;
+  /** Called after each file of a node is read, with totals over every input. */
+  readonly onProgress?: (progress: ScanProgress) => void;
 }
 
 export interface SkippedPath {
@@ -26,19 +38,86 @@ export interface ScanResult {
   cleanup(): void;
 }
 
-function scanTree(root: string, display: (relative: string) => string, origin: (relative: string) => NodeIndex['origin'], options: ScanOptions, out: NodeIndex[], skipped: SkippedPath[]): void {
-  const found = discoverNodes(root);
-  for (const s of found.skipped) skipped.push({ path: display(path.relative(root, s.path)), reason: s.reason });
-  for (const n of found.nodes) {
-    const displayPath = display(n.relative);
-    options.onNode?.(displayPath);
-    out.push(buildNodeIndex(n.dir, { verifyData: options.verifyData, displayPath, origin: origin(n.relative) }));
+interface Found {
+  readonly dir: string;
+  readonly displayPath: string;
+  readonly origin: NodeIndex['origin'];
+}
+
+function discoverTree(root: string, display: (relative: string) => string, origin: (relative: string) => NodeIndex['origin'], found: Found[], skipped: SkippedPath[]): void {
+  const result = discoverNodes(root);
+  for (const s of result.skipped) skipped.push({ path: display(path.relative(root, s.path)), reason: s.reason });
+  for (const n of result.nodes) found.push({ dir: n.dir, displayPath: display(n.relative), origin: origin(n.relative) });
+}
+
+/** Finds the nodes of one input (extracting an archive); returns the archive's cleanup. */
+async function discoverInput(input: string, found: Found[], skipped: SkippedPath[]): Promise<(() => void) | undefined> {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(input);
+  } catch (error) {
+    throw new InputError(`cannot read ${input}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}`, input);
   }
+  if (st.isDirectory()) {
+    discoverTree(path.resolve(input), (rel) => (rel ? path.join(input, rel) : input), () => ({ kind: 'directory' }), found, skipped);
+    return undefined;
+  }
+  if (st.isFile() && isArchive(input)) {
+    const archive = await extractArchive(input);
+    for (const r of archive.refused) skipped.push({ path: `${input}:${r.member}`, reason: r.reason });
+    // e.g. no end-of-archive marker: members after the cut are missing, and nothing else says so.
+    for (const w of archive.warnings) skipped.push({ path: input, reason: w.startsWith(`${input}: `) ? w.slice(input.length + 2) : w });
+    try {
+      discoverTree(archive.root, (rel) => `${input}:${rel || '.'}`, (rel) => ({ kind: 'archive', archive: input, member: rel || '.' }), found, skipped);
+    } catch (error) {
+      archive.cleanup();
+      throw error;
+    }
+    return archive.cleanup;
+  }
+  throw new InputError(`${input} is neither a directory nor a .tar/.tar.gz archive`, input);
+}
+
+/** Regular files of a node directory and their sizes (what reading it will cost). */
+function filesOf(dir: string): Map<string, number> {
+  const sizes = new Map<string, number>();
+  try {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.isFile()) sizes.set(e.name, fs.lstatSync(path.join(dir, e.name)).size);
+    }
+  } catch {
+    // unreadable now: buildNodeIndex reports it
+  }
+  return sizes;
+}
+
+function buildAll(found: readonly Found[], options: ScanOptions): NodeIndex[] {
+  const report = options.onProgress;
+  const sizes = report ? found.map((f) => filesOf(f.dir)) : [];
+  const totals = { bytesTotal: 0, filesTotal: 0, bytesDone: 0, filesDone: 0 };
+  for (const s of sizes) for (const n of s.values()) (totals.bytesTotal += n), totals.filesTotal++;
+  return found.map((f, i) => {
+    options.onNode?.(f.displayPath);
+    const mine = sizes[i];
+    const onFile = report && mine
+      ? (name: string): void => {
+        const size = mine.get(name);
+        if (size === undefined) return;
+        mine.delete(name);
+        totals.bytesDone += size;
+        totals.filesDone++;
+        report({ ...totals, node: f.displayPath });
+      }
+      : undefined;
+    const node = buildNodeIndex(f.dir, { verifyData: options.verifyData, displayPath: f.displayPath, origin: f.origin, onFile });
+    for (const name of [...(mine?.keys() ?? [])]) onFile?.(name);
+    return node;
+  });
 }
 
 /** Scans every input. Throws InputError for a path that cannot be read or holds no node. */
 export async function scanInputs(inputs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
-  const nodes: NodeIndex[] = [];
+  const found: Found[] = [];
   const skipped: SkippedPath[] = [];
   const cleanups: Array<() => void> = [];
   const cleanup = () => {
@@ -46,31 +125,16 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
   };
   try {
     for (const input of inputs) {
-      const before = nodes.length;
-      let st: fs.Stats;
-      try {
-        st = fs.statSync(input);
-      } catch (error) {
-        throw new InputError(`cannot read ${input}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}`, input);
-      }
-      if (st.isDirectory()) {
-        const abs = path.resolve(input);
-        scanTree(abs, (rel) => (rel ? path.join(input, rel) : input), () => ({ kind: 'directory' }), options, nodes, skipped);
-      } else if (st.isFile() && isArchive(input)) {
-        const archive = await extractArchive(input);
-        cleanups.push(archive.cleanup);
-        for (const r of archive.refused) skipped.push({ path: `${input}:${r.member}`, reason: r.reason });
-        scanTree(archive.root, (rel) => `${input}:${rel || '.'}`, (rel) => ({ kind: 'archive', archive: input, member: rel || '.' }), options, nodes, skipped);
-      } else {
-        throw new InputError(`${input} is neither a directory nor a .tar/.tar.gz archive`, input);
-      }
-      if (nodes.length === before) {
+      const before = found.length;
+      const done = await discoverInput(input, found, skipped);
+      if (done) cleanups.push(done);
+      if (found.length === before) {
         throw new InputError(`${input} holds no raft node directory (no metadata1/2, segments, snapshots or info.yaml found)`, input);
       }
     }
+    return { nodes: buildAll(found, options), skipped, cleanup };
   } catch (error) {
     cleanup();
     throw error;
   }
-  return { nodes, skipped, cleanup };
 }

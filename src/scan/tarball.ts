@@ -209,6 +209,22 @@ function checkKind(archive: string): ArchiveKind {
   return kind ?? 'tar';
 }
 
+/**
+ * After a failed extraction node-tar may still have a file write in flight (abort() does not wait
+ * for them), and a write that lands after the temp dir was removed creates it again. Remove it
+ * until it stays gone for two checks 20 ms apart (at most ~2 s).
+ */
+async function removeUntilQuiet(root: string): Promise<void> {
+  removeTempDir(root);
+  for (let quiet = 0, i = 0; quiet < 2 && i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (fs.existsSync(root)) {
+      fs.rmSync(root, { recursive: true, force: true });
+      quiet = 0;
+    } else quiet++;
+  }
+}
+
 async function run(archive: string, root: string, state: State): Promise<string[]> {
   const gzip = checkKind(archive) === 'gzip';
   const unpack: Unpack = new Unpack({
@@ -273,7 +289,7 @@ export async function extractArchive(archive: string, options: ExtractOptions = 
     const warnings = await run(archive, root, state);
     return { root, refused: state.refused, warnings, cleanup: () => removeTempDir(root) };
   } catch (error) {
-    removeTempDir(root);
+    await removeUntilQuiet(root);
     throw error;
   }
 }

@@ -16,7 +16,7 @@ export function inspectCommand(ctx: CommandContext): AnyCommand {
         const reports = scan.nodes.map(buildNodeReport);
         ctx.io.stdout(args.json ? renderJson('inspect', { nodes: reports, skipped: scan.skipped }) : renderInspect(reports, scan.skipped, renderOptions(args, ctx.io)));
         ctx.exitCode = ExitCode.OK;
-      });
+      }, ctx.io);
     },
   };
 }

@@ -25,7 +25,7 @@ export function rankCommand(ctx: CommandContext): AnyCommand {
         const result = rankNodes(scan.nodes);
         ctx.io.stdout(args.json ? renderJson('rank', { ...rankJson(result), checksumsVerified: args.verify }) : renderRank(result, renderOptions(args, ctx.io)));
         ctx.exitCode = ExitCode.OK;
-      });
+      }, ctx.io);
     },
   };
 }

@@ -1,6 +1,7 @@
 // Options and plumbing every command shares: inputs, --json, colour, scanning with cleanup.
 import type { Argv } from 'yargs';
-import { scanInputs, type ScanOptions, type ScanResult } from '../../scan/scan-inputs.js';
+import { scanInputs, type ScanOptions, type ScanProgress, type ScanResult } from '../../scan/scan-inputs.js';
+import { ProgressBar } from '../../report/progress.js';
 import { colorEnabled, type RenderOptions } from '../../report/style.js';
 import type { CliIo } from '../io.js';
 
@@ -27,9 +28,25 @@ export function renderOptions(args: CommonArgs, io: CliIo): RenderOptions {
   return { color: colorEnabled(io.stdoutIsTty, io.env, args.json) };
 }
 
-/** Scans the inputs, runs `body`, and always removes temp dirs made for archives. */
-export async function withScan<R>(args: CommonArgs, options: ScanOptions, body: (scan: ScanResult) => Promise<R> | R): Promise<R> {
-  const scan = await scanInputs(args.input, options);
+/** A progress bar on stderr for scans that last over a second: terminals only, never with --json. */
+function progressFor(args: CommonArgs, io: CliIo | undefined): ProgressBar | undefined {
+  if (!io?.stderrIsTty || args.json) return undefined;
+  return new ProgressBar({ write: io.stderr, now: () => performance.now(), width: Number(io.env['COLUMNS']) || 80 });
+}
+
+/**
+ * Scans the inputs, runs `body`, and always removes temp dirs made for archives. With `io`, a
+ * progress bar shows bytes and files read while the scan runs.
+ */
+export async function withScan<R>(args: CommonArgs, options: ScanOptions, body: (scan: ScanResult) => Promise<R> | R, io?: CliIo): Promise<R> {
+  const bar = progressFor(args, io);
+  const onProgress = bar ? (p: ScanProgress) => bar.update(p) : options.onProgress;
+  let scan: ScanResult;
+  try {
+    scan = await scanInputs(args.input, { ...options, onProgress });
+  } finally {
+    bar?.done();
+  }
   try {
     return await body(scan);
   } finally {
