@@ -1,7 +1,6 @@
 // Small node directories built from the project's encoders, for loader tests: closed and open
 // segments with chosen batch shapes, snapshots, metadata, and raw files for damage.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { encodeConfiguration, type ConfigurationServer } from '../../src/format/configuration.js';
 import { formatClosedSegmentName } from '../../src/format/file-names.js';
@@ -9,6 +8,7 @@ import { encodeLz4FrameStored } from '../../src/format/lz4-frame.js';
 import { encodeMetadata } from '../../src/format/metadata.js';
 import { EntryType, encodeSegment, type EntryToEncode } from '../../src/format/segment.js';
 import { encodeSnapshotMeta } from '../../src/format/snapshot-meta.js';
+import { scratchDir } from './samples.js';
 
 export const SERVERS: ConfigurationServer[] = [
   { id: 1n, address: '127.0.0.1:9001', role: 1 },
@@ -16,9 +16,9 @@ export const SERVERS: ConfigurationServer[] = [
   { id: 3n, address: '127.0.0.1:9003', role: 1 },
 ];
 
-/** A fresh empty node directory in the OS temp dir. */
+/** A fresh empty node directory in the OS temp dir, removed after the test file. */
 export function emptyNode(): string {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'raft-rescue-synth-')), 'node');
+  const dir = path.join(scratchDir('rr-synth-'), 'node');
   fs.mkdirSync(dir);
   return dir;
 }

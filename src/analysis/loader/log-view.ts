@@ -103,6 +103,7 @@ export function makeLogView(
   const entryAt = (index: bigint): LogEntryRef | undefined => {
     const run = findRun(held, index);
     if (!run) return undefined;
+    // A position inside one run, below run.count (a number): not a u64 squeezed into a number.
     const position = Number(index - run.firstIndex);
     const entry = entryOf(run, position);
     return { index, term: entry.term, type: entry.type, file: run.file, position, entry };

@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   diskLog, inferOpenFirstIndexes, loadedLog, openSegmentFirstIndexes, selectSnapshot, snapshotCandidates,
 } from '../../../src/analysis/loader/index.js';
 import { buildNodeIndex } from '../../../src/scan/build-node-index.js';
 import * as d from '../../helpers/damage.js';
-import { copyNode as copySample, sampleNodes } from '../../helpers/samples.js';
+import { copyNode, sampleNodes } from '../../helpers/samples.js';
 import * as s from '../../helpers/synthetic-node.js';
 
-const made: string[] = [];
-const copyNode = (dir: string): string => { const c = copySample(dir); made.push(c); return c; };
-const emptyNode = (): string => { const c = s.emptyNode(); made.push(c); return c; };
-afterAll(() => { for (const dir of made) s.removeNode(dir); });
+// copyNode and emptyNode remove their scratch dirs after the test file.
+const emptyNode = s.emptyNode;
 
 let healthy: string[];
 let crash: string[];
