@@ -1,5 +1,6 @@
 // The data behind `raft-rescue inspect`: one plain record per node, built from its NodeIndex.
 // Renderers in report/ turn it into a table or JSON; nothing here prints.
+import type { BatchTable } from '../format/batch-table.js';
 import { raftRoleName } from '../format/configuration.js';
 import type { NodeInfo } from '../format/node-yaml.js';
 import type { MetadataRecord, NodeIndex, ScanIssue } from '../scan/node-index.js';
@@ -110,7 +111,7 @@ function segmentViews(node: NodeIndex): SegmentView[] {
       validBytes: d.validBytes,
       firstTerm: span.firstTerm ?? null,
       lastTerm: span.lastTerm ?? null,
-      badChecksumBatches: d.batches.filter((b) => b.dataCrcOk === false).length + (d.failure?.kind === 'header-checksum' ? 1 : 0),
+      badChecksumBatches: badDataChecksums(d.batches) + (d.failure?.kind === 'header-checksum' ? 1 : 0),
       stop: !d.failure ? null : span.segment.kind === 'open' && d.tailIsZero && d.failure.kind === 'zero-count' ? `zeros from byte ${d.validBytes}` : `${d.failure.message} at byte ${d.failure.offset}`,
     };
   });
@@ -145,4 +146,10 @@ export function buildNodeReport(node: NodeIndex): NodeReport {
     otherFiles: node.files.filter((f) => otherKinds.has(f.class.kind) || f.type !== 'file').map((f) => ({ name: f.name, kind: f.type === 'file' ? f.class.kind : f.type, size: f.size })),
     issues: [...node.issues, ...node.info?.issues.map((i) => ({ ...i, file: 'info.yaml' })) ?? [], ...node.cluster?.issues.map((i) => ({ ...i, file: 'cluster.yaml' })) ?? []],
   };
+}
+
+function badDataChecksums(batches: BatchTable): number {
+  let n = 0;
+  for (let b = 0; b < batches.length; b++) if (batches.dataCrcOk(b) === false) n++;
+  return n;
 }

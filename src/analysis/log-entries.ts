@@ -16,14 +16,16 @@ export function* entriesOf(log: LogView, from = 0n, to = (1n << 64n) - 1n): Gene
   for (const run of log.runs) {
     const last = run.firstIndex + BigInt(run.count) - 1n;
     if (last < from || run.firstIndex > to) continue;
-    let index = run.firstIndex;
-    let seen = 0;
-    for (let b = 0; b < run.batches && seen < run.count; b++) {
-      for (const entry of run.record.decoded.batches[b]!.entries) {
-        if (seen >= run.count) break;
-        if (index >= from && index <= to) yield { index, entry, file: run.source, batch: b };
-        index++;
-        seen++;
+    const table = run.record.decoded.batches;
+    // Start at `from` without walking the entries before it.
+    let position = from > run.firstIndex ? Number(from - run.firstIndex) : 0;
+    for (let b = table.batchOf(position); b < run.batches && position < run.count; b++) {
+      const batch = table.batch(b);
+      const first = table.entriesBefore(b);
+      for (let i = position - first; i < batch.entries.length && position < run.count; i++, position++) {
+        const index = run.firstIndex + BigInt(position);
+        if (index > to) return;
+        yield { index, entry: batch.entries[i]!, file: run.source, batch: b };
       }
     }
   }

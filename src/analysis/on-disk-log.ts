@@ -34,18 +34,10 @@ export interface LatestConfiguration {
 /** Entries C's reader would accept from a segment: every batch before its first failure. */
 export function goodEntries(segment: SegmentRecord): { count: number; firstTerm?: bigint; lastTerm?: bigint } {
   const failAt = segment.decoded.failure?.ordinal ?? Number.POSITIVE_INFINITY;
-  let count = 0;
-  let firstTerm: bigint | undefined;
-  let lastTerm: bigint | undefined;
-  for (const batch of segment.decoded.batches) {
-    if (batch.ordinal >= failAt) break;
-    for (const e of batch.entries) {
-      firstTerm ??= e.term;
-      lastTerm = e.term;
-      count++;
-    }
-  }
-  return { count, firstTerm, lastTerm };
+  const table = segment.decoded.batches;
+  const count = table.entriesBefore(Math.min(failAt, table.length));
+  if (count === 0) return { count };
+  return { count, firstTerm: table.term(0), lastTerm: table.term(count - 1) };
 }
 
 /** The newest snapshot whose two halves exist and whose data file is not empty (UvList). */

@@ -12,6 +12,7 @@
 //
 // The three unused header bytes are never written by C (stale arena bytes leak into them) and
 // never checked; we keep their value for the record and write zeros.
+import { BatchTable, BatchTableBuilder } from './batch-table.js';
 import type { ByteSource } from './byte-source.js';
 import { BufferSource } from './byte-source.js';
 import { Writer } from './cursor.js';
@@ -35,27 +36,7 @@ export function entryTypeName(type: number): string {
 /** The raft error class a reader failure maps to in C (`include/raft.h`). */
 export type RaftErrorCode = 'IOERR' | 'CORRUPT' | 'MALFORMED';
 
-export interface EntryRecord {
-  readonly term: bigint;
-  readonly type: number;
-  /** 24-bit value of the unused header bytes; not meaningful, kept as evidence. */
-  readonly unused: number;
-  readonly length: number;
-  /** Absolute file offset of this entry's payload. */
-  readonly payloadOffset: number;
-}
-
-export interface BatchRecord {
-  /** Ordinal of the batch in the file, from 0. */
-  readonly ordinal: number;
-  readonly offset: number;
-  readonly end: number;
-  readonly crc1: number;
-  readonly crc2: number;
-  /** undefined when the data checksum was not verified (headers-only decode). */
-  readonly dataCrcOk: boolean | undefined;
-  readonly entries: readonly EntryRecord[];
-}
+export type { BatchRecord, EntryRecord } from './batch-table.js';
 
 export type BatchFailureKind =
   | 'short-preamble'
@@ -85,7 +66,8 @@ export interface BatchFailure {
 export interface SegmentDecodeResult {
   /** undefined when the file is shorter than 8 bytes. */
   readonly formatVersion: bigint | undefined;
-  readonly batches: readonly BatchRecord[];
+  /** Every batch whose header C accepts (a data-checksum mismatch included), as compact columns. */
+  readonly batches: BatchTable;
   /** End offset of the last batch C would accept (8 when none, 0 when no format word). */
   readonly validBytes: number;
   /** Where C's reader stops with an error; undefined when the batches end exactly at EOF. */
@@ -101,7 +83,8 @@ export interface SegmentDecodeOptions {
 }
 
 interface BatchStep {
-  readonly batch?: BatchRecord;
+  /** End offset when the batch's header was accepted (it is then in the table). */
+  readonly end?: number;
   readonly failure?: BatchFailure;
 }
 
@@ -113,8 +96,8 @@ function fail(
   batchOffset: number,
   offset: number,
   data: Record<string, unknown> = {},
-): BatchStep {
-  return { failure: { kind, raftCode, message, ordinal, batchOffset, offset, data } };
+): BatchFailure {
+  return { kind, raftCode, message, ordinal, batchOffset, offset, data };
 }
 
 function readU64(src: ByteSource, offset: number): bigint {
@@ -122,8 +105,8 @@ function readU64(src: ByteSource, offset: number): bigint {
   return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
 }
 
-/** One batch at `offset`, in uvLoadEntriesBatch's order of checks. */
-function decodeBatch(src: ByteSource, offset: number, ordinal: number, verifyData: boolean): BatchStep {
+/** Walks a batch's preamble up to its verified header checksum; returns n or the failure. */
+function checkPreamble(src: ByteSource, offset: number, ordinal: number): { n: number; crc1: number; crc2: number } | BatchFailure {
   const size = src.size;
   if (size - offset < 8) {
     return fail('short-preamble', 'IOERR', 'read preamble: short read', ordinal, offset, offset, { needed: 8, available: size - offset });
@@ -136,9 +119,7 @@ function decodeBatch(src: ByteSource, offset: number, ordinal: number, verifyDat
     return fail('short-count', 'IOERR', 'read preamble: short read', ordinal, offset, offset + 8, { needed: 8, available: size - offset - 8 });
   }
   const n64 = readU64(src, offset + 8);
-  if (n64 === 0n) {
-    return fail('zero-count', 'CORRUPT', 'entries count in preamble is zero', ordinal, offset, offset + 8);
-  }
+  if (n64 === 0n) return fail('zero-count', 'CORRUPT', 'entries count in preamble is zero', ordinal, offset, offset + 8);
   if (n64 > BigInt(MAX_BATCH_ENTRIES)) {
     return fail('count-too-high', 'CORRUPT', `entries count ${n64} in preamble is too high`, ordinal, offset, offset + 8, { count: n64 });
   }
@@ -151,37 +132,50 @@ function decodeBatch(src: ByteSource, offset: number, ordinal: number, verifyDat
   if (computed1 !== crc1) {
     return fail('header-checksum', 'CORRUPT', 'header checksum mismatch', ordinal, offset, offset, { expected: crc1, found: computed1 });
   }
+  return { n, crc1, crc2 };
+}
+
+/** One batch at `offset`, in uvLoadEntriesBatch's order of checks, appended to `table`. */
+function decodeBatch(src: ByteSource, offset: number, table: BatchTableBuilder, verifyData: boolean, issues: DecodeIssue[]): BatchStep {
+  const ordinal = table.batchCount;
+  const pre = checkPreamble(src, offset, ordinal);
+  if ('kind' in pre) return { failure: pre };
+  const { n, crc1, crc2 } = pre;
+  const headersAt = offset + 16;
   const headers = src.read(headersAt, n * ENTRY_HEADER_BYTES);
   const hv = new DataView(headers.buffer, headers.byteOffset, headers.byteLength);
-  const entries: EntryRecord[] = new Array(n);
-  let payloadOffset = headersAt + n * ENTRY_HEADER_BYTES;
-  const dataAt = payloadOffset;
+  const dataAt = headersAt + n * ENTRY_HEADER_BYTES;
+  let payloadOffset = dataAt;
+  table.beginBatch(offset, crc1, crc2);
+  const unaligned: DecodeIssue[] = [];
   for (let i = 0; i < n; i++) {
     const at = i * 16;
     const type = hv.getUint8(at + 8);
     if (type < 1 || type > 3) {
-      return fail('bad-entry-type', 'MALFORMED', `entry ${i} has unknown type ${type}`, ordinal, offset, headersAt + at + 8, { entry: i, type });
+      table.abandonBatch();
+      return { failure: fail('bad-entry-type', 'MALFORMED', `entry ${i} has unknown type ${type}`, ordinal, offset, headersAt + at + 8, { entry: i, type }) };
     }
     const length = hv.getUint32(at + 12, true);
     const unused = hv.getUint8(at + 9) | (hv.getUint8(at + 10) << 8) | (hv.getUint8(at + 11) << 16);
-    entries[i] = { term: hv.getBigUint64(at, true), type, unused, length, payloadOffset };
+    table.addEntry(hv.getBigUint64(at, true), type, unused, length);
+    if (length % 8 !== 0) {
+      unaligned.push({ kind: 'unaligned-length', offset: payloadOffset, message: `entry payload of ${length} bytes is not a multiple of 8 (never written by C)`, data: { length } });
+    }
     payloadOffset += length;
   }
   const dataLength = payloadOffset - dataAt;
-  if (size - dataAt < dataLength) {
-    return fail('short-data', 'IOERR', 'read data: short read', ordinal, offset, dataAt, { needed: dataLength, available: size - dataAt });
+  if (src.size - dataAt < dataLength) {
+    table.abandonBatch();
+    return { failure: fail('short-data', 'IOERR', 'read data: short read', ordinal, offset, dataAt, { count: n, needed: dataLength, available: src.size - dataAt }) };
   }
-  let dataCrcOk: boolean | undefined;
-  if (verifyData) dataCrcOk = src.crc(dataAt, dataLength) === crc2;
-  const batch: BatchRecord = { ordinal, offset, end: payloadOffset, crc1, crc2, dataCrcOk, entries };
+  issues.push(...unaligned);
+  const found = verifyData ? src.crc(dataAt, dataLength) : undefined;
+  const dataCrcOk = found === undefined ? undefined : found === crc2;
+  table.endBatch(payloadOffset, dataCrcOk);
   if (dataCrcOk === false) {
-    const step = fail('data-checksum', 'CORRUPT', 'data checksum mismatch', ordinal, offset, dataAt, {
-      expected: crc2,
-      found: src.crc(dataAt, dataLength),
-    });
-    return { batch, failure: step.failure };
+    return { end: payloadOffset, failure: fail('data-checksum', 'CORRUPT', 'data checksum mismatch', ordinal, offset, dataAt, { expected: crc2, found }) };
   }
-  return { batch };
+  return { end: payloadOffset };
 }
 
 function issueFromFailure(f: BatchFailure): DecodeIssue {
@@ -202,38 +196,28 @@ export function decodeSegment(src: ByteSource, options: SegmentDecodeOptions = {
   const verifyData = options.verifyData ?? true;
   const issues: DecodeIssue[] = [];
   if (src.size < SEGMENT_HEADER_BYTES) {
-    return { formatVersion: undefined, batches: [], validBytes: 0, failure: undefined, tailIsZero: src.isZero(0, src.size), issues };
+    return { formatVersion: undefined, batches: BatchTable.EMPTY, validBytes: 0, failure: undefined, tailIsZero: src.isZero(0, src.size), issues };
   }
   const formatVersion = readU64(src, 0);
   if (formatVersion !== SEGMENT_FORMAT_VERSION) {
     issues.push({ kind: 'bad-format-version', offset: 0, message: `unexpected format version ${formatVersion}`, data: { found: formatVersion } });
   }
-  const batches: BatchRecord[] = [];
+  const table = new BatchTableBuilder();
   let offset = SEGMENT_HEADER_BYTES;
   let validBytes = SEGMENT_HEADER_BYTES;
   let failure: BatchFailure | undefined;
   while (offset < src.size) {
-    const step = decodeBatch(src, offset, batches.length, verifyData);
-    if (step.batch) {
-      batches.push(step.batch);
-      for (const e of step.batch.entries) {
-        if (e.length % 8 !== 0) {
-          issues.push({ kind: 'unaligned-length', offset: e.payloadOffset, message: `entry payload of ${e.length} bytes is not a multiple of 8 (never written by C)`, data: { length: e.length } });
-        }
-      }
-    }
+    const step = decodeBatch(src, offset, table, verifyData, issues);
     if (step.failure) {
       failure ??= step.failure;
       issues.push(issueFromFailure(step.failure));
-      if (!step.batch) break;
     }
-    if (step.batch) {
-      offset = step.batch.end;
-      if (!failure) validBytes = offset;
-    }
+    if (step.end === undefined) break;
+    offset = step.end;
+    if (!failure) validBytes = offset;
   }
   const tailIsZero = failure ? src.isZero(validBytes, src.size - validBytes) : true;
-  return { formatVersion, batches, validBytes, failure, tailIsZero, issues };
+  return { formatVersion, batches: table.finish(), validBytes, failure, tailIsZero, issues };
 }
 
 export function decodeSegmentBytes(bytes: Uint8Array, options?: SegmentDecodeOptions): SegmentDecodeResult {

@@ -2,29 +2,30 @@
 // batches: a re-encoded range keeps the donor's batch boundaries (cut at the range's ends), so
 // the new file has the same shape a raft writer would have produced. Used by the planner (to
 // state the new file's exact size) and by apply (to encode it).
-import type { BatchRecord, EntryRecord } from '../format/segment.js';
+import type { BatchTable } from '../format/batch-table.js';
+import type { EntryRecord } from '../format/segment.js';
 import { BATCH_PREAMBLE_BYTES, ENTRY_HEADER_BYTES, SEGMENT_HEADER_BYTES } from '../format/segment.js';
 
 /** What entryBatches needs of a decoded segment (a SegmentRecord, or a fresh decode in apply). */
 export interface DecodedFile {
   readonly name: string;
-  readonly decoded: { readonly batches: readonly BatchRecord[] };
+  readonly decoded: { readonly batches: BatchTable };
 }
 
 /** Entries [firstPosition, firstPosition + count) of `record`, as batches. */
 export function entryBatches(record: DecodedFile, firstPosition: number, count: number): EntryRecord[][] {
   const out: EntryRecord[][] = [];
   const end = firstPosition + count;
-  let position = 0;
-  for (const batch of record.decoded.batches) {
-    const next = position + batch.entries.length;
-    if (next > firstPosition && position < end) {
+  const table = record.decoded.batches;
+  for (let b = count > 0 ? table.batchOf(firstPosition) : table.length; b < table.length; b++) {
+    const position = table.entriesBefore(b);
+    const next = position + table.entriesIn(b);
+    if (position >= end) break;
+    if (next > firstPosition) {
       const from = Math.max(firstPosition, position) - position;
       const to = Math.min(end, next) - position;
-      out.push(batch.entries.slice(from, to));
+      out.push(table.batch(b).entries.slice(from, to));
     }
-    position = next;
-    if (position >= end) break;
   }
   const got = out.reduce((n, b) => n + b.length, 0);
   if (got !== count) throw new RangeError(`${record.name} holds ${got} of the ${count} entries asked for at position ${firstPosition}`);

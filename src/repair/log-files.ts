@@ -55,10 +55,10 @@ function tornTail(node: NodeIndex, run: LoadedRun, end: number): Pick<RunOutput,
 export function runOutput(node: NodeIndex, run: LoadedRun, digests: InputDigests): RunOutput {
   const rec = run.record;
   const d = rec.decoded;
-  const inBatches = d.batches.slice(0, run.batches).reduce((n, b) => n + b.entries.length, 0);
+  const inBatches = d.batches.entriesBefore(run.batches);
   if (inBatches !== run.count) return { file: entriesFile(node, rec, run.firstIndex, 0, run.count) };
   const name = formatClosedSegmentName(run.firstIndex, runLast(run));
-  const end = run.batches > 0 ? d.batches[run.batches - 1]!.end : 8;
+  const end = run.batches > 0 ? d.batches.end(run.batches - 1) : 8;
   const base = { name, role: 'segment' as const, mode: FILE_MODE, firstIndex: run.firstIndex.toString(), lastIndex: runLast(run).toString() };
   if (rec.kind === 'closed' && rec.name === name && end === rec.size) {
     return { file: { ...base, size: rec.size, sha256: digestOf(digests, node, rec.name)?.sha256 ?? null, from: { kind: 'copy', node: node.displayPath, file: rec.name } } };

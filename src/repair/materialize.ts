@@ -53,12 +53,12 @@ export function encodeEntries(nodes: NodeLookup, o: Extract<FileOrigin, { kind: 
   try {
     const decoded = decodeSegment(src, { verifyData: true });
     const batches = entryBatches({ name: o.file, decoded }, o.firstPosition, o.count);
-    let position = 0;
-    for (const b of decoded.batches) {
-      const start = position;
-      position += b.entries.length;
-      if (position > o.firstPosition && start < o.firstPosition + o.count && b.dataCrcOk !== true) {
-        throw new RepairError(`${file}: batch ${b.ordinal} fails its data checksum; the plan's entries cannot be copied from it`);
+    const table = decoded.batches;
+    for (let b = 0; b < table.length; b++) {
+      const start = table.entriesBefore(b);
+      const end = start + table.entriesIn(b);
+      if (end > o.firstPosition && start < o.firstPosition + o.count && table.dataCrcOk(b) !== true) {
+        throw new RepairError(`${file}: batch ${b} fails its data checksum; the plan's entries cannot be copied from it`);
       }
     }
     const out: EntryToEncode[][] = batches.map((b) => b.map((e) => ({ term: e.term, type: e.type, payload: src.read(e.payloadOffset, e.length) })));

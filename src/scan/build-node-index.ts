@@ -132,14 +132,13 @@ export function yamlText(bytes: Uint8Array): { text: string; firstInvalid: numbe
 
 function readConfigurations(source: FileSource, record: Pick<SegmentRecord, 'decoded'>): LogConfiguration[] {
   const out: LogConfiguration[] = [];
-  let position = 0;
-  for (const batch of record.decoded.batches) {
-    for (const entry of batch.entries) {
-      if (entry.type === EntryType.CHANGE && entry.payloadOffset + entry.length <= source.size) {
-        const decoded = decodeConfiguration(source.read(entry.payloadOffset, entry.length), entry.payloadOffset);
-        out.push({ position, offset: entry.payloadOffset, term: entry.term, servers: decoded.value, issues: decoded.issues });
-      }
-      position++;
+  const table = record.decoded.batches;
+  for (let position = 0; position < table.entryCount; position++) {
+    if (table.type(position) !== EntryType.CHANGE) continue;
+    const entry = table.entry(position);
+    if (entry.payloadOffset + entry.length <= source.size) {
+      const decoded = decodeConfiguration(source.read(entry.payloadOffset, entry.length), entry.payloadOffset);
+      out.push({ position, offset: entry.payloadOffset, term: entry.term, servers: decoded.value, issues: decoded.issues });
     }
   }
   return out;
@@ -232,17 +231,13 @@ export function buildNodeIndex(dir: string, options: BuildNodeIndexOptions = {})
 }
 
 /**
- * Freezes the index so analysis cannot change it by accident. The per-batch records (one object
- * per batch and per entry: hundreds of thousands in a big node) only get their list frozen:
- * freezing each of them cost more than decoding them.
+ * Freezes the index so analysis cannot change it by accident. Batch tables are frozen by their
+ * own constructor and keep their columns private; byte arrays cannot be frozen and are skipped.
  */
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
     Object.freeze(value);
-    for (const [key, v] of Object.entries(value as object)) {
-      if (key === 'batches' && Array.isArray(v)) Object.freeze(v);
-      else deepFreeze(v);
-    }
+    for (const v of Object.values(value as object)) deepFreeze(v);
   }
   return value;
 }

@@ -30,9 +30,9 @@ describe('segment codec on real files', () => {
         expect(r.failure, `${node}/${name}`).toBeUndefined();
         expect(r.formatVersion).toBe(1n);
         expect(r.validBytes).toBe(bytes.length);
-        const count = r.batches.reduce((s, b) => s + b.entries.length, 0);
+        const count = r.batches.toArray().reduce((s, b) => s + b.entries.length, 0);
         expect(BigInt(count)).toBe(BigInt(m[2]!) - BigInt(m[1]!) + 1n);
-        expect(r.batches.every((b) => b.dataCrcOk === true)).toBe(true);
+        expect(r.batches.toArray().every((b) => b.dataCrcOk === true)).toBe(true);
         files++;
       }
     }
@@ -56,13 +56,13 @@ describe('segment codec on real files', () => {
     for (const name of fs.readdirSync(node).filter((n) => SEGMENT_NAME.test(n))) {
       const bytes = fs.readFileSync(path.join(node, name));
       const r = decodeSegmentBytes(bytes);
-      const batches = r.batches.map((b) =>
+      const batches = r.batches.toArray().map((b) =>
         b.entries.map((e) => ({ term: e.term, type: e.type, payload: bytes.subarray(e.payloadOffset, e.payloadOffset + e.length) })),
       );
       const again = encodeSegment(batches);
-      const anyUnused = r.batches.some((b) => b.entries.some((e) => e.unused !== 0));
+      const anyUnused = r.batches.toArray().some((b) => b.entries.some((e) => e.unused !== 0));
       if (!anyUnused) expect(Buffer.compare(Buffer.from(again), bytes)).toBe(0);
-      else expect(decodeSegmentBytes(again).batches.map((b) => b.entries.length)).toEqual(r.batches.map((b) => b.entries.length));
+      else expect(decodeSegmentBytes(again).batches.toArray().map((b) => b.entries.length)).toEqual(r.batches.toArray().map((b) => b.entries.length));
     }
   });
 });
@@ -77,7 +77,7 @@ describe('segment codec, byte-exact', () => {
     const bytes = Buffer.from(hex, 'hex');
     const r = decodeSegmentBytes(bytes);
     expect(r.failure).toBeUndefined();
-    expect(r.batches[0]!.entries[0]).toMatchObject({ term: 1n, type: EntryType.CHANGE, length: 40 });
+    expect(r.batches.batch(0).entries[0]).toMatchObject({ term: 1n, type: EntryType.CHANGE, length: 40 });
     const payload = bytes.subarray(40, 80);
     expect(Buffer.from(encodeSegment([[{ term: 1n, type: 3, payload }]])).toString('hex')).toBe(hex);
   });

@@ -36,7 +36,7 @@ export interface Specimen {
 
 export function layoutOf(bytes: Uint8Array): { batches: BatchLayout[]; validBytes: number } {
   const d = decodeSegmentBytes(bytes);
-  const batches = d.batches.map((b) => ({
+  const batches = d.batches.toArray().map((b) => ({
     offset: b.offset,
     end: b.end,
     n: b.entries.length,
@@ -67,7 +67,7 @@ function trimmedOpen(bytes: Uint8Array, count: number, tail: number): Uint8Array
 /** Real entries re-batched several to a batch (real dqlite writes one entry per batch under light load). */
 function rebatched(bytes: Uint8Array, sizes: readonly number[]): Uint8Array {
   const d = decodeSegmentBytes(bytes);
-  const entries: EntryToEncode[] = d.batches.flatMap((b) =>
+  const entries: EntryToEncode[] = d.batches.toArray().flatMap((b) =>
     b.entries.map((e) => ({ term: e.term, type: e.type, payload: bytes.slice(e.payloadOffset, e.payloadOffset + e.length) })),
   );
   const groups: EntryToEncode[][] = [];

@@ -77,7 +77,8 @@ export function rename(dir: string, from: string, to: string): void {
 /** The good batches of a segment file and where they end. */
 export function batchesOf(dir: string, name: string): { batches: readonly BatchRecord[]; validBytes: number } {
   const d = decodeSegmentBytes(read(dir, name));
-  const good = d.failure ? d.batches.slice(0, d.failure.ordinal) : d.batches;
+  const all = d.batches.toArray();
+  const good = d.failure ? all.slice(0, d.failure.ordinal) : all;
   return { batches: good, validBytes: d.validBytes };
 }
 
@@ -89,7 +90,7 @@ export function openWithBatches(dir: string, min = 1): string | undefined {
 /** Sets an entry's type byte and fixes the batch's header checksum, so only the type is wrong. */
 export function setEntryType(dir: string, name: string, batch: number, entry: number, type: number): void {
   const b = read(dir, name);
-  const rec = decodeSegmentBytes(b).batches[batch]!;
+  const rec = decodeSegmentBytes(b).batches.batch(batch);
   const n = rec.entries.length;
   b[rec.offset + 16 + entry * 16 + 8] = type;
   const crc1 = crc32(b.subarray(rec.offset + 8, rec.offset + 16 + 16 * n));

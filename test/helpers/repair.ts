@@ -75,12 +75,12 @@ export function targetYaml(members: readonly { id: bigint | string; address: str
 }
 
 /** Appends a half-written copy of the last good batch of the last non-empty open segment, ending the file there (a torn write). */
-export function tearOpenTail(nodeDir: string, decode: (b: Uint8Array) => { batches: readonly { offset: number; end: number }[] }): string | undefined {
+export function tearOpenTail(nodeDir: string, decode: (b: Uint8Array) => { batches: Iterable<{ offset: number; end: number }> }): string | undefined {
   const opens = fs.readdirSync(nodeDir).filter((n) => /^open-\d+$/.test(n)).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
   for (const name of opens.reverse()) {
     const file = path.join(nodeDir, name);
     const bytes = fs.readFileSync(file);
-    const batches = decode(bytes).batches;
+    const batches = [...decode(bytes).batches];
     const last = batches[batches.length - 1];
     if (!last) continue;
     const half = Math.floor((last.end - last.offset) / 2);

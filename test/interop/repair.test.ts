@@ -44,7 +44,7 @@ async function compareWithReconfigure(out: string, plan: RepairPlan): Promise<vo
   expect(stdout.trim()).toBe('OK');
   const theirs = fs.readFileSync(path.join(copy, entry.file));
   expect(theirs.length).toBe(ours.length);
-  const [a, b] = [decodeSegmentBytes(ours).batches[0]!, decodeSegmentBytes(theirs).batches[0]!];
+  const [a, b] = [decodeSegmentBytes(ours).batches.batch(0), decodeSegmentBytes(theirs).batches.batch(0)];
   expect(b.entries.map((e) => [e.term, e.type, e.length])).toEqual(a.entries.map((e) => [e.term, e.type, e.length]));
   expect(theirs.subarray(0, 12)).toEqual(ours.subarray(0, 12)); // format word and header checksum
   const used = 40 + (Buffer.from(entry.payloadBase64, 'base64').length - 8); // the padding is C's stale heap bytes

@@ -40,9 +40,8 @@ export function readBatches(content: SegmentContent): BatchRead {
     failure = { kind: 'short-preamble', raftCode: 'IOERR', ordinal: 0, batchOffset: 8, offset: 8, data: {} };
   }
   const good = limit ?? (failure ? failure.ordinal : d.batches.length);
-  let entries = 0;
-  for (let i = 0; i < good; i++) entries += d.batches[i]!.entries.length;
-  const end = good > 0 ? d.batches[good - 1]!.end : 8;
+  const entries = d.batches.entriesBefore(good);
+  const end = good > 0 ? d.batches.end(good - 1) : 8;
   return { good, entries, end, failure };
 }
 

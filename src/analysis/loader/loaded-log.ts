@@ -32,9 +32,7 @@ function goodRun(record: SegmentRecord, file: string, firstIndex: bigint, maxEnt
   let batches = read.good;
   if (maxEntries !== undefined && BigInt(count) > maxEntries) {
     count = Number(maxEntries);
-    let seen = 0;
-    batches = 0;
-    while (seen < count) seen += d.batches[batches++]!.entries.length;
+    batches = count === 0 ? 0 : d.batches.batchOf(count - 1) + 1;
   }
   return { file, source: file, record, batches, firstIndex, count };
 }

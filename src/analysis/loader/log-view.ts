@@ -39,28 +39,8 @@ export interface LogView {
     { index: bigint; servers: readonly ConfigurationServer[] | undefined; source: 'log' | 'snapshot' } | undefined;
 }
 
-/** Cumulative entry counts per batch of a run, built on first use. */
-const starts = new WeakMap<LoadedRun, number[]>();
-function batchStarts(run: LoadedRun): number[] {
-  let s = starts.get(run);
-  if (!s) {
-    s = [0];
-    for (let b = 0; b < run.batches; b++) s.push(s[b]! + run.record.decoded.batches[b]!.entries.length);
-    starts.set(run, s);
-  }
-  return s;
-}
-
 function entryOf(run: LoadedRun, position: number): EntryRecord {
-  const s = batchStarts(run);
-  let lo = 0;
-  let hi = run.batches - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (s[mid]! <= position) lo = mid;
-    else hi = mid - 1;
-  }
-  return run.record.decoded.batches[lo]!.entries[position - s[lo]!]!;
+  return run.record.decoded.batches.entry(position);
 }
 
 function runLast(run: LoadedRun): bigint {

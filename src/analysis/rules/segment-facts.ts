@@ -32,9 +32,7 @@ export function fromSegmentOn(facts: NodeFacts, name: string): string[] {
 
 /** Entries in batches 0 … ordinal-1. */
 export function entriesBefore(record: SegmentRecord, ordinal: number): number {
-  let n = 0;
-  for (let b = 0; b < ordinal && b < record.decoded.batches.length; b++) n += record.decoded.batches[b]!.entries.length;
-  return n;
+  return record.decoded.batches.entriesBefore(ordinal);
 }
 
 /** Entries C reads before the first failure. */
@@ -45,7 +43,10 @@ export function goodEntryCount(record: SegmentRecord): number {
 /** Entries of the good batches, in order. */
 export function goodEntries(record: SegmentRecord): EntryRecord[] {
   const n = record.decoded.failure?.ordinal ?? record.decoded.batches.length;
-  return record.decoded.batches.slice(0, n).flatMap((b) => b.entries);
+  const table = record.decoded.batches;
+  const out: EntryRecord[] = [];
+  for (let b = 0; b < n && b < table.length; b++) out.push(...table.batch(b).entries);
+  return out;
 }
 
 /** How many entries a closed segment's name promises (undefined for open or inverted names). */
@@ -74,8 +75,8 @@ export function firstIndexOf(facts: NodeFacts, record: SegmentRecord): bigint | 
 /** Index range of the entries in batch `ordinal` (count from its header), when the first index is known. */
 export function batchRange(facts: NodeFacts, record: SegmentRecord, ordinal: number): { from: bigint; to: bigint } | undefined {
   const first = firstIndexOf(facts, record);
-  const batch = record.decoded.batches[ordinal];
-  if (first === undefined || !batch || batch.entries.length === 0) return undefined;
+  const table = record.decoded.batches;
+  if (first === undefined || ordinal >= table.length || table.entriesIn(ordinal) === 0) return undefined;
   const from = first + BigInt(entriesBefore(record, ordinal));
-  return { from, to: from + BigInt(batch.entries.length) - 1n };
+  return { from, to: from + BigInt(table.entriesIn(ordinal)) - 1n };
 }

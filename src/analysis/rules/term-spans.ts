@@ -18,15 +18,14 @@ export function runSpans(run: LoadedRun): TermSpan[] {
   const push = (end: number): void => {
     if (term !== undefined) out.push({ from: run.firstIndex + BigInt(start), to: run.firstIndex + BigInt(end), term });
   };
-  for (let b = 0; b < run.batches && pos < run.count; b++) {
-    for (const e of run.record.decoded.batches[b]!.entries) {
-      if (pos >= run.count) break;
-      if (e.term !== term) {
-        push(pos - 1);
-        term = e.term;
-        start = pos;
-      }
-      pos++;
+  const table = run.record.decoded.batches;
+  const end = Math.min(run.count, table.entriesBefore(run.batches));
+  for (; pos < end; pos++) {
+    const t = table.term(pos);
+    if (t !== term) {
+      push(pos - 1);
+      term = t;
+      start = pos;
     }
   }
   push(pos - 1);

@@ -71,7 +71,7 @@ export function fileStarting(dir: string, prefix: string, suffix = ''): string {
 /** Sets the term of every entry in batch `batch` of a segment and fixes that batch's header checksum. */
 export function setBatchTerm(dir: string, name: string, batch: number, term: bigint): void {
   const b = read(dir, name);
-  const rec = decodeSegmentBytes(b).batches[batch]!;
+  const rec = decodeSegmentBytes(b).batches.batch(batch);
   const n = rec.entries.length;
   for (let e = 0; e < n; e++) b.writeBigUInt64LE(term, rec.offset + 16 + e * 16);
   b.writeUInt32LE(crc32(b.subarray(rec.offset + 8, rec.offset + 16 + 16 * n)), rec.offset);
