@@ -19,6 +19,8 @@ export interface RankedNode {
   readonly gaps: readonly { readonly from: bigint; readonly to: bigint }[];
   readonly startup: StartupPrediction;
   readonly needsRepair: boolean;
+  /** Ranked from a log-tail scan whose last entry lies in a segment it read by name only. */
+  readonly needsDeeperScan: boolean;
   /** 1-based position by the raft rule. */
   readonly rank: number;
   /** 1-based position by the seed's highest-index rule (ties share a position). */
@@ -30,6 +32,11 @@ export interface RankResult {
   readonly best: RankedNode | undefined;
   /** Sentences explaining the order, ties and disagreements. */
   readonly explanation: readonly string[];
+  /**
+   * Nodes scanned by log tail whose last term lies in a segment read by name only: the order is
+   * not final until they are scanned with headers (rank the result of that scan instead).
+   */
+  readonly needsDeeperScan: readonly NodeIndex[];
 }
 
 interface Candidate extends Omit<RankedNode, 'rank' | 'seedRank'> {}
@@ -40,8 +47,8 @@ function candidate(node: NodeIndex, autoRecovery: boolean): Candidate {
   // those entries are recoverable (e.g. zero bytes after a closed segment's last batch), and
   // ranking it by the shortened log would throw them away.
   const loaded = startup.ok && startup.log && startup.renamed.length === 0;
-  const log: Pick<LogView, 'lastIndex' | 'lastTerm' | 'gaps'> = loaded
-    ? { lastIndex: startup.log!.lastIndex, lastTerm: startup.log!.lastTerm, gaps: [] }
+  const log: Pick<LogView, 'lastIndex' | 'lastTerm' | 'lastTermUnread' | 'gaps'> = loaded
+    ? { lastIndex: startup.log!.lastIndex, lastTerm: startup.log!.lastTerm, lastTermUnread: startup.log!.lastTermUnread, gaps: [] }
     : diskLog(node);
   const info = node.info?.value;
   return {
@@ -55,6 +62,7 @@ function candidate(node: NodeIndex, autoRecovery: boolean): Candidate {
     gaps: log.gaps,
     startup,
     needsRepair: !startup.ok || startup.renamed.length > 0,
+    needsDeeperScan: log.lastTermUnread,
   };
 }
 
@@ -107,5 +115,6 @@ export function rankNodes(nodes: readonly NodeIndex[], options: RankOptions = {}
   const candidates = nodes.map((n) => candidate(n, options.autoRecovery ?? true)).sort(compareByRaftRule);
   const seeds = seedRanks(candidates);
   const ranked: RankedNode[] = candidates.map((c, i) => ({ ...c, rank: i + 1, seedRank: seeds.get(c)! }));
-  return { nodes: ranked, best: ranked[0], explanation: explain(ranked) };
+  const deeper = ranked.filter((r) => r.needsDeeperScan).map((r) => r.node);
+  return { nodes: ranked, best: ranked[0], explanation: explain(ranked), needsDeeperScan: deeper };
 }

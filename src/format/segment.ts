@@ -220,6 +220,19 @@ export function decodeSegment(src: ByteSource, options: SegmentDecodeOptions = {
   return { formatVersion, batches: table.finish(), validBytes, failure, tailIsZero, issues };
 }
 
+/**
+ * The format word only, for a closed segment trusted by its name: no batches, valid to the end
+ * of the file. A wrong format word is still reported, as C would refuse the file for it.
+ */
+export function decodeSegmentFormatOnly(src: ByteSource): SegmentDecodeResult {
+  if (src.size < SEGMENT_HEADER_BYTES) return decodeSegment(src);
+  const formatVersion = readU64(src, 0);
+  const issues: DecodeIssue[] = formatVersion === SEGMENT_FORMAT_VERSION ? [] : [
+    { kind: 'bad-format-version', offset: 0, message: `unexpected format version ${formatVersion}`, data: { found: formatVersion } },
+  ];
+  return { formatVersion, batches: BatchTable.EMPTY, validBytes: src.size, failure: undefined, tailIsZero: true, issues };
+}
+
 export function decodeSegmentBytes(bytes: Uint8Array, options?: SegmentDecodeOptions): SegmentDecodeResult {
   return decodeSegment(new BufferSource(bytes), options);
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { classifyFileName, type FileNameClass } from '../format/file-names.js';
 import { decodeConfiguration } from '../format/configuration.js';
 import { decodeMetadata } from '../format/metadata.js';
-import { EntryType, decodeSegment } from '../format/segment.js';
+import { EntryType, SEGMENT_HEADER_BYTES, decodeSegment, decodeSegmentFormatOnly } from '../format/segment.js';
 import { parseClusterYaml, parseNodeInfo } from '../format/node-yaml.js';
 import type { DecodeIssue } from '../format/issue.js';
 import { FileSource } from './file-source.js';
@@ -18,6 +18,7 @@ import type {
   NodeIndex,
   NodeOrigin,
   ScanIssue,
+  SegmentReadDepth,
   SegmentRecord,
   YamlRecord,
 } from './node-index.js';
@@ -27,6 +28,12 @@ import { readSmallFile } from './read-file.js';
 export interface BuildNodeIndexOptions {
   /** Verify every payload checksum (default true). false reads headers only (fast ranking). */
   readonly verifyData?: boolean;
+  /**
+   * Read closed segments before the last two by name and format word only, trusting them to
+   * hold the entries their names promise (rank: the raft rule needs the log's last term and
+   * index, which live in the last segments). Open segments are always read.
+   */
+  readonly logTailOnly?: boolean;
   readonly displayPath?: string;
   readonly origin?: NodeOrigin;
   /** Called after each segment file is read (progress reporting). */
@@ -147,7 +154,27 @@ function readConfigurations(source: FileSource, record: Pick<SegmentRecord, 'dec
 /** Header-only walks read this much at each batch: its preamble and headers, not its payloads. */
 const HEADER_READ_AHEAD = 512;
 
-function readSegment(dir: string, file: FileRecord, cls: FileNameClass, verifyData: boolean, issues: ScanIssue[]): SegmentRecord | undefined {
+/** Closed segments a log-tail scan reads fully: the last two by first index (one spare for when the last is damaged). */
+const TAIL_SEGMENTS = 2;
+
+function nameOnlyClosedSegments(files: readonly FileRecord[]): Set<string> {
+  const closed = files.filter((f) => f.type === 'file' && f.class.kind === 'closed-segment' && f.size >= SEGMENT_HEADER_BYTES);
+  closed.sort((a, b) => {
+    const x = (a.class as Extract<FileNameClass, { kind: 'closed-segment' }>).first;
+    const y = (b.class as Extract<FileNameClass, { kind: 'closed-segment' }>).first;
+    return x === y ? 0 : x < y ? -1 : 1;
+  });
+  return new Set(closed.slice(0, Math.max(0, closed.length - TAIL_SEGMENTS)).map((f) => f.name));
+}
+
+type ReadMode = { depth: SegmentReadDepth };
+
+function decodeAtDepth(source: FileSource, depth: SegmentReadDepth): SegmentRecord['decoded'] {
+  if (depth !== 'name') return decodeSegment(source, { verifyData: depth === 'data' });
+  return decodeSegmentFormatOnly(source);
+}
+
+function readSegment(dir: string, file: FileRecord, cls: FileNameClass, mode: ReadMode, issues: ScanIssue[]): SegmentRecord | undefined {
   if (cls.kind !== 'closed-segment' && cls.kind !== 'open-segment') return undefined;
   if (file.type !== 'file') {
     issues.push({ file: file.name, kind: 'not-a-regular-file', offset: 0, message: `${file.name} looks like a segment but is a ${file.type}` });
@@ -155,14 +182,14 @@ function readSegment(dir: string, file: FileRecord, cls: FileNameClass, verifyDa
   }
   let source: FileSource;
   try {
-    source = new FileSource(path.join(dir, file.name), { readAhead: verifyData ? undefined : HEADER_READ_AHEAD });
+    source = new FileSource(path.join(dir, file.name), { readAhead: mode.depth === 'data' ? undefined : HEADER_READ_AHEAD });
   } catch (error) {
     issues.push({ file: file.name, kind: 'unreadable', offset: 0, message: `cannot open: ${(error as Error).message}` });
     return undefined;
   }
   try {
-    const decoded = decodeSegment(source, { verifyData });
-    const base = { name: file.name, size: file.size, mtimeMs: file.mtimeMs, decoded };
+    const decoded = decodeAtDepth(source, mode.depth);
+    const base = { name: file.name, depth: mode.depth, size: file.size, mtimeMs: file.mtimeMs, decoded };
     const configurations = readConfigurations(source, base);
     for (const issue of decoded.issues) {
       if (!isNormalOpenTail(cls.kind, decoded, issue.kind)) issues.push({ ...issue, file: file.name });
@@ -202,8 +229,11 @@ export function buildNodeIndex(dir: string, options: BuildNodeIndexOptions = {})
   const issues: ScanIssue[] = [];
   const files = listFiles(dir, issues);
   const segments: SegmentRecord[] = [];
+  const nameOnly = options.logTailOnly ? nameOnlyClosedSegments(files) : new Set<string>();
+  const fullDepth: SegmentReadDepth = verifyData ? 'data' : 'headers';
   for (const file of files) {
-    const segment = readSegment(dir, file, file.class, verifyData, issues);
+    const mode = { depth: nameOnly.has(file.name) ? 'name' as const : fullDepth };
+    const segment = readSegment(dir, file, file.class, mode, issues);
     if (segment) {
       segments.push(segment);
       options.onFile?.(file.name);
@@ -226,6 +256,7 @@ export function buildNodeIndex(dir: string, options: BuildNodeIndexOptions = {})
     segments,
     issues,
     verifiedData: verifyData,
+    logTailOnly: options.logTailOnly ?? false,
   };
   return deepFreeze(node);
 }

@@ -52,9 +52,18 @@ export interface LogConfiguration {
   readonly issues: readonly DecodeIssue[];
 }
 
+/**
+ * How much of a segment file was read: every byte ('data': both checksums verified), every batch
+ * header ('headers': payloads skipped), or only its name and format word ('name': a closed
+ * segment that a log-tail scan trusts to hold the entries its name promises; `decoded` then has
+ * no batches and ends at the file's size).
+ */
+export type SegmentReadDepth = 'data' | 'headers' | 'name';
+
 export interface SegmentRecord {
   readonly name: string;
   readonly kind: 'closed' | 'open';
+  readonly depth: SegmentReadDepth;
   /** From the name, for closed segments. */
   readonly firstIndex: bigint | undefined;
   readonly lastIndex: bigint | undefined;
@@ -97,4 +106,6 @@ export interface NodeIndex {
   readonly issues: readonly ScanIssue[];
   /** Whether payload checksums were verified (false for header-only scans). */
   readonly verifiedData: boolean;
+  /** Whether closed segments before the last two were read by name only (rank's fast scan). */
+  readonly logTailOnly: boolean;
 }

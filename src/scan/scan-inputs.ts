@@ -21,6 +21,8 @@ export interface ScanProgress {
 
 export interface ScanOptions {
   readonly verifyData?: boolean;
+  /** See BuildNodeIndexOptions.logTailOnly. */
+  readonly logTailOnly?: boolean;
   /** Called before each node is read (progress reporting). */
   readonly onNode?: (displayPath: string) => void;
   /** Called after each file of a node is read, with totals over every input. */
@@ -109,7 +111,7 @@ function buildAll(found: readonly Found[], options: ScanOptions): NodeIndex[] {
         report({ ...totals, node: f.displayPath });
       }
       : undefined;
-    const node = buildNodeIndex(f.dir, { verifyData: options.verifyData, displayPath: f.displayPath, origin: f.origin, onFile });
+    const node = buildNodeIndex(f.dir, { verifyData: options.verifyData, logTailOnly: options.logTailOnly, displayPath: f.displayPath, origin: f.origin, onFile });
     for (const name of [...(mine?.keys() ?? [])]) onFile?.(name);
     return node;
   });
@@ -137,4 +139,9 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
     cleanup();
     throw error;
   }
+}
+
+/** Reads nodes again, e.g. every batch header where a log-tail scan was not enough. */
+export function rescanNodes(nodes: readonly NodeIndex[], options: Pick<ScanOptions, 'verifyData' | 'logTailOnly'>): NodeIndex[] {
+  return nodes.map((n) => buildNodeIndex(n.dir, { ...options, displayPath: n.displayPath, origin: n.origin }));
 }

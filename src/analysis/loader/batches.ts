@@ -33,6 +33,7 @@ export interface BatchRead {
 /** Batches of a segment file whose size is at least 8 and whose format word is 1. */
 export function readBatches(content: SegmentContent): BatchRead {
   const d = content.record.decoded;
+  if (content.record.depth === 'name') return trustedByName(content);
   const limit = content.batchLimit;
   let failure: LoaderBatchFailure | undefined = limit === undefined ? d.failure : undefined;
   if (limit === undefined && !failure && d.batches.length === 0) {
@@ -43,6 +44,16 @@ export function readBatches(content: SegmentContent): BatchRead {
   const entries = d.batches.entriesBefore(good);
   const end = good > 0 ? d.batches.end(good - 1) : 8;
   return { good, entries, end, failure };
+}
+
+/**
+ * A closed segment a log-tail scan did not read: taken to hold exactly the entries its name
+ * promises (no batch of it is known, so `good` is 0 and terms inside it are unknown).
+ */
+function trustedByName(content: SegmentContent): BatchRead {
+  const { firstIndex, lastIndex, size } = content.record;
+  const entries = firstIndex !== undefined && lastIndex !== undefined && lastIndex >= firstIndex ? Number(lastIndex - firstIndex + 1n) : 0;
+  return { good: 0, entries, end: size, failure: undefined };
 }
 
 /**

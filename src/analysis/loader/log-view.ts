@@ -26,12 +26,18 @@ export interface LogView {
   readonly entries: bigint;
   /** Last entry's index, else the snapshot's index, else 0. */
   readonly lastIndex: bigint;
+  /** 0 when `lastTermUnread` (the last entry is in a segment a log-tail scan did not read). */
   readonly lastTerm: bigint;
+  /** The last entry lies in a segment read by name only: its term needs a deeper scan. */
+  readonly lastTermUnread: boolean;
   readonly snapshot: { readonly index: bigint; readonly term: bigint } | undefined;
   readonly runs: readonly LoadedRun[];
   /** Index ranges between startIndex and lastIndex with no entry (always empty for the loaded log). */
   readonly gaps: readonly LogGap[];
-  /** Term of the entry at `index`; the snapshot's term at its own index when no entry is held there. */
+  /**
+   * Term of the entry at `index`; the snapshot's term at its own index when no entry is held
+   * there; undefined when the entry is in a segment read by name only.
+   */
   termAt(index: bigint): bigint | undefined;
   entryAt(index: bigint): LogEntryRef | undefined;
   /** The last CHANGE entry in the log, or the snapshot's configuration when that is newer. */
@@ -39,8 +45,9 @@ export interface LogView {
     { index: bigint; servers: readonly ConfigurationServer[] | undefined; source: 'log' | 'snapshot' } | undefined;
 }
 
-function entryOf(run: LoadedRun, position: number): EntryRecord {
-  return run.record.decoded.batches.entry(position);
+function entryOf(run: LoadedRun, position: number): EntryRecord | undefined {
+  const table = run.record.decoded.batches;
+  return position < table.entryCount ? table.entry(position) : undefined;
 }
 
 function runLast(run: LoadedRun): bigint {
@@ -86,11 +93,13 @@ export function makeLogView(
     // A position inside one run, below run.count (a number): not a u64 squeezed into a number.
     const position = Number(index - run.firstIndex);
     const entry = entryOf(run, position);
+    if (!entry) return undefined;
     return { index, term: entry.term, type: entry.type, file: run.file, position, entry };
   };
-  const lastTerm = lastRun ? entryAt(lastIndex)!.term : snapshot?.term ?? 0n;
+  const last = lastRun ? entryAt(lastIndex) : undefined;
+  const lastTerm = lastRun ? last?.term ?? 0n : snapshot?.term ?? 0n;
   return {
-    startIndex: first, entries, lastIndex, lastTerm, snapshot, runs: held, gaps: gapsOf(held, first),
+    startIndex: first, entries, lastIndex, lastTerm, lastTermUnread: lastRun !== undefined && last === undefined, snapshot, runs: held, gaps: gapsOf(held, first),
     entryAt,
     termAt: (index) => entryAt(index)?.term ?? (snapshot && index === snapshot.index ? snapshot.term : undefined),
     latestConfiguration: (snap) => latestConfiguration(held, snap),

@@ -30,6 +30,7 @@ function buildLog(pass: Extract<PassResult, { kind: 'ok' }>, metadata: MetadataS
     entries: pass.entries,
     lastIndex: view.lastIndex,
     lastTerm: view.lastTerm,
+    lastTermUnread: view.lastTermUnread,
     term: metadata.term,
     votedFor: metadata.votedFor,
     configuration: conf?.servers,

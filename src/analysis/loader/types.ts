@@ -24,6 +24,8 @@ export interface PredictedLog {
   readonly lastIndex: bigint;
   /** Term of the last entry, else the snapshot's term, else 0. */
   readonly lastTerm: bigint;
+  /** The last entry is in a segment a log-tail scan read by name only (lastTerm is then 0). */
+  readonly lastTermUnread: boolean;
   /** From the metadata file with the higher version. */
   readonly term: bigint;
   readonly votedFor: bigint;

@@ -1,4 +1,5 @@
 import { rankNodes } from '../../analysis/rank.js';
+import { rescanNodes } from '../../scan/scan-inputs.js';
 import { renderJson } from '../../report/json.js';
 import { rankJson, renderRank } from '../../report/rank.js';
 import { ExitCode } from '../exit-codes.js';
@@ -17,12 +18,17 @@ export function rankCommand(ctx: CommandContext): AnyCommand {
       withCommon(y).option('verify', {
         type: 'boolean',
         default: false,
-        describe: 'verify every payload checksum too (slower; rank reads names and headers by default)',
+        describe: 'read every byte and verify every checksum (slower; by default rank reads file names, the last two closed segments and the open segments)',
       }),
     handler: async (argv) => {
       const args = argv as unknown as RankArgs;
-      await withScan(args, { verifyData: args.verify }, (scan) => {
-        const result = rankNodes(scan.nodes);
+      // Names and the log's tail are enough for the raft rule; --verify reads every byte.
+      await withScan(args, { verifyData: args.verify, logTailOnly: !args.verify }, (scan) => {
+        let result = rankNodes(scan.nodes);
+        if (result.needsDeeperScan.length > 0) {
+          const deeper = new Map(rescanNodes(result.needsDeeperScan, { verifyData: false }).map((n) => [n.dir, n]));
+          result = rankNodes(scan.nodes.map((n) => deeper.get(n.dir) ?? n));
+        }
         ctx.io.stdout(args.json ? renderJson('rank', { ...rankJson(result), checksumsVerified: args.verify }) : renderRank(result, renderOptions(args, ctx.io)));
         ctx.exitCode = ExitCode.OK;
       }, ctx.io);

@@ -1,0 +1,78 @@
+// rank's fast scan (names + the last two closed segments + open segments) must rank exactly as a
+// scan of every batch header does, and must say when it cannot.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rankNodes, type RankResult } from '../../src/analysis/rank.js';
+import { memoryIo } from '../../src/cli/io.js';
+import { run } from '../../src/cli/run.js';
+import { buildNodeIndex } from '../../src/scan/build-node-index.js';
+import { discoverNodes } from '../../src/scan/discover.js';
+import { SAMPLE_SETS, sampleSet } from '../helpers/samples.js';
+import { emptyNode, removeNode, writeClosed, writeMetadata } from '../helpers/synthetic-node.js';
+
+const sets: Record<string, string> = {};
+beforeAll(async () => {
+  for (const s of SAMPLE_SETS) sets[s] = await sampleSet(s);
+});
+
+const made: string[] = [];
+afterEach(() => made.splice(0).forEach(removeNode));
+
+function summary(r: RankResult): unknown[] {
+  return r.nodes.map((n) => [n.name, n.rank, n.seedRank, n.lastIndex, n.lastTerm, n.logSource, n.needsRepair, n.gaps, n.startup.ok, n.startup.outcome, n.startup.error, n.startup.renamed]);
+}
+
+function nodeDirs(set: string): string[] {
+  return discoverNodes(set).nodes.map((n) => n.dir);
+}
+
+describe('rank from the log tail', () => {
+  it.each(SAMPLE_SETS)('ranks the %s set exactly as a scan of every header does', (name) => {
+    const dirs = nodeDirs(sets[name]!);
+    const tail = rankNodes(dirs.map((d) => buildNodeIndex(d, { verifyData: false, logTailOnly: true })));
+    const full = rankNodes(dirs.map((d) => buildNodeIndex(d, { verifyData: false })));
+    expect(summary(tail)).toEqual(summary(full));
+    expect(tail.needsDeeperScan).toEqual([]);
+  });
+
+  it('reads only the last two closed segments of a node by their batches', () => {
+    const dir = nodeDirs(sets['healthy']!)[0]!;
+    const node = buildNodeIndex(dir, { verifyData: false, logTailOnly: true });
+    const closed = node.segments.filter((s) => s.kind === 'closed');
+    expect(closed.length).toBeGreaterThan(3);
+    expect(closed.slice(-2).map((s) => s.depth)).toEqual(['headers', 'headers']);
+    expect(closed.slice(0, -2).every((s) => s.depth === 'name' && s.decoded.batches.length === 0)).toBe(true);
+    expect(node.segments.filter((s) => s.kind === 'open').every((s) => s.depth === 'headers')).toBe(true);
+    expect(node.logTailOnly).toBe(true);
+  });
+
+  it('asks for a deeper scan when the log ends in a segment it read by name only, and the CLI does it', async () => {
+    // Closed segments 1-10 (term 1), 11-20 (term 2), 21-30 (term 3), 31-40 (term 3); the last two
+    // are damaged at their first batch, so the disk log ends at 20, inside a name-only segment.
+    const dir = emptyNode();
+    made.push(dir);
+    writeClosed(dir, 1n, { batches: [10], term: 1n });
+    writeClosed(dir, 11n, { batches: [10], term: 2n });
+    const last2 = [writeClosed(dir, 21n, { batches: [5, 5], term: 3n }), writeClosed(dir, 31n, { batches: [5, 5], term: 3n })];
+    writeMetadata(dir, 1, 3n, 0n);
+    for (const name of last2) {
+      const file = path.join(dir, name);
+      const bytes = fs.readFileSync(file);
+      bytes[8 + 16] ^= 0xff; // first entry's term: header checksum mismatch
+      fs.writeFileSync(file, bytes);
+    }
+    const tail = rankNodes([buildNodeIndex(dir, { verifyData: false, logTailOnly: true })]);
+    expect(tail.needsDeeperScan.map((n) => n.dir)).toEqual([dir]);
+    expect(tail.nodes[0]!.needsDeeperScan).toBe(true);
+    const full = rankNodes([buildNodeIndex(dir, { verifyData: false })]);
+    expect(full.needsDeeperScan).toEqual([]);
+    expect([full.nodes[0]!.lastIndex, full.nodes[0]!.lastTerm]).toEqual([20n, 2n]);
+
+    const io = memoryIo({});
+    expect(await run(['rank', '--json', dir], io)).toBe(0);
+    const doc = JSON.parse(io.out.join(''));
+    expect([doc.nodes[0].lastIndex, doc.nodes[0].lastTerm]).toEqual(['20', '2']);
+    expect(doc.nodes[0].segmentsRead).toEqual({ headers: 4, everyByte: 0, nameOnly: 0 });
+  });
+});
