@@ -185,8 +185,9 @@ function run(src: ByteSource, walk: Lz4FrameInfo, sink?: (bytes: Uint8Array) => 
  * Decodes the whole frame with bounded memory and reports what only decoding finds, with C's
  * outcome. Pass the walk when you have it; the source is read block by block.
  */
-export function verifyLz4Frame(source: ByteSource, walk: Lz4FrameInfo = walkLz4Frame(source)): Lz4VerifyResult {
-  return run(source, walk).result;
+export function verifyLz4Frame(source: ByteSource, walk: Lz4FrameInfo = walkLz4Frame(source), sink?: (bytes: Uint8Array) => void): Lz4VerifyResult & { complete: boolean } {
+  const { result, complete } = run(source, walk, sink);
+  return { ...result, complete };
 }
 
 const stopsC = (i: DecodeIssue): boolean => ['IOERR', 'NOMEM', 'hang'].includes(String(i.data?.['cOutcome']));

@@ -37,15 +37,21 @@ export interface SourceLog {
 
 export const runLast = (r: LoadedRun): bigint => r.firstIndex + BigInt(r.count) - 1n;
 
-/** The newest snapshot that loads, in C's order (uvSnapshotCompare), and the newer ones that do not. */
+/**
+ * The newest snapshot that loads and whose content dqlite restores, in C's order
+ * (uvSnapshotCompare), and the newer ones that fail either.
+ */
 export function chooseSnapshot(node: NodeIndex): SnapshotChoice {
   const candidates = snapshotCandidates(node);
   const dropped: { name: string; cause: string; hang: boolean }[] = [];
   for (let i = candidates.length - 1; i >= 0; i--) {
     const c = candidates[i]!;
     const r = loadSnapshot(c, new ErrMsg());
-    if (r.ok) return { chosen: r.snapshot, dropped };
-    dropped.push({ name: c.name, cause: r.cause, hang: r.hang === true });
+    // raft loads it, but dqlite's restore would fail on its content (RR037): as bad as not loading.
+    const payload = c.record?.data?.payload?.problem;
+    if (r.ok && !payload) return { chosen: r.snapshot, dropped };
+    const cause = r.ok ? `dqlite cannot restore its content: ${payload!.message}` : r.cause;
+    dropped.push({ name: c.name, cause, hang: !r.ok && r.hang === true });
   }
   return { chosen: undefined, dropped };
 }

@@ -8,6 +8,7 @@ import type { Lz4FrameInfo } from '../format/lz4-frame.js';
 import type { NodeInfo } from '../format/node-yaml.js';
 import type { SegmentDecodeResult } from '../format/segment.js';
 import type { SnapshotMetaDecodeResult } from '../format/snapshot-meta.js';
+import type { SnapshotPayloadCheck } from '../format/snapshot-payload.js';
 
 export type FileType = 'file' | 'directory' | 'symlink' | 'socket' | 'fifo' | 'device' | 'other';
 
@@ -39,7 +40,13 @@ export interface SnapshotRecord {
   /** undefined when the .meta file is missing. */
   readonly meta: { readonly size: number; readonly mtimeMs: number; readonly decoded: SnapshotMetaDecodeResult } | undefined;
   /** undefined when the data file is missing. */
-  readonly data: { readonly size: number; readonly mtimeMs: number; readonly frame: Lz4FrameInfo } | undefined;
+  readonly data: {
+    readonly size: number;
+    readonly mtimeMs: number;
+    readonly frame: Lz4FrameInfo;
+    /** What dqlite's restore makes of the content; only with verifyData and a frame that decodes. */
+    readonly payload: SnapshotPayloadCheck | undefined;
+  } | undefined;
 }
 
 /** A raft configuration found in a CHANGE entry of the log. */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { decodeSnapshotMeta } from '../format/snapshot-meta.js';
 import { walkLz4Frame } from '../format/lz4-frame.js';
 import { mergeLz4Issues, verifyLz4Frame } from '../format/lz4-verify.js';
+import { SnapshotPayloadChecker, type SnapshotPayloadCheck } from '../format/snapshot-payload.js';
 import { FileSource } from './file-source.js';
 import type { FileRecord, ScanIssue, SnapshotRecord } from './node-index.js';
 import { readSmallFile } from './read-file.js';
@@ -47,9 +48,19 @@ function readData(dir: string, file: FileRecord, verifyData: boolean, issues: Sc
     const source = new FileSource(path.join(dir, file.name));
     try {
       const frame = walkLz4Frame(source);
-      if (verifyData && frame.compressed) frame.issues = mergeLz4Issues(frame.issues, verifyLz4Frame(source, frame).issues);
+      let payload: SnapshotPayloadCheck | undefined;
+      if (verifyData && frame.compressed) {
+        const checker = new SnapshotPayloadChecker();
+        const verified = verifyLz4Frame(source, frame, (bytes) => checker.feed(bytes));
+        frame.issues = mergeLz4Issues(frame.issues, verified.issues);
+        // Only a frame raft decompresses completely reaches dqlite's restore.
+        if (verified.complete && !frame.issues.some(stopsRaft)) payload = checker.finish();
+      } else if (verifyData && file.size > 0) {
+        payload = checkRawPayload(source);
+      }
       for (const issue of frame.issues) issues.push({ ...issue, file: file.name });
-      return { size: file.size, mtimeMs: file.mtimeMs, frame };
+      if (payload?.problem) issues.push({ ...payload.problem, file: file.name, message: `payload byte ${payload.problem.offset}${frame.compressed ? ' (after decompression)' : ''}: ${payload.problem.message}` });
+      return { size: file.size, mtimeMs: file.mtimeMs, frame, payload };
     } finally {
       source.close();
     }
@@ -57,6 +68,20 @@ function readData(dir: string, file: FileRecord, verifyData: boolean, issues: Sc
     issues.push({ file: file.name, kind: 'unreadable', offset: 0, message: `cannot read: ${(error as Error).message}` });
     return undefined;
   }
+}
+
+/** A frame issue after which raft never hands the content to dqlite. */
+function stopsRaft(issue: { data?: Record<string, unknown> }): boolean {
+  const outcome = issue.data?.['cOutcome'];
+  return outcome !== undefined && outcome !== 'ignored';
+}
+
+/** A data file without the LZ4 magic: raft hands its bytes to dqlite as they are. */
+function checkRawPayload(source: FileSource): SnapshotPayloadCheck {
+  const checker = new SnapshotPayloadChecker();
+  const CHUNK = 1 << 20;
+  for (let at = 0; at < source.size; at += CHUNK) checker.feed(source.read(at, Math.min(CHUNK, source.size - at)));
+  return checker.finish();
 }
 
 /** Snapshots sorted newest first: term, then index, then timestamp (uvSnapshotCompare). */

@@ -95,16 +95,13 @@ async function runFsMutation(dir: string, c: FsMutation, registered: ReadonlySet
     if (ms > FS_CASE_MS) failures.push({ id, problem: `scanner + loader took ${ms.toFixed(0)} ms` });
     // The scanner walks LZ4 frames without decompressing them; `check` judges their content.
     const needCheck = c.specimen.kind === 'snapshot-data';
-    // Without the LZ4 magic raft takes the bytes as they are; only dqlite's restore reads them
-    // (see the dedicated test below).
-    const rawSnapshot = needCheck && !(c.bytes.length >= 4 && new DataView(c.bytes.buffer, c.bytes.byteOffset).getUint32(0, true) === 0x184d2204);
     const only = withCli ? registered : c.detectable === true && needCheck ? new Set(['check']) : undefined;
     const cli = only ? await runCommands(dir, only) : undefined;
     if (cli) {
       stats.cli += cli.runs;
       for (const p of cli.problems) failures.push({ id, problem: p });
     }
-    if (c.detectable === true && !(rawSnapshot && c.bytes.length > 0) && (!needCheck || registered.has('check'))) {
+    if (c.detectable === true && (!needCheck || registered.has('check'))) {
       const byScan = namedByScan(node, c.specimen.name);
       const byCheck = namedByCheck(cli?.check, c.specimen.name, c.bytes.length === 0);
       if (byScan) stats.named.scan++;
