@@ -45,6 +45,9 @@ function usageMessage(message: string, argv: readonly string[], instance: Argv):
 function buildParser(argv: string[], ctx: CommandContext): Argv {
   let parser = yargs(argv)
     .scriptName('raft-rescue')
+    // Messages in English whatever LANG says: usageMessage() rewords yargs' English text, and the
+    // bundle carries no translations.
+    .detectLocale(false)
     .usage('$0 <command> [options]\n\nOffline forensics and repair for dqlite/cowsql raft data directories.')
     .strict()
     .exitProcess(false)

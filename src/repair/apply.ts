@@ -5,7 +5,6 @@
 // place). Any failure removes the temp directory: nothing that looks complete is left behind.
 import fs from 'node:fs';
 import path from 'node:path';
-import * as tar from 'tar';
 import { RepairError } from '../core/errors.js';
 import { toJson } from '../core/u64.js';
 import { digestNode } from '../scan/digest.js';
@@ -84,6 +83,7 @@ function writeManifest(root: string, plan: RepairPlan, format: ApplyResult['form
 async function packTarball(root: string, target: OutTarget): Promise<string> {
   const tmp = path.join(target.parent, `.${path.basename(target.out)}.raft-rescue-${process.pid}.tmp`);
   const entries = fs.readdirSync(root).sort();
+  const tar = await import('tar'); // here, not at the top: loading tar costs every start ~20 ms
   await tar.c({ gzip: true, file: tmp, cwd: root, portable: true }, entries);
   const fd = fs.openSync(tmp, 'r');
   try {

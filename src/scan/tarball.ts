@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import stream from 'node:stream';
 import zlib from 'node:zlib';
-import { Unpack, type ReadEntry } from 'tar';
+import type { ReadEntry, Unpack } from 'tar';
 import { InputError } from '../core/errors.js';
 import { allZero } from '../format/byte-source.js';
 import { createTempDir, removeTempDir } from './temp-dirs.js';
@@ -227,7 +227,8 @@ async function removeUntilQuiet(root: string): Promise<void> {
 
 async function run(archive: string, root: string, state: State): Promise<string[]> {
   const gzip = checkKind(archive) === 'gzip';
-  const unpack: Unpack = new Unpack({
+  const tar = await import('tar'); // here, not at the top: loading tar costs every start ~20 ms
+  const unpack: Unpack = new tar.Unpack({
     cwd: root,
     preservePaths: false,
     preserveOwner: false,

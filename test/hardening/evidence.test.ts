@@ -121,7 +121,7 @@ beforeAll(async () => {
   } catch {
     throw new Error('strace is required for the evidence test (apt-get install -y strace; .ci/run installs it)');
   }
-  if (!fs.existsSync(path.join(repoRoot, 'dist', 'cli', 'run.js'))) throw new Error('build first (npm run build): bin/ runs dist/');
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'raft-rescue.cjs'))) throw new Error('build first (npm run build): bin/ runs dist/raft-rescue.cjs');
   sandbox = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-evidence-'));
   inputs.push({ label: 'healthy', path: await sampleSet('healthy') });
   inputs.push({ label: 'past-snapshot', path: await sampleSet('past-snapshot') });
