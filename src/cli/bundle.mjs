@@ -5,16 +5,21 @@
 // ESM: as fast, and `await import('tar')` stays lazy together with the built-ins tar loads
 // (an ESM bundle hoists those, or needs chunk files). tsc still builds dist/ for tests and
 // typechecking; `npm run build` runs this after it.
+import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import * as tar from 'tar';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * string-width (yargs, cliui and wrap-ansi each bring a copy) builds an Intl.Segmenter and a
- * \p{RGI_Emoji} RegExp when it loads: ~50 ms, as much as the rest of yargs. Widths are needed
- * only to lay out --help, so each ES-module copy is loaded on its first call instead. The RegExp
+ * \p{RGI_Emoji} RegExp when it loads: ~50 ms, as much as the rest of yargs. yargs lays out the
+ * help text on every command run (it caches it in case a handler shows help), so each copy is
+ * loaded only for a string that is not printable ASCII. The RegExp
  * stays lazy only while the target makes esbuild lower /v literals to `new RegExp` (node20 does):
  * V8 checks a literal's syntax, at the same cost, when it parses the file.
  */
@@ -29,10 +34,12 @@ const lazyStringWidth = {
       return { path: path.relative(root, real.path), namespace: 'lazy-string-width' }; // no build paths in the bundle
     });
     build.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
+      // Printable ASCII is one column a character in every copy: no need to load it for that.
       contents: `let width;
-export default function stringWidth(...args) {
+export default function stringWidth(text, options) {
+  if (typeof text === 'string' && /^[\\x20-\\x7e]*$/.test(text)) return text.length;
   width ??= require(${JSON.stringify(path.join(root, args.path))}).default;
-  return width(...args);
+  return width(text, options);
 }
 `,
       resolveDir: root,
@@ -72,3 +79,27 @@ await esbuild.build({
   plugins: [lazyStringWidth, noPackageJsonSearch],
   logLevel: 'warning',
 });
+
+/**
+ * The code cache (see load-bundle.cjs), written by a fresh process after it ran the commands on
+ * the extracted healthy sample (or after --version only, when sample-data/ is not there).
+ */
+async function writeCodeCache() {
+  const loader = path.join(root, 'dist/load-bundle.cjs');
+  fs.copyFileSync(path.join(root, 'src/cli/load-bundle.cjs'), loader);
+  const sample = path.join(root, 'sample-data', 'healthy.tar.gz');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-build-'));
+  try {
+    const args = [loader, '--write-cache'];
+    if (fs.existsSync(sample)) {
+      await tar.x({ file: sample, cwd: work });
+      args.push(path.join(work, 'healthy'));
+    }
+    const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`writing the code cache failed (exit ${r.status})`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await writeCodeCache();
