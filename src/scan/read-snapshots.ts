@@ -45,7 +45,8 @@ function readData(dir: string, file: FileRecord, verifyData: boolean, issues: Sc
     return undefined;
   }
   try {
-    const source = new FileSource(path.join(dir, file.name));
+    // A walk reads only the block words (one per 64 KiB .. 4 MiB block): small reads, not windows.
+    const source = new FileSource(path.join(dir, file.name), verifyData ? {} : { readAhead: 64 });
     try {
       const frame = walkLz4Frame(source);
       let payload: SnapshotPayloadCheck | undefined;
