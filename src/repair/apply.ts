@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RepairError } from '../core/errors.js';
 import { toJson } from '../core/u64.js';
-import { digestNode } from '../scan/digest.js';
+import { digestNode, progressCounter } from '../scan/digest.js';
 import type { NodeIndex } from '../scan/node-index.js';
+import type { ScanProgress } from '../scan/scan-inputs.js';
 import { checkOutputNode, type NodeCheck } from './check-output.js';
 import { fsyncDir, writePlannedFile, type NodeLookup, type WrittenFile } from './materialize.js';
 import { checkOutPath, moveAside, type OutTarget } from './out-path.js';
@@ -20,6 +21,8 @@ export interface ApplyOptions {
   readonly out: string;
   /** Replace a non-empty --out (the old one is moved aside, never deleted). */
   readonly force: boolean;
+  /** Bytes and files done in each phase (re-hashing inputs, writing, checking the output). */
+  readonly onProgress?: (progress: ScanProgress) => void;
 }
 
 export interface ApplyResult {
@@ -33,16 +36,17 @@ export interface ApplyResult {
 }
 
 /** Recomputes the digest of every input file the plan pinned; refuses on any difference. */
-export function verifyInputs(plan: RepairPlan, nodes: readonly NodeIndex[]): NodeLookup {
+export function verifyInputs(plan: RepairPlan, nodes: readonly NodeIndex[], onProgress?: (progress: ScanProgress) => void): NodeLookup {
   const byKey = new Map(nodes.map((n) => [n.displayPath, n]));
   const changes: string[] = [];
+  const count = progressCounter(plan.inputs.nodes.flatMap((i) => i.files), 'checking inputs of', onProgress);
   for (const input of plan.inputs.nodes) {
     const node = byKey.get(input.key);
     if (!node) {
       changes.push(`${input.key} is missing`);
       continue;
     }
-    const now = digestNode(node);
+    const now = digestNode(node, (size) => count(size, input.key));
     const before = new Map(input.files.map((f) => [f.name, f]));
     for (const [name, f] of before) {
       const d = now.get(name);
@@ -55,16 +59,37 @@ export function verifyInputs(plan: RepairPlan, nodes: readonly NodeIndex[]): Nod
   return byKey;
 }
 
-function writeNodes(root: string, plan: RepairPlan, nodes: NodeLookup): WrittenFile[] {
+function writeNodes(root: string, plan: RepairPlan, nodes: NodeLookup, onProgress?: (progress: ScanProgress) => void): WrittenFile[] {
   const written: WrittenFile[] = [];
   const cache = new Map<string, Uint8Array>();
+  const count = progressCounter(plan.outputs.flatMap((o) => o.files), 'writing', onProgress);
   for (const o of plan.outputs) {
     const dir = path.join(root, o.address);
     fs.mkdirSync(dir, { mode: 0o755 });
-    for (const f of o.files) written.push(writePlannedFile(dir, f, nodes, cache));
+    for (const f of o.files) {
+      written.push(writePlannedFile(dir, f, nodes, cache));
+      count(f.size, o.address);
+    }
     fsyncDir(dir);
   }
   return written;
+}
+
+/** The loader simulation on every written node (reading every byte again). */
+function checkNodes(root: string, plan: RepairPlan, onProgress?: (progress: ScanProgress) => void): NodeCheck[] {
+  const count = progressCounter(plan.outputs.flatMap((o) => o.files), 'checking output', onProgress);
+  return plan.outputs.map((o) => {
+    const sizes = new Map(o.files.map((f) => [f.name, f.size]));
+    const done = (name: string): void => {
+      const size = sizes.get(name);
+      if (size === undefined) return;
+      sizes.delete(name);
+      count(size, o.address);
+    };
+    const check = checkOutputNode(path.join(root, o.address), o, plan, done);
+    for (const name of [...sizes.keys()]) done(name); // files the scanner does not report one by one
+    return check;
+  });
 }
 
 function writeManifest(root: string, plan: RepairPlan, format: ApplyResult['format'], files: ApplyResult['files']): void {
@@ -115,12 +140,12 @@ async function publish(root: string, target: OutTarget): Promise<string | null> 
 export async function applyPlan(plan: RepairPlan, nodes: readonly NodeIndex[], options: ApplyOptions): Promise<ApplyResult> {
   if (plan.planVersion !== PLAN_VERSION) throw new RepairError(`plan version ${String(plan.planVersion)} is not supported (this tool writes version ${PLAN_VERSION})`);
   if (plan.status !== 'ready' || !plan.expected) throw new RepairError(`the plan was refused: ${plan.refusals.join(' ')}`, 'E_REFUSED');
-  const lookup = verifyInputs(plan, nodes);
+  const lookup = verifyInputs(plan, nodes, options.onProgress);
   const target = checkOutPath(options.out, options.force, nodes, plan.inputs.args);
   const root = fs.mkdtempSync(path.join(target.parent, `.${path.basename(target.out)}.raft-rescue-`));
   try {
-    const written = writeNodes(root, plan, lookup);
-    const checks = plan.outputs.map((o) => checkOutputNode(path.join(root, o.address), o, plan));
+    const written = writeNodes(root, plan, lookup, options.onProgress);
+    const checks = checkNodes(root, plan, options.onProgress);
     const bad = checks.filter((c) => !c.ok);
     if (bad.length) {
       throw new RepairError(`the written set would not start as planned; nothing was published:\n  ${bad.map((c) => `${c.address}: ${c.problems.join('; ')}`).join('\n  ')}`, 'E_OUTPUT_CHECK');

@@ -42,8 +42,8 @@ function problemsOf(p: StartupPrediction, plan: RepairPlan): string[] {
   return [...problems, ...configurationProblems(p, plan)];
 }
 
-export function checkOutputNode(dir: string, node: PlannedNode, plan: RepairPlan): NodeCheck {
-  const p = predictStartup(buildNodeIndex(dir, { verifyData: true }));
+export function checkOutputNode(dir: string, node: PlannedNode, plan: RepairPlan, onFile?: (name: string) => void): NodeCheck {
+  const p = predictStartup(buildNodeIndex(dir, { verifyData: true, onFile }));
   const problems = problemsOf(p, plan);
   return {
     address: node.address, ok: problems.length === 0, outcome: p.outcome,

@@ -11,6 +11,8 @@ export interface ProgressState {
   readonly filesTotal: number;
   /** What is being read now (a node's path). */
   readonly node?: string;
+  /** What is being done to it, kept whole when the node is shortened ("writing", …). */
+  readonly phase?: string;
 }
 
 /** `[#########-----------]  45%  1.2 GB / 2.6 GB  120/312 files  node`, at most `width` columns. */
@@ -22,10 +24,11 @@ export function renderProgress(p: ProgressState, width = 80): string {
   const pct = `${Math.floor(fraction * 100)}%`.padStart(4);
   const line = `${bar} ${pct}  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}  ${p.filesDone}/${p.filesTotal} files`;
   if (!p.node) return line.slice(0, width);
-  const room = width - line.length - 2;
+  const phase = p.phase ? `${p.phase} ` : '';
+  const room = width - line.length - 2 - phase.length;
   if (room < 8) return line.slice(0, width);
   const node = p.node.length > room ? `…${p.node.slice(-(room - 1))}` : p.node;
-  return `${line}  ${node}`;
+  return `${line}  ${phase}${node}`;
 }
 
 export interface ProgressBarOptions {

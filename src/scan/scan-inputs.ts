@@ -17,6 +17,8 @@ export interface ScanProgress {
   readonly filesTotal: number;
   /** The node being read. */
   readonly node: string;
+  /** What is being done, when it is not reading for a scan ("writing", "hashing", …). */
+  readonly phase?: string;
 }
 
 export interface ScanOptions {

@@ -10,6 +10,7 @@ import { applyPlan, MANIFEST_NAME } from '../../src/repair/apply.js';
 import type { RepairPlan } from '../../src/repair/types.js';
 import { buildNodeIndex } from '../../src/scan/build-node-index.js';
 import { digestNodes, sha256File } from '../../src/scan/digest.js';
+import type { ScanProgress } from '../../src/scan/scan-inputs.js';
 import { copySet, planFor, repairTo, scan, scratch } from '../helpers/repair.js';
 import { removeScratch } from '../helpers/repair.js';
 import { sampleSet } from '../helpers/samples.js';
@@ -33,6 +34,24 @@ async function inputDigests(set: string): Promise<string> {
 }
 
 describe('applyPlan', () => {
+  it('reports every phase to the end: re-hashing the inputs, writing, checking the output', async () => {
+    const { nodes, result } = await planFor([healthy]);
+    const seen: ScanProgress[] = [];
+    await applyPlan(result.plan, nodes, { out: path.join(scratch(), 'out'), force: false, onProgress: (p) => seen.push(p) });
+    const phases = ['checking inputs of', 'writing', 'checking output'];
+    const phaseOf = (p: ScanProgress): string => p.phase!;
+    expect([...new Set(seen.map(phaseOf))]).toEqual(phases);
+    for (const phase of phases) {
+      const mine = seen.filter((p) => phaseOf(p) === phase);
+      const last = mine[mine.length - 1]!;
+      expect(last.filesDone, phase).toBe(last.filesTotal);
+      expect(last.bytesDone, phase).toBe(last.bytesTotal);
+      expect(last.bytesTotal, phase).toBeGreaterThan(1_000_000);
+    }
+    const written = seen.filter((p) => phaseOf(p) === 'writing');
+    expect(written[written.length - 1]!.filesTotal).toBe(result.plan.outputs.reduce((n, o) => n + o.files.length, 0));
+  });
+
   it('writes the past-snapshot repair; every node starts with the planned log; the inputs are untouched', async () => {
     const before = await inputDigests(pastSnapshot);
     const out = path.join(scratch(), 'out');

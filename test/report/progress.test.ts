@@ -19,6 +19,12 @@ describe('renderProgress', () => {
     expect(half.endsWith('127.0.0.1:9511')).toBe(true);
     expect(renderProgress({ bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: 0 })).toContain('100%');
   });
+
+  it('keeps the phase whole and shortens the node', () => {
+    const line = renderProgress({ bytesDone: 5, bytesTotal: 10, filesDone: 1, filesTotal: 2, node: '/srv/recovery/a/very/long/path/127.0.0.1:9511', phase: 'checking output' }, 96);
+    expect(line.length).toBeLessThanOrEqual(96);
+    expect(line).toMatch(/1\/2 files {2}checking output …\S*127\.0\.0\.1:9511$/);
+  });
 });
 
 describe('ProgressBar', () => {

@@ -9,10 +9,11 @@ import { renderJson } from '../../report/json.js';
 import { renderRepairPlan, renderRepairResult } from '../../report/repair.js';
 import { digestNodes } from '../../scan/digest.js';
 import { openPayloadReader } from '../../scan/payloads.js';
+import type { ScanProgress } from '../../scan/scan-inputs.js';
 import { ExitCode } from '../exit-codes.js';
 import { VERSION } from '../run.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { renderOptions, withScan, type CommonArgs } from './shared.js';
+import { progressFor, renderOptions, withScan, type CommonArgs } from './shared.js';
 
 interface RepairArgs extends CommonArgs {
   out: string;
@@ -40,14 +41,17 @@ function builder(y: Argv): Argv {
     .option('color', { type: 'boolean', describe: 'force colour on or off' });
 }
 
-async function makePlan(args: RepairArgs, inputs: string[]): Promise<{ plan: RepairPlan; result?: ApplyResult }> {
-  return withScan({ ...args, input: inputs }, { verifyData: true }, async (scan) => {
+type Progress = ((p: ScanProgress) => void) | undefined;
+
+async function makePlan(args: RepairArgs, inputs: string[], onProgress: Progress): Promise<{ plan: RepairPlan; result?: ApplyResult }> {
+  return withScan({ ...args, input: inputs }, { verifyData: true, onProgress }, async (scan) => {
     const payloads = openPayloadReader();
     let plan: RepairPlan;
     try {
+      const digests = digestNodes(scan.nodes, onProgress);
       const target = args.cluster ? { text: readTargetFile(args.cluster), file: args.cluster } : undefined;
       const options = { allowDataLoss: args.allowDataLoss, force: args.force, source: args.source ?? null, cluster: args.cluster ?? null };
-      const r = planRepair({ nodes: scan.nodes, args: inputs, digests: digestNodes(scan.nodes), payloads, target, options, tool: `raft-rescue ${VERSION}` });
+      const r = planRepair({ nodes: scan.nodes, args: inputs, digests, payloads, target, options, tool: `raft-rescue ${VERSION}` });
       if (r.usageErrors.length) throw new UsageError(`${args.cluster}: ${r.usageErrors.join('; ')}`);
       plan = r.plan;
     } finally {
@@ -55,16 +59,16 @@ async function makePlan(args: RepairArgs, inputs: string[]): Promise<{ plan: Rep
     }
     if (args.planOut) writePlanFile(args.planOut, plan);
     if (plan.status !== 'ready' || args.dryRun) return { plan };
-    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force }) };
+    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress }) };
   });
 }
 
-async function applySaved(args: RepairArgs, inputs: string[] | undefined): Promise<{ plan: RepairPlan; result?: ApplyResult }> {
+async function applySaved(args: RepairArgs, inputs: string[] | undefined, onProgress: Progress): Promise<{ plan: RepairPlan; result?: ApplyResult }> {
   const plan = readPlanFile(args.plan!);
   const paths = inputs ?? [...plan.inputs.args];
-  return withScan({ ...args, input: paths }, { verifyData: true }, async (scan) => {
+  return withScan({ ...args, input: paths }, { verifyData: true, onProgress }, async (scan) => {
     if (plan.status !== 'ready' || args.dryRun) return { plan };
-    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force }) };
+    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress }) };
   });
 }
 
@@ -78,7 +82,17 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
       const inputs = args.input?.length ? args.input.map((i) => path.resolve(ctx.io.cwd, i)) : undefined;
       if (!inputs && !args.plan) throw new UsageError('name the input node directories, or give --plan FILE');
       if (args.plan && (args.cluster || args.source || args.planOut)) throw new UsageError('--plan applies a saved plan: --cluster, --source and --plan-out belong to making one');
-      const { plan, result } = args.plan ? await applySaved(args, inputs) : await makePlan(args, inputs!);
+      // One bar for the whole run (scan, hashing, writing, checking): it shows once the run has
+      // lasted a second, whichever phase that falls in.
+      const bar = progressFor(args, ctx.io);
+      const onProgress: Progress = bar ? (p) => bar.update(p) : undefined;
+      let made: { plan: RepairPlan; result?: ApplyResult };
+      try {
+        made = args.plan ? await applySaved(args, inputs, onProgress) : await makePlan(args, inputs!, onProgress);
+      } finally {
+        bar?.done();
+      }
+      const { plan, result } = made;
       const o = renderOptions(args, ctx.io);
       ctx.io.stdout(args.json ? renderJson('repair', { plan, result: result ?? null }) : renderRepairPlan(plan, o) + (result ? `\n${renderRepairResult(result, o)}` : ''));
       if (plan.status !== 'ready') ctx.io.stderr('raft-rescue: repair refused; nothing was written (see "Refused" above)\n');

@@ -29,7 +29,7 @@ export function renderOptions(args: CommonArgs, io: CliIo): RenderOptions {
 }
 
 /** A progress bar on stderr for scans that last over a second: terminals only, never with --json. */
-function progressFor(args: CommonArgs, io: CliIo | undefined): ProgressBar | undefined {
+export function progressFor(args: CommonArgs, io: CliIo | undefined): ProgressBar | undefined {
   if (!io?.stderrIsTty || args.json) return undefined;
   return new ProgressBar({ write: io.stderr, now: () => performance.now(), width: Number(io.env['COLUMNS']) || 80 });
 }
