@@ -35,15 +35,44 @@ export interface ApplyResult {
   readonly checks: readonly NodeCheck[];
 }
 
+type PlanInput = RepairPlan['inputs']['nodes'][number];
+
+/** Same regular files with the same sizes: worth hashing to see whether it is the same node. */
+function sameShape(input: PlanInput, node: NodeIndex): boolean {
+  const files = node.files.filter((f) => f.type === 'file');
+  if (files.length !== input.files.length) return false;
+  const sizes = new Map(files.map((f) => [f.name, f.size]));
+  return input.files.every((f) => sizes.get(f.name) === f.size);
+}
+
+/**
+ * Plan inputs are keyed by the path they were read from. A plan applied to inputs that were moved
+ * or renamed since (e.g. the tarball copied to the recovery machine) finds each by content
+ * instead: the node whose every file has the pinned size and sha256.
+ */
+function matchMovedInputs(plan: RepairPlan, nodes: readonly NodeIndex[], byKey: Map<string, NodeIndex>): void {
+  const keys = new Set(plan.inputs.nodes.map((i) => i.key));
+  const spare = nodes.filter((n) => !keys.has(n.displayPath));
+  for (const input of plan.inputs.nodes) {
+    if (byKey.has(input.key)) continue;
+    const pinned = new Map(input.files.map((f) => [f.name, f.sha256]));
+    const match = spare.find((n) => sameShape(input, n) && [...digestNode(n).values()].every((d) => pinned.get(d.name) === d.sha256));
+    if (!match) continue;
+    byKey.set(input.key, match);
+    spare.splice(spare.indexOf(match), 1);
+  }
+}
+
 /** Recomputes the digest of every input file the plan pinned; refuses on any difference. */
 export function verifyInputs(plan: RepairPlan, nodes: readonly NodeIndex[], onProgress?: (progress: ScanProgress) => void): NodeLookup {
   const byKey = new Map(nodes.map((n) => [n.displayPath, n]));
+  matchMovedInputs(plan, nodes, byKey);
   const changes: string[] = [];
   const count = progressCounter(plan.inputs.nodes.flatMap((i) => i.files), 'checking inputs of', onProgress);
   for (const input of plan.inputs.nodes) {
     const node = byKey.get(input.key);
     if (!node) {
-      changes.push(`${input.key} is missing`);
+      changes.push(`${input.key} is missing: no input node holds its ${input.files.length} files unchanged (matched by path, then by size and sha256)`);
       continue;
     }
     const now = digestNode(node, (size) => count(size, input.key));

@@ -50,6 +50,23 @@ describe('raft-rescue repair', () => {
     expect(again.err).toMatch(/not empty/);
   });
 
+  it('a saved plan finds inputs that were moved since by their content, and still refuses changed ones', async () => {
+    const set = copySet(healthy);
+    const dir = scratch();
+    const planFile = path.join(dir, 'plan.json');
+    expect((await cli(['repair', set, '--out', path.join(dir, 'unused'), '--dry-run', '--plan-out', planFile])).code).toBe(0);
+    const moved = path.join(scratch(), 'moved-here');
+    fs.renameSync(set, moved);
+    const out = path.join(dir, 'out');
+    const applied = await cli(['repair', '--plan', planFile, '--out', out, moved]);
+    expect(applied.code, applied.err).toBe(0);
+    expect(fs.readdirSync(out).filter((n) => n.startsWith('127.'))).toHaveLength(3);
+    fs.appendFileSync(path.join(moved, '127.0.0.1:9512', 'metadata2'), 'x');
+    const refused = await cli(['repair', '--plan', planFile, '--out', path.join(dir, 'out2'), moved]);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toMatch(/127\.0\.0\.1:9512 is missing: no input node holds its \d+ files unchanged/);
+  });
+
   it('a saved plan is refused when an input changed (exit 3)', async () => {
     const set = copySet(healthy);
     const dir = scratch();
