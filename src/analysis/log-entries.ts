@@ -17,7 +17,8 @@ export function* entriesOf(log: LogView, from = 0n, to = (1n << 64n) - 1n): Gene
     const last = run.firstIndex + BigInt(run.count) - 1n;
     if (last < from || run.firstIndex > to) continue;
     const table = run.record.decoded.batches;
-    // Start at `from` without walking the entries before it.
+    // Start at `from` without walking the entries before it (a position inside this run, below
+    // run.count, so a number).
     let position = from > run.firstIndex ? Number(from - run.firstIndex) : 0;
     for (let b = table.batchOf(position); b < run.batches && position < run.count; b++) {
       const batch = table.batch(b);

@@ -157,8 +157,17 @@ const HEADER_READ_AHEAD = 512;
 /** Closed segments a log-tail scan reads fully: the last two by first index (one spare for when the last is damaged). */
 const TAIL_SEGMENTS = 2;
 
+/**
+ * Whether a name's promise can hold: every entry takes at least its 16-byte header, so a file
+ * cannot hold more than (size - 8) / 16 entries. Names that promise more are read, not trusted.
+ */
+function plausibleName(f: FileRecord): boolean {
+  if (f.class.kind !== 'closed-segment' || f.class.last < f.class.first) return false;
+  return f.class.last - f.class.first + 1n <= BigInt(Math.floor((f.size - SEGMENT_HEADER_BYTES) / 16));
+}
+
 function nameOnlyClosedSegments(files: readonly FileRecord[]): Set<string> {
-  const closed = files.filter((f) => f.type === 'file' && f.class.kind === 'closed-segment' && f.size >= SEGMENT_HEADER_BYTES);
+  const closed = files.filter((f) => f.type === 'file' && f.class.kind === 'closed-segment' && f.size >= SEGMENT_HEADER_BYTES && plausibleName(f));
   closed.sort((a, b) => {
     const x = (a.class as Extract<FileNameClass, { kind: 'closed-segment' }>).first;
     const y = (b.class as Extract<FileNameClass, { kind: 'closed-segment' }>).first;

@@ -47,6 +47,24 @@ describe('rank from the log tail', () => {
     expect(node.logTailOnly).toBe(true);
   });
 
+  it('reads a closed segment whose name promises more entries than the file can hold', () => {
+    const dir = emptyNode();
+    made.push(dir);
+    writeClosed(dir, 1n, { batches: [10], term: 1n });
+    // Named 11-1000010 but holding 10 entries: 1,000,000 entries cannot fit in its bytes.
+    writeClosed(dir, 11n, { batches: [10], term: 1n }, '0000000000000011-0000000001000010');
+    writeClosed(dir, 1000011n, { batches: [10], term: 2n });
+    writeClosed(dir, 1000021n, { batches: [10], term: 2n });
+    writeMetadata(dir, 1, 2n, 0n);
+    const node = buildNodeIndex(dir, { verifyData: false, logTailOnly: true });
+    expect(node.segments.map((s) => [s.name.slice(-7), s.depth])).toEqual([
+      ['0000010', 'name'], ['1000010', 'headers'], ['1000020', 'headers'], ['1000030', 'headers'],
+    ]);
+    const [tail, full] = [node, buildNodeIndex(dir, { verifyData: false })].map((n) => rankNodes([n]).nodes[0]!);
+    expect([tail.startup.ok, tail.startup.error]).toEqual([full.startup.ok, full.startup.error]);
+    expect(tail.startup.error).toMatch(/found 10 entries \(expected 1000000\)/);
+  });
+
   it('asks for a deeper scan when the log ends in a segment it read by name only, and the CLI does it', async () => {
     // Closed segments 1-10 (term 1), 11-20 (term 2), 21-30 (term 3), 31-40 (term 3); the last two
     // are damaged at their first batch, so the disk log ends at 20, inside a name-only segment.

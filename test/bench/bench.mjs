@@ -124,7 +124,7 @@ function table(rows, crcMbs) {
     ...rows.map(row),
     '',
     `TS CRC-32 alone: ${crcMbs.toFixed(0)} MB/s (slicing-by-16 over aligned 32-bit loads, no allocation per call; payloads checksummed from a 64 KiB read-ahead window or 1 MiB chunks)`,
-    'rank: raft-rescue rank --json SET (reads names, batch headers and open-segment tails); reference-rank.sh: copy + dqlite .reconfigure per node',
+    'rank: raft-rescue rank --json SET (reads every file name, the batch headers of the last two closed segments and of the open segments, snapshot block words); reference-rank.sh: copy + dqlite .reconfigure per node',
     'check: raft-rescue check --json NODE (every checksum); C loader: the raft-load helper (libraft 0.15 raft_uv load, what dqlite runs at start-up) on a fresh copy of the node, copy not timed',
     `inspect and check read one node; repair reads the set and writes a repaired set; every raft-rescue figure includes process start; best of ${RUNS}`,
   ].join('\n');
