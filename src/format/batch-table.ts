@@ -2,11 +2,13 @@
 //
 // Why columns: a node holds hundreds of thousands of batches (dqlite writes one entry per batch),
 // and an object per batch and per entry (plus a bigint per term) cost ≈190 bytes each; three
-// nodes of a large cluster pushed `repair` past 300 MB. Here a one-entry batch costs 37 bytes:
-// per batch the start offset (f64), first-entry position (u32), both checksums (u32) and the
-// data-checksum verdict (i8); per entry the term (u64), type + unused bytes (u32) and payload
-// length (u32). Payload offsets are not stored: they follow from the batch offset and the
-// lengths before them. BatchRecord / EntryRecord objects are made on demand, never kept.
+// nodes of a large cluster pushed `repair` past 300 MB. Here a one-entry batch costs 17 bytes:
+// per batch its start offset (u32; f64 only in a file past 4 GiB), first-entry position (u32) and
+// data-checksum verdict (i8); per entry type + unused bytes (u32) and payload length (u32).
+// Terms are stored as runs (a term changes a few times in a log, not per entry), payload offsets
+// follow from the batch offset and the lengths before them, and the stored checksums are not
+// kept (a failure carries the expected and found values). BatchRecord / EntryRecord objects are
+// made on demand, never kept.
 
 export interface EntryRecord {
   readonly term: bigint;
@@ -23,8 +25,6 @@ export interface BatchRecord {
   readonly ordinal: number;
   readonly offset: number;
   readonly end: number;
-  readonly crc1: number;
-  readonly crc2: number;
   /** undefined when the data checksum was not verified (headers-only decode). */
   readonly dataCrcOk: boolean | undefined;
   readonly entries: readonly EntryRecord[];
@@ -36,27 +36,25 @@ const CRC_UNKNOWN = -1;
 
 /** Read-only columns of a segment's batches; build one with BatchTableBuilder. */
 export class BatchTable {
-  readonly #offsets: Float64Array;
+  readonly #offsets: Uint32Array | Float64Array;
   readonly #firstEntry: Uint32Array; // count + 1 values: entries before batch b, then the total
-  readonly #crc1: Uint32Array;
-  readonly #crc2: Uint32Array;
   readonly #crcOk: Int8Array; // 1 ok, 0 mismatch, -1 not verified
-  readonly #terms: BigUint64Array;
+  readonly #runStart: Uint32Array; // position where each run of one term starts
+  readonly #runTerm: BigUint64Array;
   readonly #typeAndUnused: Uint32Array; // type in the low byte, the 3 unused bytes above it
   readonly #lengths: Uint32Array;
   readonly #end: number;
 
   /** @internal use BatchTableBuilder */
   constructor(columns: {
-    offsets: Float64Array; firstEntry: Uint32Array; crc1: Uint32Array; crc2: Uint32Array; crcOk: Int8Array;
-    terms: BigUint64Array; typeAndUnused: Uint32Array; lengths: Uint32Array; end: number;
+    offsets: Uint32Array | Float64Array; firstEntry: Uint32Array; crcOk: Int8Array; runStart: Uint32Array;
+    runTerm: BigUint64Array; typeAndUnused: Uint32Array; lengths: Uint32Array; end: number;
   }) {
     this.#offsets = columns.offsets;
     this.#firstEntry = columns.firstEntry;
-    this.#crc1 = columns.crc1;
-    this.#crc2 = columns.crc2;
     this.#crcOk = columns.crcOk;
-    this.#terms = columns.terms;
+    this.#runStart = columns.runStart;
+    this.#runTerm = columns.runTerm;
     this.#typeAndUnused = columns.typeAndUnused;
     this.#lengths = columns.lengths;
     this.#end = columns.end;
@@ -64,8 +62,8 @@ export class BatchTable {
   }
 
   static readonly EMPTY: BatchTable = new BatchTable({
-    offsets: new Float64Array(0), firstEntry: new Uint32Array(1), crc1: new Uint32Array(0), crc2: new Uint32Array(0),
-    crcOk: new Int8Array(0), terms: new BigUint64Array(0), typeAndUnused: new Uint32Array(0), lengths: new Uint32Array(0), end: 8,
+    offsets: new Uint32Array(0), firstEntry: new Uint32Array(1), crcOk: new Int8Array(0), runStart: new Uint32Array(0),
+    runTerm: new BigUint64Array(0), typeAndUnused: new Uint32Array(0), lengths: new Uint32Array(0), end: 8,
   });
 
   /** Number of batches. */
@@ -87,14 +85,6 @@ export class BatchTable {
     return b + 1 < this.length ? this.#offsets[b + 1]! : this.#end;
   }
 
-  crc1(b: number): number {
-    return this.#crc1[b]!;
-  }
-
-  crc2(b: number): number {
-    return this.#crc2[b]!;
-  }
-
   dataCrcOk(b: number): boolean | undefined {
     const v = this.#crcOk[b]!;
     return v === CRC_UNKNOWN ? undefined : v === 1;
@@ -111,18 +101,11 @@ export class BatchTable {
 
   /** The batch holding entry `position` (0-based over the segment). */
   batchOf(position: number): number {
-    let lo = 0;
-    let hi = this.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.#firstEntry[mid]! <= position) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtOrBelow(this.#firstEntry, this.length, position);
   }
 
   term(position: number): bigint {
-    return this.#terms[position]!;
+    return this.#runTerm[lastAtOrBelow(this.#runStart, this.#runStart.length, position)]!;
   }
 
   type(position: number): number {
@@ -153,10 +136,10 @@ export class BatchTable {
     for (let i = 0; i < n; i++) {
       const packed = this.#typeAndUnused[first + i]!;
       const length = this.#lengths[first + i]!;
-      entries[i] = { term: this.#terms[first + i]!, type: packed & 0xff, unused: packed >>> 8, length, payloadOffset };
+      entries[i] = { term: this.term(first + i), type: packed & 0xff, unused: packed >>> 8, length, payloadOffset };
       payloadOffset += length;
     }
-    return { ordinal: b, offset, end: this.end(b), crc1: this.#crc1[b]!, crc2: this.#crc2[b]!, dataCrcOk: this.dataCrcOk(b), entries };
+    return { ordinal: b, offset, end: this.end(b), dataCrcOk: this.dataCrcOk(b), entries };
   }
 
   *[Symbol.iterator](): IterableIterator<BatchRecord> {
@@ -168,35 +151,44 @@ export class BatchTable {
   }
 }
 
+/** Index of the last of the first `count` (ascending) values that is ≤ `value` (0 when none is). */
+function lastAtOrBelow(values: Uint32Array, count: number, value: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (values[mid]! <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Grows columns while a decoder walks a file; finish() trims them to size. */
 export class BatchTableBuilder {
   #batches = 0;
   #entries = 0;
+  #runs = 0;
   #offsets = new Float64Array(16);
   #firstEntry = new Uint32Array(17);
-  #crc1 = new Uint32Array(16);
-  #crc2 = new Uint32Array(16);
   #crcOk = new Int8Array(16);
-  #terms = new BigUint64Array(16);
+  #runStart = new Uint32Array(4);
+  #runTerm = new BigUint64Array(4);
   #typeAndUnused = new Uint32Array(16);
   #lengths = new Uint32Array(16);
   #end = 8;
 
   /** Starts batch at `offset`; add its n entries with addEntry, then call endBatch. */
-  beginBatch(offset: number, crc1: number, crc2: number): void {
+  beginBatch(offset: number): void {
     if (this.#batches === this.#offsets.length) this.#growBatches();
-    const b = this.#batches;
-    this.#offsets[b] = offset;
-    this.#crc1[b] = crc1;
-    this.#crc2[b] = crc2;
-    this.#crcOk[b] = CRC_UNKNOWN;
-    this.#firstEntry[b] = this.#entries;
+    this.#offsets[this.#batches] = offset;
+    this.#crcOk[this.#batches] = CRC_UNKNOWN;
+    this.#firstEntry[this.#batches] = this.#entries;
   }
 
   addEntry(term: bigint, type: number, unused: number, length: number): void {
-    if (this.#entries === this.#terms.length) this.#growEntries();
+    if (this.#entries === this.#lengths.length) this.#growEntries();
     const e = this.#entries++;
-    this.#terms[e] = term;
+    if (this.#runs === 0 || this.#runTerm[this.#runs - 1] !== term) this.#addRun(e, term);
     this.#typeAndUnused[e] = ((unused << 8) | type) >>> 0;
     this.#lengths[e] = length;
   }
@@ -204,6 +196,7 @@ export class BatchTableBuilder {
   /** Drops entries added since beginBatch (the batch turned out bad). */
   abandonBatch(): void {
     this.#entries = this.#firstEntry[this.#batches]!;
+    while (this.#runs > 0 && this.#runStart[this.#runs - 1]! >= this.#entries) this.#runs--;
   }
 
   endBatch(end: number, dataCrcOk: boolean | undefined): void {
@@ -221,25 +214,33 @@ export class BatchTableBuilder {
     if (this.#batches === 0) return BatchTable.EMPTY;
     const n = this.#batches;
     const m = this.#entries;
+    const offsets = this.#end <= 0xffffffff ? Uint32Array.from(this.#offsets.subarray(0, n)) : this.#offsets.slice(0, n);
     return new BatchTable({
-      offsets: this.#offsets.slice(0, n), firstEntry: this.#firstEntry.slice(0, n + 1), crc1: this.#crc1.slice(0, n),
-      crc2: this.#crc2.slice(0, n), crcOk: this.#crcOk.slice(0, n), terms: this.#terms.slice(0, m),
+      offsets, firstEntry: this.#firstEntry.slice(0, n + 1), crcOk: this.#crcOk.slice(0, n),
+      runStart: this.#runStart.slice(0, this.#runs), runTerm: this.#runTerm.slice(0, this.#runs),
       typeAndUnused: this.#typeAndUnused.slice(0, m), lengths: this.#lengths.slice(0, m), end: this.#end,
     });
+  }
+
+  #addRun(position: number, term: bigint): void {
+    if (this.#runs === this.#runStart.length) {
+      this.#runStart = grow(this.#runStart, new Uint32Array(this.#runs * 2));
+      this.#runTerm = grow(this.#runTerm, new BigUint64Array(this.#runs * 2));
+    }
+    this.#runStart[this.#runs] = position;
+    this.#runTerm[this.#runs] = term;
+    this.#runs++;
   }
 
   #growBatches(): void {
     const size = this.#offsets.length * 2;
     this.#offsets = grow(this.#offsets, new Float64Array(size));
     this.#firstEntry = grow(this.#firstEntry, new Uint32Array(size + 1));
-    this.#crc1 = grow(this.#crc1, new Uint32Array(size));
-    this.#crc2 = grow(this.#crc2, new Uint32Array(size));
     this.#crcOk = grow(this.#crcOk, new Int8Array(size));
   }
 
   #growEntries(): void {
-    const size = this.#terms.length * 2;
-    this.#terms = grow(this.#terms, new BigUint64Array(size));
+    const size = this.#lengths.length * 2;
     this.#typeAndUnused = grow(this.#typeAndUnused, new Uint32Array(size));
     this.#lengths = grow(this.#lengths, new Uint32Array(size));
   }

@@ -140,13 +140,13 @@ function decodeBatch(src: ByteSource, offset: number, table: BatchTableBuilder, 
   const ordinal = table.batchCount;
   const pre = checkPreamble(src, offset, ordinal);
   if ('kind' in pre) return { failure: pre };
-  const { n, crc1, crc2 } = pre;
+  const { n, crc2 } = pre;
   const headersAt = offset + 16;
   const headers = src.read(headersAt, n * ENTRY_HEADER_BYTES);
   const hv = new DataView(headers.buffer, headers.byteOffset, headers.byteLength);
   const dataAt = headersAt + n * ENTRY_HEADER_BYTES;
   let payloadOffset = dataAt;
-  table.beginBatch(offset, crc1, crc2);
+  table.beginBatch(offset);
   const unaligned: DecodeIssue[] = [];
   for (let i = 0; i < n; i++) {
     const at = i * 16;

@@ -54,21 +54,27 @@ describe('BatchTable', () => {
 
   it('keeps the unused header bytes and leaves no trace of an abandoned batch', () => {
     const b = new BatchTableBuilder();
-    b.beginBatch(8, 1, 2);
+    b.beginBatch(8);
     b.addEntry(7n, 3, 0x7f0000 | 0x12, 8);
     b.endBatch(40, undefined);
-    b.beginBatch(40, 3, 4);
+    b.beginBatch(40);
     b.addEntry(9n, 1, 0, 16);
+    b.addEntry(10n, 1, 0, 16);
     b.abandonBatch();
+    b.beginBatch(40);
+    b.addEntry(7n, 1, 0, 0);
+    b.addEntry(11n, 1, 0, 0);
+    b.endBatch(88, true);
     const t = b.finish();
-    expect(t.length).toBe(1);
-    expect(t.entryCount).toBe(1);
-    expect(t.batch(0)).toEqual({ ordinal: 0, offset: 8, end: 40, crc1: 1, crc2: 2, dataCrcOk: undefined, entries: [{ term: 7n, type: 3, unused: 0x7f0012, length: 8, payloadOffset: 40 }] });
+    expect(t.length).toBe(2);
+    expect(t.entryCount).toBe(3);
+    expect(t.batch(0)).toEqual({ ordinal: 0, offset: 8, end: 40, dataCrcOk: undefined, entries: [{ term: 7n, type: 3, unused: 0x7f0012, length: 8, payloadOffset: 40 }] });
+    expect([0, 1, 2].map((p) => t.term(p))).toEqual([7n, 7n, 11n]); // the abandoned terms 9 and 10 left no run
   });
 
   it('holds u64 terms exactly and cannot be changed from outside', () => {
     const b = new BatchTableBuilder();
-    b.beginBatch(8, 0, 0);
+    b.beginBatch(8);
     b.addEntry((1n << 64n) - 1n, 1, 0, 0);
     b.endBatch(40, false);
     const t = b.finish();
@@ -76,6 +82,23 @@ describe('BatchTable', () => {
     expect(t.dataCrcOk(0)).toBe(false);
     expect(Object.isFrozen(t)).toBe(true);
     expect(Object.keys(t)).toEqual([]);
+  });
+
+  it('keeps terms as runs that answer every position, across batches and far past 2^53', () => {
+    const b = new BatchTableBuilder();
+    const terms: bigint[] = [];
+    for (let batch = 0, at = 8; batch < 300; batch++) {
+      b.beginBatch(at);
+      for (let i = 0; i < 1 + (batch % 3); i++) {
+        const term = (1n << 60n) + BigInt(Math.floor(terms.length / 7));
+        terms.push(term);
+        b.addEntry(term, 1, 0, 8);
+      }
+      at += 100;
+      b.endBatch(at, true);
+    }
+    const t = b.finish();
+    expect(terms.map((_, p) => t.term(p))).toEqual(terms);
   });
 
   it('is empty for a file with no batches', () => {
