@@ -11,7 +11,7 @@ import { decompressLz4Frame } from '../../src/format/lz4-verify.js';
 import { buildNodeIndex } from '../../src/scan/build-node-index.js';
 import { raftLoad } from '../helpers/engine.js';
 import { engineAvailable, verifyCluster } from '../helpers/lab.js';
-import { storedLz4Frame } from '../helpers/lz4-stored.js';
+import { encodeLz4FrameStored } from '../../src/format/lz4-frame.js';
 import { copySet, nodeDirs, removeScratch, repairTo, scratch } from '../helpers/repair.js';
 import { sampleSet } from '../helpers/samples.js';
 
@@ -51,7 +51,7 @@ describe.runIf(live)('snapshot content against dqlite-demo', () => {
   }, T);
 
   it('the same content in another sound LZ4 frame: dqlite starts with every key, and RR037 is silent', async () => {
-    const { set } = withNewestSnapshot((old) => storedLz4Frame(decompressLz4Frame(old).data!));
+    const { set } = withNewestSnapshot((old) => encodeLz4FrameStored(decompressLz4Frame(old).data!));
     expect(rr037(set)).toEqual([]);
     const v = await verifyCluster(set, path.join(healthy, 'expect.json'));
     expect(v.output).toMatch(/verify: PASS/);

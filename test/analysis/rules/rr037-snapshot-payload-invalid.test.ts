@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rule } from '../../../src/analysis/rules/rr037-snapshot-payload-invalid.js';
 import { decompressLz4Frame } from '../../../src/format/lz4-verify.js';
-import { storedLz4Frame } from '../../helpers/lz4-stored.js';
+import { encodeLz4FrameStored } from '../../../src/format/lz4-frame.js';
 import { cleanupCopies, fileStarting, findingsAfter, onHealthy } from './harness.js';
 
 afterAll(cleanupCopies);
@@ -28,7 +28,7 @@ describe('RR037 snapshot-payload-invalid', () => {
     const found = await findingsAfter(rule, 'healthy', 0, (dir) => {
       name = newest(dir);
       const { data } = decompressLz4Frame(fs.readFileSync(path.join(dir, name)));
-      fs.writeFileSync(path.join(dir, name), storedLz4Frame(data!.subarray(0, data!.length >> 1)));
+      fs.writeFileSync(path.join(dir, name), encodeLz4FrameStored(data!.subarray(0, data!.length >> 1)));
     });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ severity: 'error', file: name, data: { kind: 'snapshot-data-overrun', compressed: true } });
