@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RepairError } from '../core/errors.js';
 import { toJson } from '../core/u64.js';
-import { digestNode, progressCounter } from '../scan/digest.js';
+import { digestNode } from '../scan/digest.js';
 import type { NodeIndex } from '../scan/node-index.js';
-import type { ScanProgress } from '../scan/scan-inputs.js';
+import { nodeFileProgress, progressCounter, type ScanProgress } from '../scan/scan-inputs.js';
 import { checkOutputNode, type NodeCheck } from './check-output.js';
 import { fsyncDir, writePlannedFile, type NodeLookup, type WrittenFile } from './materialize.js';
 import { checkOutPath, moveAside, type OutTarget } from './out-path.js';
@@ -68,7 +68,7 @@ export function verifyInputs(plan: RepairPlan, nodes: readonly NodeIndex[], onPr
   const byKey = new Map(nodes.map((n) => [n.displayPath, n]));
   matchMovedInputs(plan, nodes, byKey);
   const changes: string[] = [];
-  const count = progressCounter(plan.inputs.nodes.flatMap((i) => i.files), 'checking inputs of', onProgress);
+  const count = progressCounter(plan.inputs.nodes.flatMap((i) => i.files), onProgress, 'checking inputs of');
   for (const input of plan.inputs.nodes) {
     const node = byKey.get(input.key);
     if (!node) {
@@ -91,7 +91,7 @@ export function verifyInputs(plan: RepairPlan, nodes: readonly NodeIndex[], onPr
 function writeNodes(root: string, plan: RepairPlan, nodes: NodeLookup, onProgress?: (progress: ScanProgress) => void): WrittenFile[] {
   const written: WrittenFile[] = [];
   const cache = new Map<string, Uint8Array>();
-  const count = progressCounter(plan.outputs.flatMap((o) => o.files), 'writing', onProgress);
+  const count = progressCounter(plan.outputs.flatMap((o) => o.files), onProgress, 'writing');
   for (const o of plan.outputs) {
     const dir = path.join(root, o.address);
     fs.mkdirSync(dir, { mode: 0o755 });
@@ -106,17 +106,11 @@ function writeNodes(root: string, plan: RepairPlan, nodes: NodeLookup, onProgres
 
 /** The loader simulation on every written node (reading every byte again). */
 function checkNodes(root: string, plan: RepairPlan, onProgress?: (progress: ScanProgress) => void): NodeCheck[] {
-  const count = progressCounter(plan.outputs.flatMap((o) => o.files), 'checking output', onProgress);
+  const count = progressCounter(plan.outputs.flatMap((o) => o.files), onProgress, 'checking output');
   return plan.outputs.map((o) => {
-    const sizes = new Map(o.files.map((f) => [f.name, f.size]));
-    const done = (name: string): void => {
-      const size = sizes.get(name);
-      if (size === undefined) return;
-      sizes.delete(name);
-      count(size, o.address);
-    };
-    const check = checkOutputNode(path.join(root, o.address), o, plan, done);
-    for (const name of [...sizes.keys()]) done(name); // files the scanner does not report one by one
+    const progress = nodeFileProgress(new Map(o.files.map((f) => [f.name, f.size])), o.address, count);
+    const check = checkOutputNode(path.join(root, o.address), o, plan, progress.onFile);
+    progress.rest();
     return check;
   });
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { FileSource, CHUNK_SIZE } from './file-source.js';
 import type { NodeIndex } from './node-index.js';
-import type { ScanProgress } from './scan-inputs.js';
+import { progressCounter, type ScanProgress } from './scan-inputs.js';
 
 export interface FileDigest {
   readonly name: string;
@@ -42,17 +42,7 @@ export function digestNode(node: NodeIndex, onFile?: (size: number) => void): Ma
   return out;
 }
 
-/** Counts bytes and files done against totals, for a progress bar; `label` says what is done. */
-export function progressCounter(files: readonly { readonly size: number }[], label: string, report: ((p: ScanProgress) => void) | undefined): (size: number, node: string) => void {
-  const state = { bytesDone: 0, filesDone: 0, bytesTotal: files.reduce((n, f) => n + f.size, 0), filesTotal: files.length };
-  return (size, node) => {
-    state.bytesDone += size;
-    state.filesDone++;
-    report?.({ ...state, node, phase: label });
-  };
-}
-
 export function digestNodes(nodes: readonly NodeIndex[], onProgress?: (p: ScanProgress) => void): InputDigests {
-  const count = progressCounter(nodes.flatMap((n) => n.files.filter((f) => f.type === 'file')), 'hashing', onProgress);
+  const count = progressCounter(nodes.flatMap((n) => n.files.filter((f) => f.type === 'file')), onProgress, 'hashing');
   return new Map(nodes.map((n) => [n.displayPath, digestNode(n, (size) => count(size, n.displayPath))]));
 }

@@ -95,26 +95,40 @@ function filesOf(dir: string): Map<string, number> {
   return sizes;
 }
 
+/** Counts bytes and files done against totals, for a progress bar; `phase` says what is done. */
+export function progressCounter(files: readonly { readonly size: number }[], report: ((p: ScanProgress) => void) | undefined, phase?: string): (size: number, node: string) => void {
+  const state = { bytesDone: 0, filesDone: 0, bytesTotal: files.reduce((n, f) => n + f.size, 0), filesTotal: files.length };
+  return (size, node) => {
+    state.bytesDone += size;
+    state.filesDone++;
+    report?.(phase === undefined ? { ...state, node } : { ...state, node, phase });
+  };
+}
+
+/**
+ * Progress by file name for one node read by buildNodeIndex, which reports only some files one
+ * by one: each named file counts once, and `rest` counts the files it did not name.
+ */
+export function nodeFileProgress(sizes: ReadonlyMap<string, number>, node: string, count: (size: number, node: string) => void): { onFile(name: string): void; rest(): void } {
+  const left = new Map(sizes);
+  const onFile = (name: string): void => {
+    const size = left.get(name);
+    if (size === undefined) return;
+    left.delete(name);
+    count(size, node);
+  };
+  return { onFile, rest: () => [...left.keys()].forEach(onFile) };
+}
+
 function buildAll(found: readonly Found[], options: ScanOptions): NodeIndex[] {
   const report = options.onProgress;
   const sizes = report ? found.map((f) => filesOf(f.dir)) : [];
-  const totals = { bytesTotal: 0, filesTotal: 0, bytesDone: 0, filesDone: 0 };
-  for (const s of sizes) for (const n of s.values()) (totals.bytesTotal += n), totals.filesTotal++;
+  const count = progressCounter(sizes.flatMap((s) => [...s.values()].map((size) => ({ size }))), report);
   return found.map((f, i) => {
     options.onNode?.(f.displayPath);
-    const mine = sizes[i];
-    const onFile = report && mine
-      ? (name: string): void => {
-        const size = mine.get(name);
-        if (size === undefined) return;
-        mine.delete(name);
-        totals.bytesDone += size;
-        totals.filesDone++;
-        report({ ...totals, node: f.displayPath });
-      }
-      : undefined;
-    const node = buildNodeIndex(f.dir, { verifyData: options.verifyData, logTailOnly: options.logTailOnly, displayPath: f.displayPath, origin: f.origin, onFile });
-    for (const name of [...(mine?.keys() ?? [])]) onFile?.(name);
+    const progress = report ? nodeFileProgress(sizes[i]!, f.displayPath, count) : undefined;
+    const node = buildNodeIndex(f.dir, { verifyData: options.verifyData, logTailOnly: options.logTailOnly, displayPath: f.displayPath, origin: f.origin, onFile: progress?.onFile });
+    progress?.rest();
     return node;
   });
 }
