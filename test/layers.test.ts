@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './helpers/samples.js';
 
-const LAYERS = ['core', 'format', 'scan', 'analysis', 'repair', 'report', 'cli'];
+const LAYERS = ['core', 'format', 'scan', 'analysis', 'repair', 'workflows', 'report', 'cli'];
 const src = path.join(repoRoot, 'src');
 
 function filesOf(dir: string): string[] {

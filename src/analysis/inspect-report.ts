@@ -5,11 +5,15 @@ import { raftRoleName } from '../format/configuration.js';
 import type { NodeInfo } from '../format/node-yaml.js';
 import type { MetadataRecord, NodeIndex, ScanIssue } from '../scan/node-index.js';
 import { onDiskLog, spansOf, type LatestConfiguration } from './on-disk-log.js';
+import type { NodeVerdict } from './verdict.js';
 
 export interface MemberView {
   readonly id: bigint;
   readonly address: string;
+  /** voter, stand-by or spare. */
   readonly role: string;
+  /** Raft's number for the role (1 voter, 0 stand-by, 2 spare). */
+  readonly raftRole: number;
 }
 
 export interface MetadataView {
@@ -61,7 +65,9 @@ export interface NodeReport {
   readonly snapshots: readonly SnapshotView[];
   readonly segments: readonly SegmentView[];
   readonly segmentTotals: { readonly closed: number; readonly open: number; readonly bytes: number; readonly entries: number };
+  /** The log as the node's verdict holds it (the same span every command quotes). */
   readonly log: { readonly firstIndex: bigint | null; readonly lastIndex: bigint; readonly lastTerm: bigint };
+  readonly verdict: NodeVerdict;
   readonly configuration: readonly MemberView[];
   readonly configurationSource: { readonly index: bigint; readonly source: string; readonly file: string } | null;
   readonly otherFiles: readonly { readonly name: string; readonly kind: string; readonly size: number }[];
@@ -69,7 +75,7 @@ export interface NodeReport {
 }
 
 function members(servers: LatestConfiguration['servers'] | undefined): MemberView[] {
-  return (servers ?? []).map((s) => ({ id: s.id, address: s.address, role: raftRoleName(s.role) }));
+  return (servers ?? []).map((s) => ({ id: s.id, address: s.address, role: raftRoleName(s.role), raftRole: s.role }));
 }
 
 function metadataView(m: MetadataRecord | undefined): MetadataView[] {
@@ -119,8 +125,10 @@ function segmentViews(node: NodeIndex): SegmentView[] {
 
 const plainInfo = (i: NodeInfo) => ({ id: i.id, address: i.address, role: i.role });
 
-export function buildNodeReport(node: NodeIndex): NodeReport {
+export function buildNodeReport(verdict: NodeVerdict): NodeReport {
+  const node = verdict.node;
   const log = onDiskLog(node);
+  const held = verdict.held;
   const segments = segmentViews(node);
   const info = node.info?.value;
   const otherKinds = new Set(['tmp', 'corrupt', 'probe', 'lock', 'join', 'ignored']);
@@ -140,7 +148,8 @@ export function buildNodeReport(node: NodeIndex): NodeReport {
       bytes: segments.reduce((n, s) => n + s.size, 0),
       entries: segments.reduce((n, s) => n + s.entries, 0),
     },
-    log: { firstIndex: log.firstIndex ?? null, lastIndex: log.lastIndex, lastTerm: log.lastTerm },
+    log: { firstIndex: held.lastIndex >= held.startIndex ? held.startIndex : null, lastIndex: held.lastIndex, lastTerm: held.lastTerm },
+    verdict,
     configuration: members(log.configuration?.servers),
     configurationSource: log.configuration ? { index: log.configuration.index, source: log.configuration.source, file: log.configuration.file } : null,
     otherFiles: node.files.filter((f) => otherKinds.has(f.class.kind) || f.type !== 'file').map((f) => ({ name: f.name, kind: f.type === 'file' ? f.class.kind : f.type, size: f.size })),

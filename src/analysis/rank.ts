@@ -1,30 +1,21 @@
 // Which node's data should survive. Raft's election rule (§5.4.1 of the raft paper; raft
-// src/election.c electionUpdateTerm/… compares lastLogTerm then lastLogIndex) decides whose log
-// is the most up to date: a higher last term wins, then a higher last index. The seed procedure's
-// "highest index" rule is computed beside it and any disagreement is put into words.
+// src/election.c compares lastLogTerm, then lastLogIndex) decides whose log is the most up to
+// date, applied to what each node can really contribute (its verdict's contribution: the log a
+// repair keeps with it as the source, holes filled from other nodes where that is proven
+// lossless). Ties prefer the node that needs the least repair: starts as it is, then lossless
+// repair, then lossy; then the name, for a stable answer. The manual `.reconfigure` method (copy
+// each node, run `.reconfigure`, keep the highest last index) is computed beside it and any
+// disagreement is put into words.
 import type { NodeIndex } from '../scan/node-index.js';
-import { diskLog, predictStartup, type StartupPrediction } from './loader/index.js';
-import type { LogView } from './loader/log-view.js';
+import { REPAIR_NEED_ORDER, type NodeVerdict, type RepairNeed } from './verdict.js';
 
 export interface RankedNode {
-  readonly node: NodeIndex;
+  readonly verdict: NodeVerdict;
   readonly name: string;
-  readonly address: string | null;
-  readonly id: bigint | null;
-  readonly lastIndex: bigint;
-  readonly lastTerm: bigint;
-  /** 'loaded': the log start-up would load; 'disk': the loader refuses the node, ranked by what it holds. */
-  readonly logSource: 'loaded' | 'disk';
-  /** Index ranges missing inside the ranked log (non-empty only for disk logs). */
-  readonly gaps: readonly { readonly from: bigint; readonly to: bigint }[];
-  readonly startup: StartupPrediction;
-  readonly needsRepair: boolean;
-  /** Ranked from a log-tail scan whose last entry lies in a segment it read by name only. */
-  readonly needsDeeperScan: boolean;
-  /** 1-based position by the raft rule. */
+  /** 1-based position. */
   readonly rank: number;
-  /** 1-based position by the seed's highest-index rule (ties share a position). */
-  readonly seedRank: number;
+  /** 1-based position by the highest last index (the manual `.reconfigure` method); ties share a position. */
+  readonly highestLastIndexRank: number;
 }
 
 export interface RankResult {
@@ -32,89 +23,146 @@ export interface RankResult {
   readonly best: RankedNode | undefined;
   /** Sentences explaining the order, ties and disagreements. */
   readonly explanation: readonly string[];
-  /**
-   * Nodes scanned by log tail whose last term lies in a segment read by name only: the order is
-   * not final until they are scanned with headers (rank the result of that scan instead).
-   */
-  readonly needsDeeperScan: readonly NodeIndex[];
 }
 
-interface Candidate extends Omit<RankedNode, 'rank' | 'seedRank'> {}
-
-function candidate(node: NodeIndex, autoRecovery: boolean): Candidate {
-  const startup = predictStartup(node, { autoRecovery });
-  // A node that auto-recovery would cut short (renamed files) is ranked by what it holds on disk:
-  // those entries are recoverable (e.g. zero bytes after a closed segment's last batch), and
-  // ranking it by the shortened log would throw them away.
-  const loaded = startup.ok && startup.log && startup.renamed.length === 0;
-  const log: Pick<LogView, 'lastIndex' | 'lastTerm' | 'lastTermUnread' | 'gaps'> = loaded
-    ? { lastIndex: startup.log!.lastIndex, lastTerm: startup.log!.lastTerm, lastTermUnread: startup.log!.lastTermUnread, gaps: [] }
-    : diskLog(node);
-  const info = node.info?.value;
-  return {
-    node,
-    name: node.name,
-    address: info?.address ?? null,
-    id: info?.id ?? null,
-    lastIndex: log.lastIndex,
-    lastTerm: log.lastTerm,
-    logSource: loaded ? 'loaded' : 'disk',
-    gaps: log.gaps,
-    startup,
-    needsRepair: !startup.ok || startup.renamed.length > 0,
-    needsDeeperScan: log.lastTermUnread,
-  };
-}
-
-/** Raft rule, then deterministic tie-breaks: a node that starts as is, then the name. */
-export function compareByRaftRule(a: Candidate, b: Candidate): number {
-  if (a.lastTerm !== b.lastTerm) return a.lastTerm > b.lastTerm ? -1 : 1;
-  if (a.lastIndex !== b.lastIndex) return a.lastIndex > b.lastIndex ? -1 : 1;
-  if (a.needsRepair !== b.needsRepair) return a.needsRepair ? 1 : -1;
+export function compareVerdicts(a: NodeVerdict, b: NodeVerdict): number {
+  const x = a.contribution;
+  const y = b.contribution;
+  if (x.lastTerm !== y.lastTerm) return x.lastTerm > y.lastTerm ? -1 : 1;
+  if (x.lastIndex !== y.lastIndex) return x.lastIndex > y.lastIndex ? -1 : 1;
+  const need = REPAIR_NEED_ORDER[x.need] - REPAIR_NEED_ORDER[y.need];
+  if (need) return need;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function seedRanks(list: readonly Candidate[]): Map<Candidate, number> {
-  const byIndex = [...list].sort((a, b) => (a.lastIndex === b.lastIndex ? 0 : a.lastIndex > b.lastIndex ? -1 : 1));
-  const ranks = new Map<Candidate, number>();
-  byIndex.forEach((c, i) => {
+/** What the manual method sees: the index `.reconfigure` reaches, or none when it fails. */
+function manualIndex(v: NodeVerdict): bigint | undefined {
+  return v.startup.ok ? v.startup.log?.lastIndex : undefined;
+}
+
+function highestIndexRanks(list: readonly NodeVerdict[]): Map<NodeVerdict, number> {
+  const byIndex = [...list].sort((a, b) => {
+    const [x, y] = [manualIndex(a) ?? -1n, manualIndex(b) ?? -1n];
+    return x === y ? 0 : x > y ? -1 : 1;
+  });
+  const ranks = new Map<NodeVerdict, number>();
+  byIndex.forEach((v, i) => {
     const prev = byIndex[i - 1];
-    ranks.set(c, prev && prev.lastIndex === c.lastIndex ? ranks.get(prev)! : i + 1);
+    ranks.set(v, prev && manualIndex(prev) === manualIndex(v) ? ranks.get(prev)! : i + 1);
   });
   return ranks;
 }
 
-function explain(ranked: readonly RankedNode[]): string[] {
-  const out: string[] = [];
-  const best = ranked[0];
-  if (!best) return out;
-  out.push(`${best.name} has the most up-to-date log: last term ${best.lastTerm}, last index ${best.lastIndex}${best.logSource === 'disk' ? ' (as held on disk: the engine would refuse it or cut it short, so it needs repair first)' : ''}.`);
-  const tied = ranked.filter((r) => r !== best && r.lastTerm === best.lastTerm && r.lastIndex === best.lastIndex);
-  if (tied.length) {
-    const reason = tied.some((t) => t.needsRepair !== best.needsRepair) ? 'the one that starts without repair is preferred' : 'the tie is broken by name, for a stable answer; their data is equally up to date';
-    out.push(`Tie: ${[best, ...tied].map((r) => r.name).join(', ')} end at the same term and index; ${reason}.`);
+const NEED_WORDS: Readonly<Record<RepairNeed, string>> = {
+  none: 'starts as it is',
+  lossless: 'needs a repair that keeps every entry',
+  lossy: 'needs a repair that loses entries',
+};
+
+export function needWords(need: RepairNeed): string {
+  return NEED_WORDS[need];
+}
+
+function bestSentence(v: NodeVerdict): string {
+  const c = v.contribution;
+  const head = `${v.name} has the most up-to-date log: last term ${c.lastTerm}, last index ${c.lastIndex}`;
+  if (c.need === 'none') return `${head}, and it starts as it is.`;
+  const fills = c.fills.map((f) => `${f.range.from}-${f.range.to} from ${f.donors.join(' and ')}`);
+  const how = fills.length ? ` (entries ${fills.join(', ')})` : '';
+  return `${head}, counting what a repair keeps${how}; it ${needWords(c.need)}.`;
+}
+
+function tieSentence(best: NodeVerdict, tied: readonly NodeVerdict[], speaksFor: (v: NodeVerdict) => boolean): string[] {
+  if (!tied.length) return [];
+  const names = [best, ...tied].map((v) => v.name).join(', ');
+  const need = best.contribution.need;
+  const worse = tied.filter((t) => t.contribution.need !== need);
+  const equal = tied.filter((t) => t.contribution.need === need);
+  // What was read of a node not read in full can only get worse by reading more, so "needs at
+  // least" is true of it even unverified.
+  const needOf = (t: NodeVerdict): string => speaksFor(t) ? needWords(t.contribution.need)
+    : `${needWords(t.contribution.need).replace(/^needs a/, 'needs at least a').replace(/^starts as it is$/, 'starts as it is at best')} by what was read of it`;
+  const reasons: string[] = [];
+  if (worse.length) reasons.push(`${best.name} is preferred because it ${needWords(need)}, while ${worse.map((t) => `${t.name} ${needOf(t)}`).join(', and ')}`);
+  if (equal.length) {
+    const unread = equal.filter((t) => !speaksFor(t));
+    const note = unread.length ? ` (${unread.map((t) => t.name).join(', ')} not verified: at best as good)` : '';
+    reasons.push(`${equal.length === tied.length ? 'their data is equally up to date and they need' : `${best.name} and ${equal.map((t) => t.name).join(', ')} need`} ` +
+      `the same repair (${needWords(need)}), so the name decides, for a stable answer${note}`);
   }
-  const seedTop = ranked.filter((r) => r.seedRank === 1);
-  for (const r of seedTop) {
-    if (r.lastTerm < best.lastTerm) {
-      out.push(`${r.name} has the highest index (${r.lastIndex}) but its last term (${r.lastTerm}) is older than ${best.name}'s (${best.lastTerm}): its extra entries were never committed, and choosing it by index alone (the seed procedure) would lose committed data.`);
+  return [`Tie: ${names} end at the same term and index; ${reasons.join('; ')}.`];
+}
+
+function nodeSentence(v: NodeVerdict): string | undefined {
+  const s = v.startup;
+  const drops = v.startupDrops;
+  if (s.ok && drops) {
+    return `${v.name} starts only after auto-recovery moves ${s.renamed.join(', ')} aside, dropping entries ${drops.from}-${drops.to}; ` +
+      `it is ranked by what a repair keeps (last index ${v.contribution.lastIndex}, it ${needWords(v.contribution.need)}).`;
+  }
+  if (!s.ok) {
+    const what = s.outcome === 'crash' ? 'crashes at start-up' : s.outcome === 'hang' ? 'hangs at start-up' : `would not start (${s.error ?? s.cause})`;
+    return `${v.name} ${what}; it is ranked by what a repair keeps (last index ${v.contribution.lastIndex}, it ${needWords(v.contribution.need)}).`;
+  }
+  return undefined;
+}
+
+function lossSentences(v: NodeVerdict): string[] {
+  return v.contribution.lost.map((l) => `${v.name} cannot keep entries ${l.from}-${l.to ?? '?'}: ${l.reason}.`);
+}
+
+function explain(ranked: readonly RankedNode[], speaksFor: (v: NodeVerdict) => boolean): string[] {
+  const best = ranked[0]?.verdict;
+  if (!best) return [];
+  const out = [bestSentence(best)];
+  const c = best.contribution;
+  const tied = ranked.slice(1).map((r) => r.verdict).filter((v) => v.contribution.lastTerm === c.lastTerm && v.contribution.lastIndex === c.lastIndex);
+  out.push(...tieSentence(best, tied, speaksFor));
+  for (const r of ranked.filter((x) => x.highestLastIndexRank === 1 && x.verdict !== best)) {
+    const v = r.verdict;
+    if (v.contribution.lastTerm < c.lastTerm) {
+      const read = speaksFor(v) ? '' : ' (by what was read of it, not verified)';
+      out.push(`${v.name} reaches the highest index by the manual \`.reconfigure\` method (${manualIndex(v)}), but its last term ` +
+        `(${v.contribution.lastTerm}) is older than ${best.name}'s (${c.lastTerm})${read}: its extra entries were never committed, and keeping it would lose committed data.`);
     }
   }
-  for (const r of ranked) {
-    if (r.gaps.length) out.push(`${r.name}'s log has holes (${r.gaps.map((g) => `${g.from}-${g.to}`).join(', ')}): ${r.startup.error ?? 'the loader refuses it'}.`);
-    else if (!r.startup.ok) out.push(`${r.name} would not start as is (${r.startup.outcome}${r.startup.error ? `: ${r.startup.error}` : ''}); it is ranked by the log it holds on disk.`);
+  for (const r of ranked.filter((x) => speaksFor(x.verdict))) {
+    const s = nodeSentence(r.verdict);
+    if (s) out.push(s);
+    out.push(...lossSentences(r.verdict));
   }
   return out;
 }
 
 export interface RankOptions {
-  readonly autoRecovery?: boolean;
+  /**
+   * Nodes whose verdict the explanation may speak about (default: every node). rank reads some
+   * nodes only in part and says nothing about them that reading them in full could contradict.
+   */
+  readonly speaksFor?: (v: NodeVerdict) => boolean;
 }
 
-export function rankNodes(nodes: readonly NodeIndex[], options: RankOptions = {}): RankResult {
-  const candidates = nodes.map((n) => candidate(n, options.autoRecovery ?? true)).sort(compareByRaftRule);
-  const seeds = seedRanks(candidates);
-  const ranked: RankedNode[] = candidates.map((c, i) => ({ ...c, rank: i + 1, seedRank: seeds.get(c)! }));
-  const deeper = ranked.filter((r) => r.needsDeeperScan).map((r) => r.node);
-  return { nodes: ranked, best: ranked[0], explanation: explain(ranked), needsDeeperScan: deeper };
+export function rankVerdicts(verdicts: readonly NodeVerdict[], options: RankOptions = {}): RankResult {
+  const ordered = [...verdicts].sort(compareVerdicts);
+  const manual = highestIndexRanks(ordered);
+  const nodes: RankedNode[] = ordered.map((v, i) => ({ verdict: v, name: v.name, rank: i + 1, highestLastIndexRank: manual.get(v)! }));
+  return { nodes, best: nodes[0], explanation: explain(nodes, options.speaksFor ?? (() => true)) };
+}
+
+/**
+ * Nodes that must be read more deeply before the ranking is final. A node read less than every
+ * byte can only lose by reading more (damage lowers what it contributes, never raises it), so the
+ * answer is final once the top node and every node its fills rest on were read in full. Two
+ * things break that bound and are read first: a last term in a segment read by name only (such a
+ * node cannot be ordered at all), and a fill that failed on a node not read in full (reading it
+ * may let the fill succeed and raise the node it fills).
+ */
+export function nodesToReadDeeper(result: RankResult, all: readonly NodeVerdict[]): { headers: NodeIndex[]; everyByte: NodeIndex[] } {
+  const headers = all.filter((v) => v.diskLog.lastTermUnread).map((v) => v.node);
+  if (headers.length) return { headers, everyByte: [] };
+  const top = result.best?.verdict;
+  if (!top) return { headers: [], everyByte: [] };
+  const undecided = all.flatMap((v) => v.contribution.undecidedBy);
+  const need = [...new Set([top.node, ...top.contribution.donors, ...undecided])].filter((n) => !n.verifiedData);
+  return { headers: [], everyByte: need };
 }

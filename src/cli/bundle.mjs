@@ -80,6 +80,18 @@ await esbuild.build({
   logLevel: 'warning',
 });
 
+// The worker threads that verify segments (src/scan/segment-pool.ts) run this second, small bundle.
+await esbuild.build({
+  entryPoints: [path.join(root, 'src/scan/segment-worker.ts')],
+  outfile: path.join(root, 'dist/segment-worker.cjs'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
 /**
  * The code cache (see load-bundle.cjs), written by a fresh process after it ran the commands on
  * the extracted healthy sample (or after --version only, when sample-data/ is not there).

@@ -34,6 +34,18 @@ const BATCH_PREAMBLE = 16;
 const ENTRY_HEADER = 16;
 const CRC_UNKNOWN = -1;
 
+/** The columns a BatchTable is made of: plain typed arrays, so a table can cross to another thread. */
+export interface BatchTableColumns {
+  readonly offsets: Uint32Array | Float64Array;
+  readonly firstEntry: Uint32Array;
+  readonly crcOk: Int8Array;
+  readonly runStart: Uint32Array;
+  readonly runTerm: BigUint64Array;
+  readonly typeAndUnused: Uint32Array;
+  readonly lengths: Uint32Array;
+  readonly end: number;
+}
+
 /** Read-only columns of a segment's batches; build one with BatchTableBuilder. */
 export class BatchTable {
   readonly #offsets: Uint32Array | Float64Array;
@@ -45,11 +57,8 @@ export class BatchTable {
   readonly #lengths: Uint32Array;
   readonly #end: number;
 
-  /** @internal use BatchTableBuilder */
-  constructor(columns: {
-    offsets: Uint32Array | Float64Array; firstEntry: Uint32Array; crcOk: Int8Array; runStart: Uint32Array;
-    runTerm: BigUint64Array; typeAndUnused: Uint32Array; lengths: Uint32Array; end: number;
-  }) {
+  /** Use BatchTableBuilder, or BatchTable.fromColumns for columns from columns(). */
+  constructor(columns: BatchTableColumns) {
     this.#offsets = columns.offsets;
     this.#firstEntry = columns.firstEntry;
     this.#crcOk = columns.crcOk;
@@ -65,6 +74,19 @@ export class BatchTable {
     offsets: new Uint32Array(0), firstEntry: new Uint32Array(1), crcOk: new Int8Array(0), runStart: new Uint32Array(0),
     runTerm: new BigUint64Array(0), typeAndUnused: new Uint32Array(0), lengths: new Uint32Array(0), end: 8,
   });
+
+  /** A table from another table's columns() (e.g. decoded in a worker thread). */
+  static fromColumns(columns: BatchTableColumns): BatchTable {
+    return new BatchTable(columns);
+  }
+
+  /** The table's columns, to send to another thread (the arrays are shared, not copied). */
+  columns(): BatchTableColumns {
+    return {
+      offsets: this.#offsets, firstEntry: this.#firstEntry, crcOk: this.#crcOk, runStart: this.#runStart,
+      runTerm: this.#runTerm, typeAndUnused: this.#typeAndUnused, lengths: this.#lengths, end: this.#end,
+    };
+  }
 
   /** Number of batches. */
   get length(): number {

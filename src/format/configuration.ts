@@ -43,7 +43,7 @@ export interface ConfigurationDecodeResult {
 
 export function raftRoleName(role: number): string {
   if (role === RaftRole.VOTER) return 'voter';
-  if (role === RaftRole.STANDBY) return 'standby';
+  if (role === RaftRole.STANDBY) return 'stand-by';
   if (role === RaftRole.SPARE) return 'spare';
   return `unknown(${role})`;
 }

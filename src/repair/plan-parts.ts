@@ -1,14 +1,14 @@
 // Smaller pieces of the plan: the inputs with their digests, the log summary, refusals, warnings,
 // and the source files that are deliberately not copied (with why).
+import type { Recovery } from '../analysis/recovery/assemble.js';
+import type { HoleFill } from '../analysis/recovery/fill.js';
+import type { SourceLog } from '../analysis/recovery/source-log.js';
 import type { NodeInfo } from '../format/node-yaml.js';
 import type { InputDigests } from '../scan/digest.js';
 import type { NodeIndex } from '../scan/node-index.js';
-import type { HoleFill } from './fill.js';
-import type { FinalLog } from './final-log.js';
 import type { OutputContext } from './outputs.js';
-import type { SourceLog } from './source-log.js';
 import type { KnownAddresses } from './target.js';
-import type { PlanInputNode, PlanLog, PlanLost, PlannedNode, RepairOptions } from './types.js';
+import type { PlanInputNode, PlanLog, PlanLost, PlannedFile, PlannedNode, RepairOptions } from './types.js';
 
 export function planInputs(args: readonly string[], nodes: readonly NodeIndex[], digests: InputDigests): { args: string[]; nodes: PlanInputNode[] } {
   return {
@@ -20,15 +20,15 @@ export function planInputs(args: readonly string[], nodes: readonly NodeIndex[],
   };
 }
 
-export function planLog(src: SourceLog, log: FinalLog): PlanLog {
-  const s = src.snapshot.chosen;
+export function planLog(log: Recovery, files: readonly PlannedFile[]): PlanLog {
+  const s = log.source.snapshot.chosen;
   return {
     snapshot: s ? { name: s.name, term: s.term.toString(), index: s.index.toString() } : null,
     startIndex: log.startIndex.toString(),
     lastIndex: log.lastIndex.toString(),
     lastTerm: log.lastTerm.toString(),
     pieces: log.pieces.map((p) => ({
-      file: log.files.find((f) => f.firstIndex === p.first.toString())?.name ?? '?',
+      file: files.find((f) => f.firstIndex === p.first.toString())?.name ?? '?',
       firstIndex: p.first.toString(),
       lastIndex: p.last.toString(),
       from: p.kind === 'run' ? `source ${p.run.source}` : `${p.piece.donor.node.name} ${p.piece.file}`,
@@ -44,7 +44,8 @@ export function sourceIdOf(node: NodeIndex, known: KnownAddresses): bigint | und
   return undefined;
 }
 
-export function refusalsFor(options: RepairOptions, log: FinalLog, lost: readonly PlanLost[], targetErrors: readonly string[], src: SourceLog): string[] {
+export function refusalsFor(options: RepairOptions, log: Recovery, lost: readonly PlanLost[], targetErrors: readonly string[]): string[] {
+  const src = log.source;
   const out = [...targetErrors];
   if (!options.allowDataLoss) {
     for (const l of lost) {

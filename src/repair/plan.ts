@@ -1,19 +1,19 @@
-// planRepair: NodeIndexes + options → a RepairPlan (types.ts), without touching the disk. The
-// two inputs that come from disk are handed in: the files' digests (scan/digest.ts) and a payload
-// reader (scan/payloads.ts) for the byte comparisons the lossless fill must prove.
-import { diskLog } from '../analysis/loader/index.js';
+// planRepair: node verdicts + options → a RepairPlan (types.ts), without touching the disk. The
+// log comes from the chosen source's verdict (analysis/recovery: its runs, and donor ranges proven
+// to agree), so the plan keeps exactly what `rank` and `check` say a repair keeps. The inputs'
+// digests (scan/digest.ts) pin the files the plan copies.
+import { latestConfiguration, type Recovery } from '../analysis/recovery/assemble.js';
+import { buildVerdicts, type NodeVerdict } from '../analysis/verdict.js';
 import type { NodeInfo } from '../format/node-yaml.js';
 import type { InputDigests } from '../scan/digest.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import type { PayloadReader } from '../scan/payloads.js';
 import { chooseSource } from './choose-source.js';
-import { fillHoles } from './fill.js';
-import { buildFinalLog, latestConfiguration, type FinalLog } from './final-log.js';
+import { logFiles, planLostOf, planRepairOf } from './final-log.js';
 import { snapshotFiles } from './log-files.js';
 import { highestTerm, METADATA_RULE, metadataUsable } from './node-files.js';
 import { configurationEntry, outputNode, RECOVERY_ENTRY_TERM, RECOVERY_PAYLOAD_LIMIT, type OutputContext } from './outputs.js';
 import { notCopied, planInputs, planLog, refusalsFor, sourceIdOf, warningsFor } from './plan-parts.js';
-import { analyseSource, type SourceLog } from './source-log.js';
 import { checkMembers, checkTargetText, membersFromConfiguration, planMembers, type KnownAddresses } from './target.js';
 import { PLAN_VERSION, type PlanRepair, type RepairOptions, type RepairPlan } from './types.js';
 
@@ -23,6 +23,8 @@ export interface PlanRequest {
   readonly args: readonly string[];
   readonly digests: InputDigests;
   readonly payloads: PayloadReader;
+  /** The nodes' verdicts when the caller has them already (built from `nodes` and `payloads` otherwise). */
+  readonly verdicts?: readonly NodeVerdict[];
   /** The --cluster file's text. */
   readonly target?: { readonly text: string; readonly file: string };
   readonly options: RepairOptions;
@@ -43,16 +45,16 @@ const ENGINE = {
   ],
 };
 
-function knownAddresses(nodes: readonly NodeIndex[], src: SourceLog, log: FinalLog): Map<bigint, string> {
+function knownAddresses(nodes: readonly NodeIndex[], log: Recovery): Map<bigint, string> {
   const known = new Map<bigint, string>();
-  for (const s of latestConfiguration(src, log)?.servers ?? []) known.set(s.id, s.address);
+  for (const s of latestConfiguration(log)?.servers ?? []) known.set(s.id, s.address);
   for (const n of nodes) if (n.info?.value && n.info.value.id !== 0n) known.set(n.info.value.id, n.info.value.address);
   return known;
 }
 
-function membership(req: PlanRequest, src: SourceLog, log: FinalLog, known: KnownAddresses) {
+function membership(req: PlanRequest, log: Recovery, known: KnownAddresses) {
   if (req.target) return { ...checkTargetText(req.target.text, req.target.file, known), usage: true };
-  const conf = latestConfiguration(src, log);
+  const conf = latestConfiguration(log);
   if (!conf?.servers) {
     return { members: [] as NodeInfo[], errors: ['the source holds no readable raft configuration: give the membership with --cluster'], warnings: [], usage: false };
   }
@@ -62,30 +64,31 @@ function membership(req: PlanRequest, src: SourceLog, log: FinalLog, known: Know
 
 export function planRepair(req: PlanRequest): PlanResult {
   const { nodes, options } = req;
-  const choice = chooseSource(nodes, options.source, options.force);
-  const src = analyseSource(choice.source.node);
-  const donors = choice.rank.nodes.filter((r) => r.node !== src.node).map((r) => ({ node: r.node, view: diskLog(r.node) }));
-  const fills = fillHoles(src, donors, req.payloads);
-  const log = buildFinalLog(src, fills, req.digests);
-  const known = knownAddresses(nodes, src, log);
-  const target = membership(req, src, log, known);
+  const verdicts = req.verdicts ?? buildVerdicts(nodes, req.payloads);
+  const choice = chooseSource(verdicts, options.source, options.force);
+  const log = choice.source.verdict.recovery;
+  const src = log.source;
+  const files = logFiles(log, req.digests);
+  const known = knownAddresses(nodes, log);
+  const target = membership(req, log, known);
   const members = target.errors.length ? [] : target.members;
   const n = log.lastIndex + 1n;
   const conf = members.length ? configurationEntry(n, members) : undefined;
   const keepSourceMetadata = metadataUsable(src.node);
-  const repairs: PlanRepair[] = [...src.repairs, ...log.repairs];
+  const repairs: PlanRepair[] = log.steps.map(planRepairOf);
   if (!keepSourceMetadata) repairs.push({ kind: 'fresh-metadata', lossless: true, node: src.node.displayPath, description: 'the source\'s metadata files would stop start-up or are missing: it gets fresh metadata like the other nodes' });
   const freshTerm = highestTerm(nodes, log.lastTerm);
+  const ranked = choice.rank.nodes.map((r) => r.verdict.node);
   const ctx: OutputContext = {
     members, source: src.node, sourceId: sourceIdOf(src.node, known), keepSourceMetadata, freshTerm,
-    dataFiles: [...snapshotFiles(src.node, src.snapshot, req.digests), ...log.files, ...(conf ? [conf.file] : [])],
-    nodes: choice.rank.nodes.map((r) => r.node), digests: req.digests,
+    dataFiles: [...snapshotFiles(src.node, src.snapshot, req.digests), ...files, ...(conf ? [conf.file] : [])],
+    nodes: ranked, digests: req.digests,
   };
   const left: { file: string; reason: string }[] = [];
   const outputs = members.map((m) => outputNode(ctx, m, left));
-  const lost = [...choice.lost, ...log.lost];
-  const refusals = [...choice.refusals, ...refusalsFor(options, log, lost, target.errors, src)];
-  const warnings = [...target.warnings, ...warningsFor(nodes, members, fills, ctx)];
+  const lost = [...choice.lost, ...log.lost].map(planLostOf);
+  const refusals = [...choice.refusals, ...refusalsFor(options, log, lost, target.errors)];
+  const warnings = [...target.warnings, ...warningsFor(nodes, members, log.fills, ctx)];
   if (conf && Buffer.from(conf.entry.payloadBase64, 'base64').length > RECOVERY_PAYLOAD_LIMIT) {
     warnings.push(`the configuration is ${Buffer.from(conf.entry.payloadBase64, 'base64').length} bytes: dqlite .reconfigure would refuse it (RAFT_TOOBIG above ${RECOVERY_PAYLOAD_LIMIT}), the normal loader reads it`);
   }
@@ -93,7 +96,7 @@ export function planRepair(req: PlanRequest): PlanResult {
     planVersion: PLAN_VERSION, tool: req.tool, status: refusals.length ? 'refused' : 'ready', refusals, warnings, options, engine: ENGINE,
     inputs: planInputs(req.args, nodes, req.digests), source: choice.plan,
     target: members.length ? { from: req.target ? 'cluster-file' : 'source-configuration', file: req.target?.file ?? null, members: planMembers(members, known) } : null,
-    log: planLog(src, log), configurationEntry: conf?.entry ?? null, repairs, lost,
+    log: planLog(log, files), configurationEntry: conf?.entry ?? null, repairs, lost,
     metadata: { rule: METADATA_RULE, freshTerm: freshTerm.toString() },
     notCopied: [...notCopied(src, ctx, outputs), ...left], outputs,
     expected: conf ? { startIndex: (log.pieces.length ? log.startIndex : n).toString(), lastIndex: n.toString(), lastTerm: RECOVERY_ENTRY_TERM.toString(), snapshotIndex: src.snapshot.chosen?.index.toString() ?? null } : null,

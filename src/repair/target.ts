@@ -1,5 +1,5 @@
-// The membership a repair writes: from a target cluster YAML (seed procedure B.2) or from the
-// source node's latest raft configuration (B.1). Validated here: data identity comes from the
+// The membership a repair writes: from a target cluster YAML (--cluster) or from the source
+// node's latest raft configuration. Validated here: data identity comes from the
 // node ID, the directory name and the raft address from Address.
 import type { ConfigurationServer } from '../format/configuration.js';
 import { raftRoleToYaml, yamlRoleToRaft } from '../format/configuration.js';
@@ -89,7 +89,7 @@ export function checkMembers(members: readonly NodeInfo[], known: KnownAddresses
   return { members, errors: [...errors, ...structural], warnings: [...warnings, ...identity] };
 }
 
-/** B.1: the members of a raft configuration, roles translated back to go-dqlite's. */
+/** The members of a raft configuration, roles translated back to go-dqlite's. */
 export function membersFromConfiguration(servers: readonly ConfigurationServer[]): { members: NodeInfo[]; errors: string[] } {
   const errors: string[] = [];
   const members = servers.map((s) => {

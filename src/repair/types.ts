@@ -4,7 +4,7 @@
 // values (IDs, indexes, terms) are stored as decimal strings (`Dec`), as core/u64.ts's toJson
 // writes them; code converts with BigInt() at the edges.
 
-export const PLAN_VERSION = 1;
+export const PLAN_VERSION = 2;
 
 /** A u64 as a decimal string. */
 export type Dec = string;
@@ -88,7 +88,8 @@ export interface PlanRankRow {
   readonly name: string;
   readonly lastTerm: Dec;
   readonly lastIndex: Dec;
-  readonly logSource: 'loaded' | 'disk';
+  /** none: starts as it is; lossless: repair keeps every entry; lossy: repair loses entries. */
+  readonly repair: 'none' | 'lossless' | 'lossy';
   readonly startup: string;
 }
 

@@ -8,26 +8,30 @@ export interface DumpRow {
   readonly length: number;
   readonly file: string;
   readonly offset: number;
+  /** The entry is on disk but start-up would move its file aside (auto-recovery). */
+  readonly droppedAtStartup: boolean;
   readonly summary: string;
 }
 
 export interface DumpNode {
   readonly name: string;
   readonly path: string;
-  readonly logSource: 'loaded' | 'disk';
+  /** The node's start-up verdict in words. */
+  readonly startup: string;
   readonly rows: readonly DumpRow[];
   readonly truncated: boolean;
 }
 
 export function renderDump(nodes: readonly DumpNode[], o: RenderOptions): string {
   const parts = nodes.map((n) => {
-    const head = `Node ${n.name}  ${n.path}  (${n.logSource === 'loaded' ? 'log as the engine would load it' : 'log as held on disk; the engine would refuse or cut it'})`;
+    const head = `Node ${n.name}  ${n.path}  (entries as held on disk; start-up: ${n.startup})`;
     const t = table(
       ['index', 'term', 'type', 'bytes', 'file@offset', 'content'],
-      n.rows.map((r) => [String(r.index), String(r.term), r.type, r.length, `${r.file}@${r.offset}`, r.summary]),
+      n.rows.map((r) => [`${r.index}${r.droppedAtStartup ? ' ✗' : ''}`, String(r.term), r.type, r.length, `${r.file}@${r.offset}`, r.summary]),
       o,
     );
-    return `${head}\n${t}${n.truncated ? '\n(more entries: raise --limit)' : ''}`;
+    const dropped = n.rows.some((r) => r.droppedAtStartup) ? '\n✗ on disk, but start-up would move its file aside (auto-recovery)' : '';
+    return `${head}\n${t}${dropped}${n.truncated ? '\n(more entries: raise --limit)' : ''}`;
   });
   return `${parts.join('\n\n')}\n`;
 }

@@ -1,8 +1,16 @@
 // Human rendering of `inspect`: a summary table, then one section per node.
 import type { NodeReport } from '../analysis/inspect-report.js';
+import { roleName as yamlRole } from '../format/node-yaml.js';
 import { chalkFor, formatBytes, indent, table, type RenderOptions } from './style.js';
+import { contributionWords, startupWords, verdictJson } from './verdict.js';
 
-const yamlRole = (r: number) => (r === 0 ? 'voter' : r === 1 ? 'stand-by' : r === 2 ? 'spare' : `unknown(${r})`);
+/** A node of `inspect --json`: the inspect record, with the node's verdict in place of the object behind it. */
+export function inspectNodeJson(n: NodeReport): Record<string, unknown> {
+  const { verdict, ...report } = n;
+  const v = verdictJson(verdict);
+  return { ...report, held: v['held'], startup: v['startup'], startupDrops: v['startupDrops'], contribution: v['contribution'], read: v['read'], checksumsVerified: v['checksumsVerified'] };
+}
+
 const str = (v: bigint | number | null | undefined) => (v === null || v === undefined ? '-' : String(v));
 
 function summary(nodes: readonly NodeReport[], o: RenderOptions): string {
@@ -34,6 +42,8 @@ function identity(n: NodeReport): string[] {
   }
   if (!n.metadata.length) lines.push('metadata     (no metadata1/metadata2)');
   lines.push(`log          first ${str(n.log.firstIndex)}  last ${str(n.log.lastIndex)}  last term ${str(n.log.lastTerm)}  (${n.segmentTotals.entries} entries in segments, ${formatBytes(n.segmentTotals.bytes)})`);
+  lines.push(`start-up     ${startupWords(n.verdict.startup, n.verdict.startupDrops)}`);
+  lines.push(`as a source  ${contributionWords(n.verdict)}`);
   const src = n.configurationSource;
   lines.push(`raft config  ${src ? `index ${src.index} from ${src.source} (${src.file})` : '(none found)'}`);
   return lines;

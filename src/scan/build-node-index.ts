@@ -4,16 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { classifyFileName, type FileNameClass } from '../format/file-names.js';
-import { decodeConfiguration } from '../format/configuration.js';
 import { decodeMetadata } from '../format/metadata.js';
-import { EntryType, SEGMENT_HEADER_BYTES, decodeSegment, decodeSegmentFormatOnly } from '../format/segment.js';
+import { SEGMENT_HEADER_BYTES } from '../format/segment.js';
 import { parseClusterYaml, parseNodeInfo } from '../format/node-yaml.js';
 import type { DecodeIssue } from '../format/issue.js';
-import { FileSource } from './file-source.js';
 import type {
   FileRecord,
   FileType,
-  LogConfiguration,
   MetadataRecord,
   NodeIndex,
   NodeOrigin,
@@ -24,6 +21,9 @@ import type {
 } from './node-index.js';
 import { readSnapshots } from './read-snapshots.js';
 import { readSmallFile } from './read-file.js';
+import { readSegmentJob, type SegmentJob, type SegmentRead } from './read-segment.js';
+
+export type { SegmentJob, SegmentRead } from './read-segment.js';
 
 export interface BuildNodeIndexOptions {
   /** Verify every payload checksum (default true). false reads headers only (fast ranking). */
@@ -137,23 +137,6 @@ export function yamlText(bytes: Uint8Array): { text: string; firstInvalid: numbe
   return { text: Buffer.from(clean ?? bytes).toString('utf8'), firstInvalid };
 }
 
-function readConfigurations(source: FileSource, record: Pick<SegmentRecord, 'decoded'>): LogConfiguration[] {
-  const out: LogConfiguration[] = [];
-  const table = record.decoded.batches;
-  for (let position = 0; position < table.entryCount; position++) {
-    if (table.type(position) !== EntryType.CHANGE) continue;
-    const entry = table.entry(position);
-    if (entry.payloadOffset + entry.length <= source.size) {
-      const decoded = decodeConfiguration(source.read(entry.payloadOffset, entry.length), entry.payloadOffset);
-      out.push({ position, offset: entry.payloadOffset, term: entry.term, servers: decoded.value, issues: decoded.issues });
-    }
-  }
-  return out;
-}
-
-/** Header-only walks read this much at each batch: its preamble and headers, not its payloads. */
-const HEADER_READ_AHEAD = 512;
-
 /** Closed segments a log-tail scan reads fully: the last two by first index (one spare for when the last is damaged). */
 const TAIL_SEGMENTS = 2;
 
@@ -176,54 +159,6 @@ function nameOnlyClosedSegments(files: readonly FileRecord[]): Set<string> {
   return new Set(closed.slice(0, Math.max(0, closed.length - TAIL_SEGMENTS)).map((f) => f.name));
 }
 
-type ReadMode = { depth: SegmentReadDepth };
-
-function decodeAtDepth(source: FileSource, depth: SegmentReadDepth): SegmentRecord['decoded'] {
-  if (depth !== 'name') return decodeSegment(source, { verifyData: depth === 'data' });
-  return decodeSegmentFormatOnly(source);
-}
-
-function readSegment(dir: string, file: FileRecord, cls: FileNameClass, mode: ReadMode, issues: ScanIssue[]): SegmentRecord | undefined {
-  if (cls.kind !== 'closed-segment' && cls.kind !== 'open-segment') return undefined;
-  if (file.type !== 'file') {
-    issues.push({ file: file.name, kind: 'not-a-regular-file', offset: 0, message: `${file.name} looks like a segment but is a ${file.type}` });
-    return undefined;
-  }
-  let source: FileSource;
-  try {
-    source = new FileSource(path.join(dir, file.name), { readAhead: mode.depth === 'data' ? undefined : HEADER_READ_AHEAD });
-  } catch (error) {
-    issues.push({ file: file.name, kind: 'unreadable', offset: 0, message: `cannot open: ${(error as Error).message}` });
-    return undefined;
-  }
-  try {
-    const decoded = decodeAtDepth(source, mode.depth);
-    const base = { name: file.name, depth: mode.depth, size: file.size, mtimeMs: file.mtimeMs, decoded };
-    const configurations = readConfigurations(source, base);
-    for (const issue of decoded.issues) {
-      if (!isNormalOpenTail(cls.kind, decoded, issue.kind)) issues.push({ ...issue, file: file.name });
-    }
-    return cls.kind === 'closed-segment'
-      ? { ...base, kind: 'closed', firstIndex: cls.first, lastIndex: cls.last, counter: undefined, configurations }
-      : { ...base, kind: 'open', firstIndex: undefined, lastIndex: undefined, counter: cls.counter, configurations };
-  } catch (error) {
-    issues.push({ file: file.name, kind: 'unreadable', offset: 0, message: `read failed: ${(error as Error).message}` });
-    return undefined;
-  } finally {
-    source.close();
-  }
-}
-
-/**
- * An open segment is preallocated with zeros: its written batches end where zeros begin, and an
- * unused one is zeros throughout (C removes it). Neither is damage, so neither is an issue.
- */
-function isNormalOpenTail(kind: string, decoded: SegmentRecord['decoded'], issueKind: string): boolean {
-  if (kind !== 'open-segment' || !decoded.tailIsZero) return false;
-  if (issueKind === 'zero-count') return decoded.failure?.kind === 'zero-count';
-  return issueKind === 'bad-format-version' && decoded.formatVersion === 0n && decoded.batches.length === 0;
-}
-
 function compareSegments(a: SegmentRecord, b: SegmentRecord): number {
   if (a.kind !== b.kind) return a.kind === 'closed' ? -1 : 1;
   const x = a.kind === 'closed' ? a.firstIndex! : a.counter!;
@@ -232,21 +167,37 @@ function compareSegments(a: SegmentRecord, b: SegmentRecord): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-/** Indexes one node directory. Throws only when the directory itself cannot be listed. */
-export function buildNodeIndex(dir: string, options: BuildNodeIndexOptions = {}): NodeIndex {
-  const verifyData = options.verifyData ?? true;
+/** A node directory listed, with the segment files still to read (here, or in worker threads). */
+export interface NodeReadPlan {
+  readonly dir: string;
+  readonly options: BuildNodeIndexOptions;
+  readonly files: FileRecord[];
+  readonly issues: ScanIssue[];
+  readonly jobs: readonly SegmentJob[];
+}
+
+/** Lists a node directory and decides how deeply to read each segment. Throws only when the directory cannot be listed. */
+export function planNodeRead(dir: string, options: BuildNodeIndexOptions = {}): NodeReadPlan {
   const issues: ScanIssue[] = [];
   const files = listFiles(dir, issues);
-  const segments: SegmentRecord[] = [];
   const nameOnly = options.logTailOnly ? nameOnlyClosedSegments(files) : new Set<string>();
-  const fullDepth: SegmentReadDepth = verifyData ? 'data' : 'headers';
-  for (const file of files) {
-    const mode = { depth: nameOnly.has(file.name) ? 'name' as const : fullDepth };
-    const segment = readSegment(dir, file, file.class, mode, issues);
-    if (segment) {
-      segments.push(segment);
-      options.onFile?.(file.name);
-    }
+  const fullDepth: SegmentReadDepth = (options.verifyData ?? true) ? 'data' : 'headers';
+  const jobs = files
+    .filter((f) => f.class.kind === 'closed-segment' || f.class.kind === 'open-segment')
+    .map((file) => ({ file, depth: nameOnly.has(file.name) ? 'name' as const : fullDepth }));
+  return { dir, options, files, issues, jobs };
+}
+
+/** The NodeIndex of a plan whose segment jobs were read (`reads` by file name, in any order). */
+export function finishNodeIndex(plan: NodeReadPlan, reads: ReadonlyMap<string, SegmentRead>): NodeIndex {
+  const { dir, options, files, issues } = plan;
+  const verifyData = options.verifyData ?? true;
+  const segments: SegmentRecord[] = [];
+  for (const job of plan.jobs) {
+    const read = reads.get(job.file.name);
+    if (!read) continue;
+    issues.push(...read.issues);
+    if (read.record) segments.push(read.record);
   }
   segments.sort(compareSegments);
   const info = readYaml(dir, files, 'info.yaml', parseNodeInfo, issues);
@@ -268,6 +219,18 @@ export function buildNodeIndex(dir: string, options: BuildNodeIndexOptions = {})
     logTailOnly: options.logTailOnly ?? false,
   };
   return deepFreeze(node);
+}
+
+/** Indexes one node directory on this thread. Throws only when the directory itself cannot be listed. */
+export function buildNodeIndex(dir: string, options: BuildNodeIndexOptions = {}): NodeIndex {
+  const plan = planNodeRead(dir, options);
+  const reads = new Map<string, SegmentRead>();
+  for (const job of plan.jobs) {
+    const read = readSegmentJob(dir, job);
+    reads.set(job.file.name, read);
+    if (read.record) options.onFile?.(job.file.name);
+  }
+  return finishNodeIndex(plan, reads);
 }
 
 /**

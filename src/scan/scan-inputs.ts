@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
-import { buildNodeIndex } from './build-node-index.js';
 import { discoverNodes } from './discover.js';
+import { readNodes } from './read-nodes.js';
 import type { NodeIndex } from './node-index.js';
 import { extractArchive, isArchive } from './tarball.js';
 
@@ -29,6 +29,8 @@ export interface ScanOptions {
   readonly onNode?: (displayPath: string) => void;
   /** Called after each file of a node is read, with totals over every input. */
   readonly onProgress?: (progress: ScanProgress) => void;
+  /** Worker threads for verifying segments: a number (0: none) or 'auto' (the default). */
+  readonly workers?: number | 'auto';
 }
 
 export interface SkippedPath {
@@ -120,17 +122,17 @@ export function nodeFileProgress(sizes: ReadonlyMap<string, number>, node: strin
   return { onFile, rest: () => [...left.keys()].forEach(onFile) };
 }
 
-function buildAll(found: readonly Found[], options: ScanOptions): NodeIndex[] {
+async function buildAll(found: readonly Found[], options: ScanOptions): Promise<NodeIndex[]> {
   const report = options.onProgress;
   const sizes = report ? found.map((f) => filesOf(f.dir)) : [];
   const count = progressCounter(sizes.flatMap((s) => [...s.values()].map((size) => ({ size }))), report);
-  return found.map((f, i) => {
-    options.onNode?.(f.displayPath);
-    const progress = report ? nodeFileProgress(sizes[i]!, f.displayPath, count) : undefined;
-    const node = buildNodeIndex(f.dir, { verifyData: options.verifyData, logTailOnly: options.logTailOnly, displayPath: f.displayPath, origin: f.origin, onFile: progress?.onFile });
-    progress?.rest();
-    return node;
-  });
+  const progress = report ? found.map((f, i) => nodeFileProgress(sizes[i]!, f.displayPath, count)) : [];
+  for (const f of found) options.onNode?.(f.displayPath);
+  const nodes = await readNodes(found.map((f) => ({
+    dir: f.dir, options: { verifyData: options.verifyData, logTailOnly: options.logTailOnly, displayPath: f.displayPath, origin: f.origin },
+  })), { workers: options.workers, onFile: (i, name) => progress[i]?.onFile(name) });
+  for (const p of progress) p.rest();
+  return nodes;
 }
 
 /** Scans every input. Throws InputError for a path that cannot be read or holds no node. */
@@ -150,14 +152,15 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
         throw new InputError(`${input} holds no raft node directory (no metadata1/2, segments, snapshots or info.yaml found)`, input);
       }
     }
-    return { nodes: buildAll(found, options), skipped, cleanup };
+    return { nodes: await buildAll(found, options), skipped, cleanup };
   } catch (error) {
     cleanup();
     throw error;
   }
 }
 
-/** Reads nodes again, e.g. every batch header where a log-tail scan was not enough. */
-export function rescanNodes(nodes: readonly NodeIndex[], options: Pick<ScanOptions, 'verifyData' | 'logTailOnly'>): NodeIndex[] {
-  return nodes.map((n) => buildNodeIndex(n.dir, { ...options, displayPath: n.displayPath, origin: n.origin }));
+/** Reads nodes again, more deeply (e.g. every byte where a log-tail scan was not enough). */
+export function rescanNodes(nodes: readonly NodeIndex[], options: Pick<ScanOptions, 'verifyData' | 'logTailOnly' | 'workers'>): Promise<NodeIndex[]> {
+  const { workers, ...depth } = options;
+  return readNodes(nodes.map((n) => ({ dir: n.dir, options: { ...depth, displayPath: n.displayPath, origin: n.origin } })), { workers });
 }

@@ -24,7 +24,7 @@ describe('raft-rescue inspect', () => {
     const r = await cli(['inspect', '--json', await sampleSet('healthy')]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out);
-    expect(doc.schemaVersion).toBe(1);
+    expect(doc.schemaVersion).toBe(2);
     expect(doc.nodes).toHaveLength(3);
     const ids = doc.nodes.map((n: { id: string }) => n.id);
     expect(ids).toContain('12577195336283858413'); // > 2^63: must not lose precision
@@ -77,7 +77,10 @@ describe('raft-rescue rank', () => {
     const doc = JSON.parse(r.out);
     expect(doc.best).toBe('127.0.0.1:9531');
     expect(doc.nodes.map((n: { rank: number }) => n.rank)).toEqual([1, 2, 3]);
-    expect(doc.nodes[2]).toMatchObject({ name: '127.0.0.1:9533', lastIndex: '1308', lastTerm: '1', startup: { ok: true } });
+    // The lagging node is not needed for the answer: rank reads it only in part and gives no verdict.
+    expect(doc.nodes[2]).toMatchObject({ name: '127.0.0.1:9533', read: 'headers', unverified: { lastIndex: '1308', lastTerm: '1' }, startup: null, contribution: null });
+    const full = JSON.parse((await cli(['rank', '--json', '--verify', await sampleSet('lagging')])).out);
+    expect(full.nodes[2]).toMatchObject({ name: '127.0.0.1:9533', read: 'every-byte', contribution: { lastIndex: '1308', lastTerm: '1', repair: 'none' }, startup: { ok: true } });
   });
 
   it('ranks refused nodes by the log they hold and says so', async () => {
@@ -86,10 +89,10 @@ describe('raft-rescue rank', () => {
     const refused = doc.nodes.filter((n: { startup: { ok: boolean } }) => !n.startup.ok);
     expect(refused.map((n: { name: string }) => n.name).sort()).toEqual(['127.0.0.1:9541', '127.0.0.1:9542']);
     for (const n of refused) {
-      expect(n.logSource).toBe('disk');
-      expect(n.needsRepair).toBe(true);
+      expect(n.contribution).toMatchObject({ lastIndex: '3016', repair: 'lossless' });
       expect(n.startup.error).toMatch(/is past last snapshot snapshot-1-1024-/);
     }
+    expect(doc.explanation.join('\n')).toMatch(/would not start \(closed segment .* is past last snapshot .*\); it is ranked by what a repair keeps/);
   });
 });
 

@@ -166,7 +166,7 @@ describe('decodeConfiguration problems', () => {
 
 describe('roles', () => {
   it('names raft roles', () => {
-    expect([0, 1, 2, 7].map(raftRoleName)).toEqual(['standby', 'voter', 'spare', 'unknown(7)']);
+    expect([0, 1, 2, 7].map(raftRoleName)).toEqual(['stand-by', 'voter', 'spare', 'unknown(7)']);
   });
 
   it('maps YAML/dqlite roles to raft like translateDqliteRole, quirks included', () => {

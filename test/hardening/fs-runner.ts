@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildNodeReport } from '../../src/analysis/inspect-report.js';
 import { predictStartup } from '../../src/analysis/loader/index.js';
-import { rankNodes } from '../../src/analysis/rank.js';
+import { rankVerdicts } from '../../src/analysis/rank.js';
+import { verdictsOf } from '../../src/workflows/check.js';
 import { buildNodeIndex } from '../../src/scan/build-node-index.js';
 import type { NodeIndex } from '../../src/scan/node-index.js';
 import { CLI_COMMANDS, cliProblems, freshOut, runBin, runInProcess, type CliOutcome } from './cli-cases.js';
@@ -21,8 +22,9 @@ export function analyse(dir: string): PipelineResult {
   const node = buildNodeIndex(dir, { verifyData: true });
   predictStartup(node);
   predictStartup(node, { autoRecovery: false });
-  rankNodes([node]);
-  buildNodeReport(node);
+  const verdicts = verdictsOf([node]);
+  rankVerdicts(verdicts);
+  buildNodeReport(verdicts[0]!);
   buildNodeIndex(dir, { verifyData: false });
   return { node, ms: performance.now() - started };
 }

@@ -11,24 +11,29 @@ const live = engineAvailable();
 
 interface RankedJson {
   name: string;
-  lastIndex: string;
-  lastTerm: string;
   rank: number;
-  startup: { ok: boolean; error: string | null };
+  contribution: { lastIndex: string; lastTerm: string };
+  startup: { ok: boolean; error: string | null; log: { lastIndex: string } | null };
 }
 
+/** Every node's verdict (--verify reads all of them); the default run must recommend the same node. */
 async function rankJson(dir: string): Promise<RankedJson[]> {
-  const io = memoryIo();
-  expect(await run(['rank', '--json', dir], io), io.err.join('')).toBe(0);
-  return JSON.parse(io.out.join('')).nodes;
+  const docs = [];
+  for (const args of [['rank', '--json', '--verify', dir], ['rank', '--json', dir]]) {
+    const io = memoryIo();
+    expect(await run(args, io), io.err.join('')).toBe(0);
+    docs.push(JSON.parse(io.out.join('')));
+  }
+  expect(docs[1].best).toBe(docs[0].best);
+  return docs[0].nodes;
 }
 
 async function expectAgreement(dir: string): Promise<void> {
   const engine = await referenceRank(dir);
   const ranked = await rankJson(dir);
-  // The raft rule: non-increasing (lastTerm, lastIndex).
+  // The raft rule over what each node contributes: non-increasing (lastTerm, lastIndex).
   for (let i = 1; i < ranked.length; i++) {
-    const [p, c] = [ranked[i - 1]!, ranked[i]!];
+    const [p, c] = [ranked[i - 1]!.contribution, ranked[i]!.contribution];
     const pt = BigInt(p.lastTerm), ct = BigInt(c.lastTerm);
     expect(pt > ct || (pt === ct && BigInt(p.lastIndex) >= BigInt(c.lastIndex))).toBe(true);
   }
@@ -43,14 +48,14 @@ async function expectAgreement(dir: string): Promise<void> {
       expect(node.startup.error, node.name).toBeTruthy();
     } else {
       expect(node.startup.ok, node.name).toBe(true);
-      expect(BigInt(node.lastIndex) + 1n, node.name).toBe(e.next);
+      expect(BigInt(node.startup.log!.lastIndex) + 1n, node.name).toBe(e.next);
     }
   }
   // Where all nodes start and share a last term, the raft order is the engine's index order.
-  const terms = new Set(ranked.map((r) => r.lastTerm));
+  const terms = new Set(ranked.map((r) => r.contribution.lastTerm));
   if (terms.size === 1 && ranked.every((r) => r.startup.ok)) {
     const byEngine = [...engine.entries()].sort((a, b) => Number(b[1].next! - a[1].next!)).map(([n]) => engine.get(n)!.next);
-    expect(ranked.map((r) => BigInt(r.lastIndex) + 1n)).toEqual(byEngine);
+    expect(ranked.map((r) => BigInt(r.startup.log!.lastIndex) + 1n)).toEqual(byEngine);
   }
 }
 
@@ -69,6 +74,6 @@ describe.runIf(live)('rank agrees with the real engine', () => {
     await expectAgreement(leaderKilled);
     const ranked = await rankJson(leaderKilled);
     expect(ranked[ranked.length - 1]!.name).toMatch(/:\d+1$/); // the killed first node is last
-    expect(BigInt(ranked[0]!.lastTerm)).toBeGreaterThan(BigInt(ranked[ranked.length - 1]!.lastTerm));
+    expect(BigInt(ranked[0]!.contribution.lastTerm)).toBeGreaterThan(BigInt(ranked[ranked.length - 1]!.contribution.lastTerm));
   });
 });

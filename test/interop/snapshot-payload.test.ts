@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRules } from '../../src/analysis/rules/index.js';
+import { verdictsOf } from '../../src/workflows/check.js';
 import { decompressLz4Frame } from '../../src/format/lz4-verify.js';
 import { buildNodeIndex } from '../../src/scan/build-node-index.js';
 import { raftLoad } from '../helpers/engine.js';
@@ -35,7 +36,7 @@ function withNewestSnapshot(make: (old: Buffer) => Uint8Array): { set: string; n
 
 function rr037(set: string) {
   const nodes = nodeDirs(set).map((d) => buildNodeIndex(d));
-  return runRules(nodes).findings.filter((f) => f.code === 'RR037');
+  return runRules(verdictsOf(nodes)).findings.filter((f) => f.code === 'RR037');
 }
 
 describe.runIf(live)('snapshot content against dqlite-demo', () => {

@@ -4,8 +4,9 @@
 import { UsageError } from '../../core/errors.js';
 import type { NodeIndex } from '../../scan/node-index.js';
 import { compareFindings, type Finding } from '../findings.js';
-import { diskLog, listSegments, makeLogView, selectSnapshot, simulateStartup } from '../loader/index.js';
+import { listSegments, makeLogView, selectSnapshot } from '../loader/index.js';
 import { SimDir } from '../loader/sim-dir.js';
+import type { NodeVerdict } from '../verdict.js';
 import type { NodeFacts, Rule } from './rule.js';
 import { rule as rr001 } from './rr001-past-last-snapshot.js';
 import { rule as rr002 } from './rr002-closed-segment-gap.js';
@@ -64,20 +65,19 @@ export function ruleByCode(code: string): Rule | undefined {
 }
 
 export interface RunRulesOptions {
-  /** raft_uv_set_auto_recovery as the node will run (default true, as in dqlite and go-dqlite). */
-  readonly autoRecovery?: boolean;
   /** Rule codes (RR001) or names (past-last-snapshot) to run; all when absent. */
   readonly only?: readonly string[];
+  /** Whether the verdicts assumed raft_uv_set_auto_recovery(true) (the default, as in dqlite and go-dqlite). */
+  readonly autoRecovery?: boolean;
 }
 
-/** Everything the rules need about one node, computed once. */
-export function buildNodeFacts(node: NodeIndex, options: { autoRecovery?: boolean } = {}): NodeFacts {
-  const autoRecovery = options.autoRecovery ?? true;
-  const sim = simulateStartup(node, { autoRecovery });
-  const pass = sim.pass;
+/** Everything the rules need about one node, from its verdict (computed once for every command). */
+export function buildNodeFacts(verdict: NodeVerdict, autoRecovery = true): NodeFacts {
+  const node = verdict.node;
+  const pass = verdict.simulation.pass;
   const loadedLog = pass?.kind === 'ok' ? makeLogView(pass.runs, pass.snapshot, pass.startIndex) : undefined;
   return {
-    node, prediction: sim.prediction, diskLog: diskLog(node), loadedLog,
+    node, verdict, prediction: verdict.startup, diskLog: verdict.diskLog, loadedLog,
     segmentInfos: listSegments(new SimDir(node)), snapshot: selectSnapshot(node), autoRecovery,
   };
 }
@@ -86,15 +86,15 @@ function selectRules(only: readonly string[] | undefined): readonly Rule[] {
   if (!only) return ALL_RULES;
   return only.map((key) => {
     const rule = ruleByCode(key) ?? ALL_RULES.find((r) => r.name === key.toLowerCase());
-    if (!rule) throw new UsageError(`unknown rule ${JSON.stringify(key)} (see docs/rules.md for the codes)`);
+    if (!rule) throw new UsageError(`unknown rule ${JSON.stringify(key)} (see raft-rescue check --list-rules)`);
     return rule;
   }).filter((r, i, all) => all.indexOf(r) === i);
 }
 
-/** Runs the catalogue (or `only` some rules) over a set of nodes; findings come sorted (compareFindings). */
-export function runRules(nodes: readonly NodeIndex[], options: RunRulesOptions = {}): { findings: Finding[]; facts: NodeFacts[] } {
+/** Runs the catalogue (or `only` some rules) over the nodes' verdicts; findings come sorted (compareFindings). */
+export function runRules(verdicts: readonly NodeVerdict[], options: RunRulesOptions = {}): { findings: Finding[]; facts: NodeFacts[] } {
   const rules = selectRules(options.only);
-  const facts = nodes.map((n) => buildNodeFacts(n, { autoRecovery: options.autoRecovery }));
+  const facts = verdicts.map((v) => buildNodeFacts(v, options.autoRecovery ?? true));
   const ctx = { nodes: facts };
   const findings = rules.flatMap((r) => r.check(ctx)).sort(compareFindings);
   return { findings, facts };

@@ -16,10 +16,12 @@ function consequence(facts: NodeFacts, s: SegmentRecord): { text: string; lost?:
   if (!isLastClosed(facts, s.name)) return { text: 'it is not the last closed segment, so start-up fails with RAFT_CORRUPT' };
   if (!facts.autoRecovery) return { text: 'start-up fails with RAFT_CORRUPT (auto-recovery is off)' };
   const moved = fromSegmentOn(facts, s.name);
-  const last = facts.diskLog.lastIndex > s.lastIndex! ? facts.diskLog.lastIndex : s.lastIndex!;
+  // The same range RR027 and every command quote: the verdict's, from the start-up prediction.
+  const drops = facts.verdict.startupDrops;
+  if (!drops) return { text: `it is the last closed segment, so auto-recovery renames ${listWords(moved)} to corrupt-*` };
   return {
-    text: `it is the last closed segment, so auto-recovery renames ${listWords(moved)} to corrupt-* and the node silently starts without ${entriesSpan(s.firstIndex!, last)}`,
-    lost: [s.firstIndex!, last],
+    text: `it is the last closed segment, so auto-recovery renames ${listWords(moved)} to corrupt-* and the node silently starts without ${entriesSpan(drops.from, drops.to)}`,
+    lost: [drops.from, drops.to],
   };
 }
 

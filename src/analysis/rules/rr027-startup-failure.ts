@@ -3,7 +3,6 @@
 // io->errmsg — so that every failing node has an error even when no narrower rule explains it.
 // A node that starts only because auto-recovery moved segments aside gets a warning naming the
 // files and the index range it loses.
-import { parseClosedSegmentName } from '../../format/file-names.js';
 import type { Finding } from '../findings.js';
 import type { NodeFacts, Rule } from './rule.js';
 import { entriesSpan, finding, listWords } from './util.js';
@@ -21,21 +20,11 @@ function failure(facts: NodeFacts): Finding {
   });
 }
 
-/** Highest index the renamed files held: their names for closed ones, the on-disk log for open ones. */
-function lostRange(facts: NodeFacts): [bigint, bigint] | undefined {
-  const loaded = facts.loadedLog?.lastIndex ?? 0n;
-  let last = facts.diskLog.lastIndex;
-  for (const name of facts.prediction.renamed) {
-    const c = parseClosedSegmentName(name);
-    if (c && c.last > last) last = c.last;
-  }
-  return last > loaded ? [loaded + 1n, last] : undefined;
-}
-
 function recovered(facts: NodeFacts): Finding | undefined {
   const p = facts.prediction;
   if (!p.ok || !p.recoveredFrom || p.renamed.length === 0) return undefined;
-  const lost = lostRange(facts);
+  const drops = facts.verdict.startupDrops;
+  const lost = drops ? [drops.from, drops.to] as const : undefined;
   return finding(rule, facts.node.name, {
     severity: 'warning', ...(p.recoveredFrom.file ? { file: p.recoveredFrom.file } : {}),
     message: `the node starts only because auto-recovery renames ${listWords(p.renamed)} to corrupt-* after "${p.recoveredFrom.error}"${lost ? `: it silently loses ${entriesSpan(lost[0], lost[1])}` : ''}.`,

@@ -4,9 +4,12 @@ import type { NodeIndex } from '../../scan/node-index.js';
 import type { SegmentInfo, SnapshotCandidate, StartupPrediction } from '../loader/index.js';
 import type { LogView } from '../loader/log-view.js';
 import type { Finding, SeverityName } from '../findings.js';
+import type { NodeVerdict } from '../verdict.js';
 
 export interface NodeFacts {
   readonly node: NodeIndex;
+  /** The node's verdict: the start-up prediction, what it holds, what start-up drops, what repair keeps. */
+  readonly verdict: NodeVerdict;
   readonly prediction: StartupPrediction;
   /** What the node holds on disk, even when the loader would refuse it. */
   readonly diskLog: LogView;

@@ -1,7 +1,9 @@
 import { atOrAbove, type SeverityName } from '../../analysis/findings.js';
-import { ALL_RULES, runRules } from '../../analysis/rules/index.js';
+import { ALL_RULES } from '../../analysis/rules/index.js';
 import { UsageError } from '../../core/errors.js';
-import { findingJson, renderCheck, renderRuleList, startupJson } from '../../report/check.js';
+import { findingJson, renderCheck, renderRuleList } from '../../report/check.js';
+import { verdictJson } from '../../report/verdict.js';
+import { checkNodes } from '../../workflows/check.js';
 import { renderJson } from '../../report/json.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
@@ -38,12 +40,11 @@ export function checkCommand(ctx: CommandContext): AnyCommand {
       if (unknown?.length) throw new UsageError(`unknown rule code ${unknown.join(', ')} (see --list-rules)`);
       if (!args.input?.length) throw new UsageError('check needs at least one input (or --list-rules)');
       await withScan(args, {}, (scan) => {
-        const { findings, facts } = runRules(scan.nodes, { autoRecovery: args.autoRecovery, only });
-        const nodes = facts.map((f) => ({ name: f.node.name, path: f.node.displayPath, startup: f.prediction }));
+        const { verdicts, findings } = checkNodes(scan.nodes, { autoRecovery: args.autoRecovery, only });
         if (args.json) {
-          const body = { nodes: nodes.map((n) => ({ name: n.name, path: n.path, startup: startupJson(n.startup) })), findings: findings.map(findingJson), skipped: scan.skipped };
+          const body = { nodes: verdicts.map(verdictJson), findings: findings.map(findingJson), skipped: scan.skipped };
           ctx.io.stdout(renderJson('check', body));
-        } else ctx.io.stdout(renderCheck(nodes, findings, renderOptions(args, ctx.io)));
+        } else ctx.io.stdout(renderCheck(verdicts, findings, renderOptions(args, ctx.io)));
         ctx.exitCode = findings.some((f) => atOrAbove(f, args.failOn)) ? ExitCode.FINDINGS : ExitCode.OK;
       }, ctx.io);
     },

@@ -1,12 +1,13 @@
 import { entriesOf } from '../../analysis/log-entries.js';
-import { diskLog, loadedLog } from '../../analysis/loader/index.js';
+import type { NodeVerdict } from '../../analysis/verdict.js';
 import { UsageError } from '../../core/errors.js';
 import { parseU64 } from '../../core/u64.js';
 import { decodeConfiguration, raftRoleName } from '../../format/configuration.js';
 import { summarizeCommand } from '../../format/dqlite-command.js';
 import { EntryType, entryTypeName } from '../../format/segment.js';
 import { openPayloadReader } from '../../scan/payloads.js';
-import type { NodeIndex } from '../../scan/node-index.js';
+import { startupWords } from '../../report/verdict.js';
+import { verdictsOf } from '../../workflows/check.js';
 import { renderDump, type DumpNode, type DumpRow } from '../../report/dump.js';
 import { renderJson } from '../../report/json.js';
 import { ExitCode } from '../exit-codes.js';
@@ -37,9 +38,11 @@ function summary(type: number, bytes: Uint8Array): string {
   return summarizeCommand(bytes);
 }
 
-function dumpNode(node: NodeIndex, args: DumpArgs): DumpNode {
-  const loaded = loadedLog(node);
-  const log = loaded ?? diskLog(node);
+/** The entries the node holds on disk (its verdict's log), marking those start-up would drop. */
+function dumpNode(verdict: NodeVerdict, args: DumpArgs): DumpNode {
+  const node = verdict.node;
+  const log = verdict.diskLog;
+  const drops = verdict.startupDrops;
   const reader = openPayloadReader();
   const rows: DumpRow[] = [];
   let truncated = false;
@@ -52,12 +55,13 @@ function dumpNode(node: NodeIndex, args: DumpArgs): DumpNode {
         break;
       }
       const bytes = reader.payload(node, e.file, e.entry);
-      rows.push({ index: e.index, term: e.entry.term, type, length: e.entry.length, file: e.file, offset: e.entry.payloadOffset, summary: summary(e.entry.type, bytes) });
+      const dropped = drops !== undefined && e.index >= drops.from && e.index <= drops.to;
+      rows.push({ index: e.index, term: e.entry.term, type, length: e.entry.length, file: e.file, offset: e.entry.payloadOffset, droppedAtStartup: dropped, summary: summary(e.entry.type, bytes) });
     }
   } finally {
     reader.close();
   }
-  return { name: node.name, path: node.displayPath, logSource: loaded ? 'loaded' : 'disk', rows, truncated };
+  return { name: node.name, path: node.displayPath, startup: startupWords(verdict.startup, drops), rows, truncated };
 }
 
 export function dumpCommand(ctx: CommandContext): AnyCommand {
@@ -75,9 +79,10 @@ export function dumpCommand(ctx: CommandContext): AnyCommand {
       const args = argv as unknown as DumpArgs;
       if (!Number.isSafeInteger(args.limit) || args.limit < 1) throw new UsageError(`--limit takes a positive whole number, not '${String(argv['limit'])}'`);
       await withScan(args, {}, (scan) => {
-        const nodes = args.node ? scan.nodes.filter((n) => n.name === args.node) : scan.nodes;
-        if (!nodes.length) throw new UsageError(`no node named ${args.node}; nodes: ${scan.nodes.map((n) => n.name).join(', ')}`);
-        const dumped = nodes.map((n) => dumpNode(n, args));
+        const verdicts = verdictsOf(scan.nodes);
+        const chosen = args.node ? verdicts.filter((v) => v.name === args.node) : verdicts;
+        if (!chosen.length) throw new UsageError(`no node named ${args.node}; nodes: ${scan.nodes.map((n) => n.name).join(', ')}`);
+        const dumped = chosen.map((v) => dumpNode(v, args));
         ctx.io.stdout(args.json ? renderJson('dump', { nodes: dumped }) : renderDump(dumped, renderOptions(args, ctx.io)));
         ctx.exitCode = ExitCode.OK;
       }, ctx.io);

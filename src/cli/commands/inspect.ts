@@ -1,5 +1,6 @@
 import { buildNodeReport } from '../../analysis/inspect-report.js';
-import { renderInspect } from '../../report/inspect.js';
+import { inspectNodeJson, renderInspect } from '../../report/inspect.js';
+import { verdictsOf } from '../../workflows/check.js';
 import { renderJson } from '../../report/json.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
@@ -13,8 +14,8 @@ export function inspectCommand(ctx: CommandContext): AnyCommand {
     handler: async (argv) => {
       const args = argv as unknown as CommonArgs;
       await withScan(args, {}, (scan) => {
-        const reports = scan.nodes.map(buildNodeReport);
-        ctx.io.stdout(args.json ? renderJson('inspect', { nodes: reports, skipped: scan.skipped }) : renderInspect(reports, scan.skipped, renderOptions(args, ctx.io)));
+        const reports = verdictsOf(scan.nodes).map(buildNodeReport);
+        ctx.io.stdout(args.json ? renderJson('inspect', { nodes: reports.map(inspectNodeJson), skipped: scan.skipped }) : renderInspect(reports, scan.skipped, renderOptions(args, ctx.io)));
         ctx.exitCode = ExitCode.OK;
       }, ctx.io);
     },

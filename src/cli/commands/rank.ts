@@ -1,35 +1,40 @@
-import { rankNodes } from '../../analysis/rank.js';
-import { rescanNodes } from '../../scan/scan-inputs.js';
+import { UsageError } from '../../core/errors.js';
+import { rankNodes } from '../../workflows/rank.js';
 import { renderJson } from '../../report/json.js';
 import { rankJson, renderRank } from '../../report/rank.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
+import { renderOptions, withCommon, withScan, workersFrom, type CommonArgs } from './shared.js';
 
 interface RankArgs extends CommonArgs {
+  fast: boolean;
   verify: boolean;
 }
 
 export function rankCommand(ctx: CommandContext): AnyCommand {
   return {
     command: 'rank <input...>',
-    describe: 'order nodes by how up to date their logs are (raft rule: last term, then last index)',
+    describe: 'say whose data to keep: the raft rule (last term, then last index) over what each node can contribute',
     builder: (y) =>
-      withCommon(y).option('verify', {
-        type: 'boolean',
-        default: false,
-        describe: 'read every byte and verify every checksum (slower; by default rank reads file names, the last two closed segments and the open segments)',
-      }),
+      withCommon(y)
+        .option('fast', {
+          type: 'boolean',
+          default: false,
+          describe: 'rank from batch headers and the log\'s tail only, without verifying checksums (the output says so)',
+        })
+        .option('verify', {
+          type: 'boolean',
+          default: false,
+          describe: 'read every byte of every node, not only of the nodes that decide the answer',
+        }),
     handler: async (argv) => {
       const args = argv as unknown as RankArgs;
-      // Names and the log's tail are enough for the raft rule; --verify reads every byte.
-      await withScan(args, { verifyData: args.verify, logTailOnly: !args.verify }, (scan) => {
-        let result = rankNodes(scan.nodes);
-        if (result.needsDeeperScan.length > 0) {
-          const deeper = new Map(rescanNodes(result.needsDeeperScan, { verifyData: false }).map((n) => [n.dir, n]));
-          result = rankNodes(scan.nodes.map((n) => deeper.get(n.dir) ?? n));
-        }
-        ctx.io.stdout(args.json ? renderJson('rank', { ...rankJson(result), checksumsVerified: args.verify }) : renderRank(result, renderOptions(args, ctx.io)));
+      if (args.fast && args.verify) throw new UsageError('--fast and --verify contradict each other: --fast skips the checksums --verify reads');
+      // By default rank reads the cheap way first and then every byte of what decides the answer.
+      await withScan(args, { verifyData: args.verify, logTailOnly: !args.verify }, async (scan) => {
+        const outcome = await rankNodes(scan.nodes, { fast: args.fast, workers: workersFrom(ctx.io) });
+        const view = { result: outcome.result, fast: args.fast };
+        ctx.io.stdout(args.json ? renderJson('rank', { ...rankJson(view), skipped: scan.skipped }) : renderRank(view, renderOptions(args, ctx.io)));
         ctx.exitCode = ExitCode.OK;
       }, ctx.io);
     },

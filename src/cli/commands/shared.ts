@@ -35,6 +35,15 @@ export function progressFor(args: CommonArgs, io: CliIo | undefined): ProgressBa
 }
 
 /**
+ * Worker threads for verifying segments: RAFT_RESCUE_WORKERS=N sets the count (0: none), else
+ * 'auto' (one a core when there is enough to verify).
+ */
+export function workersFrom(io: CliIo | undefined): number | 'auto' {
+  const v = io?.env['RAFT_RESCUE_WORKERS'];
+  return v !== undefined && /^\d{1,2}$/.test(v) ? Number(v) : 'auto';
+}
+
+/**
  * Scans the inputs, runs `body`, and always removes temp dirs made for archives. With `io`, a
  * progress bar shows bytes and files read while the scan runs.
  */
@@ -43,7 +52,7 @@ export async function withScan<R>(args: CommonArgs, options: ScanOptions, body: 
   const onProgress = bar ? (p: ScanProgress) => bar.update(p) : options.onProgress;
   let scan: ScanResult;
   try {
-    scan = await scanInputs(args.input, { ...options, onProgress });
+    scan = await scanInputs(args.input, { workers: workersFrom(io), ...options, onProgress });
   } finally {
     bar?.done();
   }

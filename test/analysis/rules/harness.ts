@@ -10,6 +10,7 @@ import { buildNodeIndex } from '../../../src/scan/build-node-index.js';
 import type { NodeIndex } from '../../../src/scan/node-index.js';
 import { read, write } from '../../helpers/damage.js';
 import { copyNode, sampleNodes, type SampleSet } from '../../helpers/samples.js';
+import { verdictsOf } from '../../../src/workflows/check.js';
 
 const copies: string[] = [];
 const indexed = new Map<string, Promise<NodeIndex[]>>();
@@ -41,7 +42,7 @@ export async function withReplaced(set: SampleSet, i: number, dir: string): Prom
 }
 
 export function runRule(rule: Rule, nodes: readonly NodeIndex[], options: { autoRecovery?: boolean } = {}): Finding[] {
-  const facts = nodes.map((n) => buildNodeFacts(n, options));
+  const facts = verdictsOf(nodes, options).map((v) => buildNodeFacts(v, options.autoRecovery ?? true));
   return rule.check({ nodes: facts }).sort(compareFindings);
 }
 

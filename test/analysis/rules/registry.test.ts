@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Severity } from '../../../src/analysis/findings.js';
 import { ALL_RULES, ruleByCode, runRules } from '../../../src/analysis/rules/index.js';
+import { verdictsOf } from '../../../src/workflows/check.js';
 import { repoRoot } from '../../helpers/samples.js';
 import { sampleIndexes } from './harness.js';
 
@@ -48,14 +49,14 @@ describe('rule registry', () => {
 
 describe('runRules', () => {
   it('reports nothing above info on the healthy set, sorted', async () => {
-    const { findings, facts } = runRules(await sampleIndexes('healthy'));
+    const { findings, facts } = runRules(verdictsOf(await sampleIndexes('healthy')));
     expect(facts).toHaveLength(3);
     expect(findings.filter((f) => f.severity !== 'info')).toEqual([]);
     expect(findings.map((f) => f.code)).toEqual(['RR022', 'RR022', 'RR022']);
   });
 
   it('gives every failing node at least one error', async () => {
-    const { findings, facts } = runRules(await sampleIndexes('past-snapshot'));
+    const { findings, facts } = runRules(verdictsOf(await sampleIndexes('past-snapshot')));
     for (const f of facts.filter((x) => !x.prediction.ok)) {
       expect(findings.some((x) => x.node === f.node.name && x.severity === 'error')).toBe(true);
     }
@@ -66,14 +67,14 @@ describe('runRules', () => {
 
   it('runs only the rules asked for, by code or name, and refuses unknown ones', async () => {
     const nodes = await sampleIndexes('past-snapshot');
-    const { findings } = runRules(nodes, { only: ['rr027', 'past-last-snapshot'] });
+    const { findings } = runRules(verdictsOf(nodes), { only: ['rr027', 'past-last-snapshot'] });
     expect(new Set(findings.map((f) => f.code))).toEqual(new Set(['RR001', 'RR027']));
-    expect(() => runRules(nodes, { only: ['RR999'] })).toThrow(/unknown rule/);
+    expect(() => runRules(verdictsOf(nodes), { only: ['RR999'] })).toThrow(/unknown rule/);
   });
 
   it('reports nothing above info on the crash and lagging sets', async () => {
     for (const set of ['crash', 'lagging'] as const) {
-      const { findings } = runRules(await sampleIndexes(set));
+      const { findings } = runRules(verdictsOf(await sampleIndexes(set)));
       expect(findings.filter((f) => f.severity !== 'info')).toEqual([]);
     }
   });

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildNodeFacts } from '../../../src/analysis/rules/index.js';
+import { verdictsOf } from '../../../src/workflows/check.js';
 import { rule } from '../../../src/analysis/rules/rr008-open-segment-torn-tail.js';
 import { buildNodeIndex } from '../../../src/scan/build-node-index.js';
 import { batchesOf, truncate } from '../../helpers/damage.js';
@@ -20,7 +21,7 @@ describe('RR008 open-segment-torn-tail', () => {
     expect(found[0]!.message).toContain('after 564 good batches (entries 2049-2612)');
     expect(found[0]!.message).toContain('crashes');
     expect(found[0]!.repairs[0]).toBe(`Truncate open-5 to ${at} bytes: keeps 564 entries and loses the torn batch's 1 entry, which was never fully written.`);
-    expect(buildNodeFacts(buildNodeIndex(dir)).prediction.outcome).toBe('crash');
+    expect(buildNodeFacts(verdictsOf([buildNodeIndex(dir)])[0]!).prediction.outcome).toBe('crash');
   });
 
   it('does not fire on the healthy set', async () => {

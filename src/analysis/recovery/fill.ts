@@ -9,11 +9,12 @@
 // and a leader never changes its own entries, the source accepted hi+1 on top of exactly the
 // donor's entry at hi. On top of the anchor, every index both logs hold at or below it is
 // compared: the same term, and byte-identical payloads where both hold an entry.
-import type { LogEntryRef, LogView } from '../analysis/loader/log-view.js';
-import type { NodeIndex, SegmentRecord } from '../scan/node-index.js';
-import type { PayloadReader } from '../scan/payloads.js';
+import { formatClosedSegmentName } from '../../format/file-names.js';
+import type { NodeIndex, SegmentRecord } from '../../scan/node-index.js';
+import type { PayloadReader } from '../../scan/payloads.js';
+import type { LogEntryRef, LogView } from '../loader/log-view.js';
 import { runLast, type Hole, type SourceLog } from './source-log.js';
-import type { PlanProof, PlanRepair } from './types.js';
+import type { FillProof, RecoveryStep } from './types.js';
 
 export interface Donor {
   readonly node: NodeIndex;
@@ -62,7 +63,7 @@ class Assembled {
   }
 }
 
-type Proof = { ok: true; proof: PlanProof } | { ok: false; why: string };
+type Proof = { ok: true; proof: FillProof } | { ok: false; why: string };
 
 function samePayload(reader: PayloadReader, a: { donor: Donor; ref: LogEntryRef }, b: { donor: Donor; ref: LogEntryRef }): boolean {
   if (a.ref.entry.length !== b.ref.entry.length || a.ref.type !== b.ref.type) return false;
@@ -111,8 +112,11 @@ function compareOverlap(d: Donor, base: Assembled, anchor: bigint, reader: Paylo
   const mine = d.view.runs.map((r) => ({ from: r.firstIndex, to: runLast(r) }));
   for (const r of intersect(mine, base.ranges(), d.view.lastIndex)) {
     for (let i = r.from; i <= r.to; i++) {
-      const a = d.view.entryAt(i)!;
-      const b = base.entryAt(i)!;
+      const a = d.view.entryAt(i);
+      const b = base.entryAt(i);
+      // A segment read by name only (rank's first, cheap read): its entries are unknown, so this
+      // donor cannot be proven yet; rank reads both nodes in full before it relies on the answer.
+      if (!a || !b) return `entry ${i} was not read (its segment was read by name only)`;
       const same = a.term === b.ref.term && samePayload(reader, { donor: d, ref: a }, b);
       if (!same && i <= anchor) {
         return a.term !== b.ref.term ? `at index ${i} its term is ${a.term}, the kept log's is ${b.ref.term}` : `entry ${i} has different payload bytes`;
@@ -145,11 +149,11 @@ export function prove(d: Donor, lo: bigint, hi: bigint, base: Assembled, reader:
   }
   const bad = compareOverlap(d, base, hi + 1n, reader, t);
   if (bad) return { ok: false, why: bad };
-  const proof: PlanProof = {
-    donor: d.node.displayPath, range: { from: lo.toString(), to: hi.toString() },
-    anchor: { index: (hi + 1n).toString(), rule: anchor.rule, term: anchor.term.toString() },
+  const proof: FillProof = {
+    donor: d.node.displayPath, range: { from: lo, to: hi },
+    anchor: { index: hi + 1n, rule: anchor.rule, term: anchor.term },
     termsCompared: t.terms, payloadsCompared: t.payloads, bytesCompared: t.bytes,
-    ...(t.divergesFrom === undefined ? {} : { divergesFrom: t.divergesFrom.toString() }),
+    ...(t.divergesFrom === undefined ? {} : { divergesFrom: t.divergesFrom }),
   };
   return { ok: true, proof };
 }
@@ -180,23 +184,37 @@ function piecesOf(d: Donor, lo: bigint, hi: bigint): DonorPiece[] {
 export interface HoleFill {
   readonly hole: Hole;
   readonly pieces: readonly DonorPiece[];
-  readonly proofs: readonly PlanProof[];
+  readonly proofs: readonly FillProof[];
   /** Donors that were tried and could not be proven, with why. */
   readonly rejected: readonly string[];
+  /** The nodes behind `rejected`. */
+  readonly rejectedNodes: readonly NodeIndex[];
   /** Part of the hole no donor could fill (the whole fill is then unusable). */
   readonly unfilled?: Hole;
+  /**
+   * Donors that hold part of an unfilled range in a segment read by name only (a log-tail scan):
+   * their entries are unknown, so the fill is undecided until they are read.
+   */
+  readonly unread?: readonly NodeIndex[];
+}
+
+/** Donors with a segment read by name only that overlaps lo..hi. */
+function unreadDonors(donors: readonly Donor[], lo: bigint, hi: bigint): NodeIndex[] {
+  return donors.filter((d) => d.view.runs.some((r) => r.record.depth === 'name' && r.firstIndex <= hi && runLast(r) >= lo)).map((d) => d.node);
 }
 
 function fillOne(source: Donor, h: Hole, donors: readonly Donor[], reader: PayloadReader): HoleFill {
   const rejected: string[] = [];
+  const rejectedNodes = new Set<NodeIndex>();
   for (const d of donors) {
     if (!covers(d, h.from, h.to)) continue;
     const p = prove(d, h.from, h.to, new Assembled(source), reader);
-    if (p.ok) return { hole: h, pieces: piecesOf(d, h.from, h.to), proofs: [p.proof], rejected };
+    if (p.ok) return { hole: h, pieces: piecesOf(d, h.from, h.to), proofs: [p.proof], rejected, rejectedNodes: [...rejectedNodes] };
     rejected.push(`${d.node.name}: ${p.why}`);
+    rejectedNodes.add(d.node);
   }
   const base = new Assembled(source);
-  const proofs: PlanProof[] = [];
+  const proofs: FillProof[] = [];
   let hi = h.to;
   while (hi >= h.from) {
     let placed: Placed | undefined;
@@ -207,18 +225,22 @@ function fillOne(source: Donor, h: Hole, donors: readonly Donor[], reader: Paylo
       const p = prove(d, lo, hi, base, reader);
       if (!p.ok) {
         rejected.push(`${d.node.name} (${lo}..${hi}): ${p.why}`);
+        rejectedNodes.add(d.node);
         continue;
       }
       placed = { donor: d, from: lo, to: hi };
       proofs.unshift(p.proof);
       break;
     }
-    if (!placed) return { hole: h, pieces: [], proofs: [], rejected, unfilled: { from: h.from, to: hi } };
+    if (!placed) {
+      const unread = unreadDonors(donors, h.from, hi);
+      return { hole: h, pieces: [], proofs: [], rejected, rejectedNodes: [...rejectedNodes], unfilled: { from: h.from, to: hi }, ...(unread.length ? { unread } : {}) };
+    }
     base.placed.push(placed);
     hi = placed.from - 1n;
   }
   const pieces = [...base.placed].reverse().flatMap((p) => piecesOf(p.donor, p.from, p.to));
-  return { hole: h, pieces, proofs, rejected };
+  return { hole: h, pieces, proofs, rejected, rejectedNodes: [...rejectedNodes] };
 }
 
 /** Tries to fill every hole of the source's log from the donors (best ranked first). */
@@ -227,16 +249,19 @@ export function fillHoles(src: SourceLog, donors: readonly Donor[], reader: Payl
   return src.holes.map((h) => fillOne(source, h, donors, reader));
 }
 
-export function fillRepair(f: HoleFill, node: string, files: readonly string[]): PlanRepair {
+/** The repair step of a filled hole: which donors, and what was compared to prove them. */
+export function fillStep(f: HoleFill, node: string): RecoveryStep {
   const donors = [...new Set(f.pieces.map((p) => p.donor.node.name))];
-  const checks = f.proofs.map((p) => `${p.termsCompared} terms and ${p.payloadsCompared} payloads (${p.bytesCompared} bytes) compared, anchored at ${p.anchor.index} (${p.anchor.rule === 'same-entry' ? 'the donor holds the same entry' : 'same term as the donor\'s previous entry'})`);
+  const checks = f.proofs.map((p) => `${p.termsCompared} terms and ${p.payloadsCompared} payloads (${p.bytesCompared} bytes) compared, ` +
+    `anchored at ${p.anchor.index} (${p.anchor.rule === 'same-entry' ? 'the donor holds the same entry' : 'same term as the donor\'s previous entry'})`);
   return {
     kind: 'fill-from-other-node',
     lossless: true,
     node,
-    files,
-    range: { from: f.hole.from.toString(), to: f.hole.to.toString() },
-    description: `entries ${f.hole.from}..${f.hole.to} are missing on the source; they are re-encoded from ${donors.join(' and ')} after proving the logs agree: ${checks.join('; ')}`,
+    files: f.pieces.map((p) => formatClosedSegmentName(p.firstIndex, p.lastIndex)),
+    range: f.hole,
+    description: `entries ${f.hole.from}..${f.hole.to} are missing on the source; they are re-encoded from ${donors.join(' and ')} ` +
+      `after proving the logs agree: ${checks.join('; ')}`,
     proofs: f.proofs,
   };
 }

@@ -3,17 +3,14 @@
 // lxd#7101), the segment runs the loader simulation reads (analysis/loader diskLog), the holes
 // between them, runs below the snapshot that a hole cuts off (dropped, no loss), and a damaged
 // tail (lost unless another node holds those entries).
-import { ErrMsg } from '../analysis/loader/errmsg.js';
-import { diskLog, snapshotCandidates, type LogView } from '../analysis/loader/index.js';
-import type { LoadedRun } from '../analysis/loader/segments.js';
-import { loadSnapshot, type LoadedSnapshot } from '../analysis/loader/snapshots.js';
-import type { NodeIndex } from '../scan/node-index.js';
-import type { PlanLost, PlanRepair } from './types.js';
+import type { NodeIndex } from '../../scan/node-index.js';
+import { ErrMsg } from '../loader/errmsg.js';
+import { diskLog, snapshotCandidates, type LogView } from '../loader/index.js';
+import type { LoadedRun } from '../loader/segments.js';
+import { loadSnapshot, type LoadedSnapshot } from '../loader/snapshots.js';
+import type { IndexRange, LostEntries, RecoveryStep } from './types.js';
 
-export interface Hole {
-  readonly from: bigint;
-  readonly to: bigint;
-}
+export type Hole = IndexRange;
 
 export interface SnapshotChoice {
   readonly chosen: LoadedSnapshot | undefined;
@@ -31,8 +28,8 @@ export interface SourceLog {
   readonly holes: readonly Hole[];
   /** Last index the source holds (the snapshot's when no run is kept). */
   readonly lastIndex: bigint;
-  readonly repairs: readonly PlanRepair[];
-  readonly lost: readonly PlanLost[];
+  readonly repairs: readonly RecoveryStep[];
+  readonly lost: readonly LostEntries[];
 }
 
 export const runLast = (r: LoadedRun): bigint => r.firstIndex + BigInt(r.count) - 1n;
@@ -67,7 +64,7 @@ function holesOf(runs: readonly LoadedRun[], required: bigint): Hole[] {
   return holes;
 }
 
-function dropSnapshotRepairs(node: NodeIndex, choice: SnapshotChoice): PlanRepair[] {
+function dropSnapshotRepairs(node: NodeIndex, choice: SnapshotChoice): RecoveryStep[] {
   return choice.dropped.map((d) => ({
     kind: 'drop-snapshot',
     lossless: true,
@@ -79,8 +76,8 @@ function dropSnapshotRepairs(node: NodeIndex, choice: SnapshotChoice): PlanRepai
 }
 
 /** Drops runs below the snapshot that a hole separates from the rest (the snapshot holds their effect). */
-function dropTrailing(node: NodeIndex, runs: LoadedRun[], holes: Hole[], s: bigint): { runs: LoadedRun[]; holes: Hole[]; repairs: PlanRepair[] } {
-  const repairs: PlanRepair[] = [];
+function dropTrailing(node: NodeIndex, runs: LoadedRun[], holes: Hole[], s: bigint): { runs: LoadedRun[]; holes: Hole[]; repairs: RecoveryStep[] } {
+  const repairs: RecoveryStep[] = [];
   let kept = runs;
   const remaining: Hole[] = [];
   for (const h of holes) {
@@ -92,11 +89,11 @@ function dropTrailing(node: NodeIndex, runs: LoadedRun[], holes: Hole[], s: bigi
     if (cut.length) {
       kept = kept.filter((r) => runLast(r) >= h.from);
       repairs.push({
-        kind: 'drop-trailing-entries',
+        kind: 'drop-entries-below-snapshot',
         lossless: true,
         node: node.displayPath,
         files: cut.map((r) => r.source),
-        range: { from: cut[0]!.firstIndex.toString(), to: runLast(cut[cut.length - 1]!).toString() },
+        range: { from: cut[0]!.firstIndex, to: runLast(cut[cut.length - 1]!) },
         description: `entries ${cut[0]!.firstIndex}..${runLast(cut[cut.length - 1]!)} are older than the snapshot (index ${s}) and cut off from the rest of the log by missing entries ${h.from}..${h.to}: not copied (the snapshot holds their effect)`,
       });
     }
@@ -105,18 +102,30 @@ function dropTrailing(node: NodeIndex, runs: LoadedRun[], holes: Hole[], s: bigi
   return { runs: kept, holes: remaining, repairs };
 }
 
-/** A damaged last closed segment: the entries its name promises beyond the good ones. */
-function closedTailLoss(runs: readonly LoadedRun[]): PlanLost[] {
-  const last = runs[runs.length - 1];
-  const rec = last?.record;
-  if (!last || !rec || rec.kind !== 'closed' || rec.lastIndex === undefined || runLast(last) >= rec.lastIndex) return [];
-  const at = rec.decoded.failure?.batchOffset ?? rec.decoded.validBytes;
+/**
+ * Closed segments that continue the kept log but cannot be read past it (damaged from their first
+ * bytes or part-way): the entries their names promise beyond the last one read. Nothing readable
+ * follows them, or those entries would be a hole between runs instead.
+ */
+function closedTailLoss(node: NodeIndex, lastIndex: bigint): LostEntries[] {
+  const damaged: string[] = [];
+  let t = lastIndex;
+  for (;;) {
+    const rec = node.segments.find((g) => g.kind === 'closed' && g.firstIndex !== undefined && g.lastIndex !== undefined
+      && g.firstIndex <= t + 1n && g.lastIndex > t && g.firstIndex <= g.lastIndex
+      && (g.decoded.failure !== undefined || g.decoded.formatVersion !== 1n));
+    if (!rec) break;
+    damaged.push(`${rec.name} from byte ${rec.decoded.failure?.batchOffset ?? rec.decoded.validBytes}`);
+    t = rec.lastIndex!;
+  }
+  if (!damaged.length) return [];
   return [{
     kind: 'damaged-tail',
-    from: (runLast(last) + 1n).toString(),
-    to: rec.lastIndex.toString(),
+    from: lastIndex + 1n,
+    to: t,
     complete: true,
-    reason: `closed segment ${rec.name} is damaged from byte ${at}: these entries were written but cannot be read, and no other node's log was used for them`,
+    reason: `closed segment${damaged.length > 1 ? 's' : ''} ${damaged.join(', ')} ${damaged.length > 1 ? 'are' : 'is'} damaged: ` +
+      'these entries were written but cannot be read, and no other node\'s log was used for them',
   }];
 }
 
@@ -128,7 +137,7 @@ export function analyseSource(node: NodeIndex): SourceLog {
   const repairs = dropSnapshotRepairs(node, snapshot);
   if (runs.length && runLast(runs[runs.length - 1]!) < s) {
     repairs.push({
-      kind: 'drop-trailing-entries', lossless: true, node: node.displayPath, files: runs.map((r) => r.source),
+      kind: 'drop-entries-below-snapshot', lossless: true, node: node.displayPath, files: runs.map((r) => r.source),
       description: `every entry on disk (up to ${runLast(runs[runs.length - 1]!)}) is older than the snapshot (index ${s}): not copied`,
     });
     runs = [];
@@ -139,5 +148,5 @@ export function analyseSource(node: NodeIndex): SourceLog {
   const required = snapshot.chosen ? s + 1n : 1n;
   const holes = runs.length ? holesOf(runs, runs[0]!.firstIndex <= required ? runs[0]!.firstIndex : required) : [];
   const lastIndex = runs.length ? runLast(runs[runs.length - 1]!) : s;
-  return { node, view, snapshot, runs, holes, lastIndex, repairs, lost: closedTailLoss(runs) };
+  return { node, view, snapshot, runs, holes, lastIndex, repairs, lost: closedTailLoss(node, lastIndex) };
 }
