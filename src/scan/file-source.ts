@@ -41,14 +41,22 @@ export class FileSource implements ByteSource {
   private windowStart = 0;
   private windowLength = 0;
   private readonly readAhead: number;
+  private readonly reuseWindow: boolean;
+  private spare: Buffer | undefined;
 
   /**
    * `readAhead`: bytes fetched per small read (default WINDOW_SIZE). A header-only walk over big
    * batches asks for less, so that the payloads it skips are not copied out of the page cache.
    */
-  constructor(path: string, options: { readAhead?: number } = {}) {
+  /**
+   * `reuseWindow`: refills overwrite one buffer instead of allocating a new one, so a view returned
+   * by read() is valid only until the next call. For a reader that uses each view at once (the
+   * segment decoder): one allocation per file instead of one per 64 KiB.
+   */
+  constructor(path: string, options: { readAhead?: number; reuseWindow?: boolean } = {}) {
     this.path = path;
     this.readAhead = Math.min(WINDOW_SIZE, Math.max(64, options.readAhead ?? WINDOW_SIZE));
+    this.reuseWindow = options.reuseWindow ?? false;
     // O_NOFOLLOW: a symlink planted in a node directory must not make us read another file.
     // O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer.
     const flags = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
@@ -109,7 +117,8 @@ export class FileSource implements ByteSource {
   private windowed(offset: number, length: number, field: string): Buffer {
     if (!this.window || offset < this.windowStart || offset + length > this.windowStart + this.windowLength) {
       const want = Math.max(length, Math.min(this.readAhead, this.size - offset));
-      const window = Buffer.allocUnsafe(want);
+      const window = this.reuseWindow && this.spare && this.spare.length >= want ? this.spare.subarray(0, want) : Buffer.allocUnsafe(want);
+      if (this.reuseWindow && (!this.spare || this.spare.length < want)) this.spare = window;
       const got = this.readInto(window, offset, want);
       this.window = window;
       this.windowStart = offset;
@@ -170,6 +179,7 @@ export class FileSource implements ByteSource {
   /** Idempotent. */
   close(): void {
     this.window = undefined;
+    this.spare = undefined;
     if (this.fd === undefined) return;
     const fd = this.fd;
     this.fd = undefined;

@@ -39,7 +39,8 @@ export function readSegmentFile(dir: string, file: FileRecord, depth: SegmentRea
   }
   let source: FileSource;
   try {
-    source = new FileSource(path.join(dir, file.name), { readAhead: depth === 'data' ? undefined : HEADER_READ_AHEAD });
+    // The decoder and the configuration reader use each view at once: one window buffer is enough.
+    source = new FileSource(path.join(dir, file.name), { readAhead: depth === 'data' ? undefined : HEADER_READ_AHEAD, reuseWindow: true });
   } catch (error) {
     issues.push({ file: file.name, kind: 'unreadable', offset: 0, message: `cannot open: ${(error as Error).message}` });
     return undefined;
