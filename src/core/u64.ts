@@ -24,16 +24,3 @@ export function parseU64(text: string): bigint | undefined {
 export function pad16(value: bigint): string {
   return value.toString(10).padStart(16, '0');
 }
-
-export function maxBigint(a: bigint, b: bigint): bigint {
-  return a > b ? a : b;
-}
-
-export function minBigint(a: bigint, b: bigint): bigint {
-  return a < b ? a : b;
-}
-
-/** Total order for sorts: -1, 0, 1. */
-export function compareBigint(a: bigint, b: bigint): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -16,13 +16,12 @@
 // raft does. Bytes after the n-th server are ignored.
 import { ShortReadError } from '../core/errors.js';
 import { Cursor, Writer, pad8 } from './cursor.js';
-import type { DecodeIssue } from './issue.js';
+import { issue, type DecodeIssue } from './issue.js';
 
 export const CONFIGURATION_FORMAT = 1;
 
 /** Raft role codes (include/raft.h). Not the dqlite/YAML codes: see yamlRoleToRaft. */
 export const RaftRole = { STANDBY: 0, VOTER: 1, SPARE: 2 } as const;
-export type RaftRoleCode = (typeof RaftRole)[keyof typeof RaftRole];
 
 /** dqlite / go-dqlite role codes as written in cluster.yaml (`enum {DQLITE_VOTER, ...}`). */
 export const YamlRole = { VOTER: 0, STANDBY: 1, SPARE: 2 } as const;
@@ -82,10 +81,6 @@ export function encodeConfiguration(servers: readonly ConfigurationServer[]): Ui
   w.u8(CONFIGURATION_FORMAT).u64(BigInt(servers.length));
   for (const s of servers) w.u64(s.id).cstring(s.address).u8(s.role);
   return w.pad8().finish();
-}
-
-function issue(kind: string, offset: number, message: string, data: Record<string, unknown>): DecodeIssue {
-  return { kind, offset, message, data };
 }
 
 /** Reads one address the way byteGetString does: a NUL must occur inside the buffer. */

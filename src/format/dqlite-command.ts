@@ -17,7 +17,7 @@
 // numbers above INT32_MAX hit dqlite_assert (dqlite HEAD); apply_frames rejects is_commit == 0.
 import { ShortReadError } from '../core/errors.js';
 import { Cursor, Writer, pad8 } from './cursor.js';
-import type { DecodeIssue } from './issue.js';
+import { issue, type DecodeIssue } from './issue.js';
 
 export const COMMAND_FORMAT = 1;
 export const CommandType = { OPEN: 1, FRAMES: 2, UNDO: 3, CHECKPOINT: 4 } as const;
@@ -37,10 +37,6 @@ export interface CommandDecodeResult {
   value?: DqliteCommand;
   issues: DecodeIssue[];
   validBytes: number;
-}
-
-function issue(kind: string, offset: number, message: string, data: Record<string, unknown> = {}): DecodeIssue {
-  return { kind, offset, message, data };
 }
 
 /** text__decode: NUL inside the buffer, then skip to the next multiple of 8 from the text start. */

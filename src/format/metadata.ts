@@ -14,7 +14,7 @@
 // first. Then uvMetadataLoad: both 0 → fresh (term 0, vote 0); equal → RAFT_CORRUPT
 // "metadata1 and metadata2 are both at version %llu"; else the higher version wins.
 import { Writer } from './cursor.js';
-import type { DecodeIssue } from './issue.js';
+import { issue, type DecodeIssue } from './issue.js';
 
 export const METADATA_FORMAT = 1n;
 export const METADATA_BYTES = 32;
@@ -33,10 +33,6 @@ export interface MetadataDecodeResult {
   value?: Metadata;
   /** In C check order; the first with data.raftCode is C's verdict. */
   issues: DecodeIssue[];
-}
-
-function issue(kind: string, offset: number, message: string, data: Record<string, unknown>): DecodeIssue {
-  return { kind, offset, message, data };
 }
 
 /** Tolerant uvMetadataLoadN on a file's bytes; `name` only shapes the messages. */

@@ -27,7 +27,6 @@ export const BATCH_PREAMBLE_BYTES = 16;
 export const ENTRY_HEADER_BYTES = 16;
 
 export const EntryType = { COMMAND: 1, BARRIER: 2, CHANGE: 3 } as const;
-export type EntryTypeCode = (typeof EntryType)[keyof typeof EntryType];
 
 export function entryTypeName(type: number): string {
   return type === 1 ? 'command' : type === 2 ? 'barrier' : type === 3 ? 'change' : `unknown(${type})`;

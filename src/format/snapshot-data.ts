@@ -13,7 +13,7 @@
 // dqlite ≥ 1.17 always writes wal_size 0; older ones (like 1.11) write the in-memory WAL.
 import { ShortReadError } from '../core/errors.js';
 import { Cursor, Writer, pad8 } from './cursor.js';
-import type { DecodeIssue } from './issue.js';
+import { issue, type DecodeIssue } from './issue.js';
 
 export const SNAPSHOT_DATA_FORMAT = 1n;
 const WAL_HEADER = 32;
@@ -43,10 +43,6 @@ export interface SnapshotDataDecodeResult {
   value?: SnapshotData;
   issues: DecodeIssue[];
   validBytes: number;
-}
-
-function issue(kind: string, offset: number, message: string, data: Record<string, unknown> = {}): DecodeIssue {
-  return { kind, offset, message, data };
 }
 
 function be16(b: Uint8Array, at: number): number {

@@ -15,7 +15,7 @@
 import { Writer } from './cursor.js';
 import { crc32 } from './crc32.js';
 import { type ConfigurationServer, decodeConfiguration, encodeConfiguration } from './configuration.js';
-import type { DecodeIssue } from './issue.js';
+import { issue, type DecodeIssue } from './issue.js';
 
 export const SNAPSHOT_META_FORMAT = 1n;
 export const SNAPSHOT_META_HEADER_BYTES = 32;
@@ -49,9 +49,10 @@ export interface SnapshotMetaDecodeResult {
   validBytes: number;
 }
 
-function issue(kind: string, offset: number, message: string, raftCode: RaftCode | undefined,
+/** A decode issue carrying the raft error code C would return for it. */
+function metaIssue(kind: string, offset: number, message: string, raftCode: RaftCode | undefined,
   data: Record<string, unknown> = {}): DecodeIssue {
-  return { kind, offset, message, data: raftCode ? { raftCode, ...data } : data };
+  return issue(kind, offset, message, raftCode ? { raftCode, ...data } : data);
 }
 
 function shortHeader(bytes: Uint8Array): SnapshotMetaDecodeResult {
@@ -59,7 +60,7 @@ function shortHeader(bytes: Uint8Array): SnapshotMetaDecodeResult {
   const fields = ['format', 'crc', 'configurationIndex', 'configurationLength'];
   const field = fields[Math.floor(have / 8)] ?? 'configurationLength';
   return {
-    issues: [issue('meta-short-header', have, `short read: .meta has ${have} bytes, the header needs 32 (ends inside ${field})`,
+    issues: [metaIssue('meta-short-header', have, `short read: .meta has ${have} bytes, the header needs 32 (ends inside ${field})`,
       'IOERR', { field, needed: SNAPSHOT_META_HEADER_BYTES, available: have })],
     validBytes: have - (have % 8),
   };
@@ -75,21 +76,21 @@ export function decodeSnapshotMeta(bytes: Uint8Array): SnapshotMetaDecodeResult 
   const configurationLength = view.getBigUint64(24, true);
   const issues: DecodeIssue[] = [];
   if (format !== SNAPSHOT_META_FORMAT) {
-    issues.push(issue('meta-bad-format', 0, `unsupported format ${format}`, 'MALFORMED', { found: format }));
+    issues.push(metaIssue('meta-bad-format', 0, `unsupported format ${format}`, 'MALFORMED', { found: format }));
   }
   if (configurationLength > BigInt(MAX_META_CONFIGURATION_BYTES)) {
-    issues.push(issue('meta-configuration-too-big', 24, `configuration data too big (${configurationLength})`,
+    issues.push(metaIssue('meta-configuration-too-big', 24, `configuration data too big (${configurationLength})`,
       'CORRUPT', { length: configurationLength, max: MAX_META_CONFIGURATION_BYTES }));
     return { issues, validBytes: SNAPSHOT_META_HEADER_BYTES };
   }
   if (configurationLength === 0n) {
-    issues.push(issue('meta-no-configuration', 24, 'no configuration data', 'CORRUPT'));
+    issues.push(metaIssue('meta-no-configuration', 24, 'no configuration data', 'CORRUPT'));
     return { issues, validBytes: SNAPSHOT_META_HEADER_BYTES };
   }
   const length = Number(configurationLength);
   const end = SNAPSHOT_META_HEADER_BYTES + length;
   if (bytes.length < end) {
-    issues.push(issue('meta-short-configuration', SNAPSHOT_META_HEADER_BYTES,
+    issues.push(metaIssue('meta-short-configuration', SNAPSHOT_META_HEADER_BYTES,
       `short read: configuration needs ${length} bytes at offset 32, only ${bytes.length - 32} left`,
       'IOERR', { field: 'configuration', needed: length, available: bytes.length - 32 }));
     return { issues, validBytes: SNAPSHOT_META_HEADER_BYTES };
@@ -110,7 +111,7 @@ function checkBody(bytes: Uint8Array, issues: DecodeIssue[], h: Header): Snapsho
   const crcLow32 = Number(h.crc & 0xffffffffn);
   const crcOk = crcLow32 === computedCrc;
   if (!crcOk) {
-    issues.push(issue('meta-checksum', 8, 'checksum mismatch', 'CORRUPT', {
+    issues.push(metaIssue('meta-checksum', 8, 'checksum mismatch', 'CORRUPT', {
       expected: computedCrc, found: crcLow32,
     }));
   }
