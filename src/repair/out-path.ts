@@ -1,72 +1,149 @@
-// Where a repair may write. Never into, over or around an input; a non-empty target only with
-// --force, and then the old one is moved aside (renamed), never deleted.
+// Where a repair may write: --out, the temp data beside it, --plan-out. Never into, over or
+// around an input, compared by device and inode (a bind mount or a second path to the same
+// directory is the same directory), never through a symlink in the last component, and a
+// non-empty target only with --force (the old one is moved aside, never deleted).
 import fs from 'node:fs';
 import path from 'node:path';
 import { RepairError, UsageError } from '../core/errors.js';
 import type { NodeIndex } from '../scan/node-index.js';
 
+export type OutFormat = 'directory' | 'tar' | 'tar.gz';
+
 export interface OutTarget {
   readonly out: string;
   readonly parent: string;
-  readonly format: 'directory' | 'tar.gz';
-  /** none: nothing there; empty-dir: an empty directory (replaced); replace: --force, moved aside. */
-  readonly existing: 'none' | 'empty-dir' | 'replace';
+  readonly format: OutFormat;
+}
+
+/** none: nothing there; empty-dir: an empty directory (replaced); replace: --force, moved aside. */
+export type ExistingOut = 'none' | 'empty-dir' | 'replace';
+
+export function outFormat(out: string): OutFormat {
+  if (/\.(tar\.gz|tgz)$/i.test(out)) return 'tar.gz';
+  return /\.tar$/i.test(out) ? 'tar' : 'directory';
 }
 
 export function isTarballPath(out: string): boolean {
-  return /\.(tar\.gz|tgz)$/i.test(out);
+  return outFormat(out) !== 'directory';
 }
 
-function real(p: string): string {
+/** One input path and the identity (device, inode) of what it names. */
+export interface InputId {
+  readonly path: string;
+  readonly dev: bigint;
+  readonly ino: bigint;
+}
+
+const key = (dev: bigint, ino: bigint): string => `${dev}:${ino}`;
+
+function statId(p: string, follow: boolean): { dev: bigint; ino: bigint } | undefined {
   try {
-    return fs.realpathSync(p);
+    const st = follow ? fs.statSync(p, { bigint: true }) : fs.lstatSync(p, { bigint: true });
+    return { dev: st.dev, ino: st.ino };
   } catch {
-    return path.resolve(p);
+    return undefined;
   }
 }
 
-const within = (child: string, parent: string): boolean => child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
-
-/** The input arguments (a tree holding nodes counts as a whole) and every node or archive in them. */
-function inputPaths(nodes: readonly NodeIndex[], args: readonly string[]): string[] {
-  return [...args.map(real), ...nodes.map((n) => real(n.origin.kind === 'archive' ? n.origin.archive : n.dir))];
+/** The paths a run reads: input arguments, node directories, archives, option files. */
+export function inputPathsOf(nodes: readonly NodeIndex[], args: readonly string[], extra: readonly string[] = []): string[] {
+  const out = [...args, ...extra];
+  for (const n of nodes) {
+    out.push(n.dir);
+    if (n.origin.kind === 'archive') out.push(n.origin.archive);
+  }
+  return out.map((p) => path.resolve(p));
 }
 
-function existingState(out: string, format: OutTarget['format'], force: boolean): OutTarget['existing'] {
+/**
+ * Identities of the inputs and of every directory above them: an output whose own identity is
+ * among the second set would hold an input.
+ */
+export class InputSet {
+  private readonly own = new Map<string, string>();
+  private readonly above = new Map<string, string>();
+
+  constructor(paths: readonly string[]) {
+    for (const p of paths) {
+      const id = statId(p, true);
+      if (!id) continue;
+      this.own.set(key(id.dev, id.ino), p);
+      for (let dir = path.dirname(p), prev = p; dir !== prev; prev = dir, dir = path.dirname(dir)) {
+        const up = statId(dir, true);
+        if (up && !this.above.has(key(up.dev, up.ino))) this.above.set(key(up.dev, up.ino), p);
+      }
+    }
+  }
+
+  /**
+   * The input that `target` (an absolute path that may not exist yet) is, is inside of, or holds.
+   * The last component is looked at with lstat: a symlink there is replaced, never followed.
+   */
+  overlap(target: string): string | undefined {
+    const self = statId(target, false);
+    if (self) {
+      const hit = this.own.get(key(self.dev, self.ino)) ?? this.above.get(key(self.dev, self.ino));
+      if (hit) return hit;
+    }
+    for (let dir = path.dirname(target), prev = target; dir !== prev; prev = dir, dir = path.dirname(dir)) {
+      const up = statId(dir, true);
+      const hit = up && this.own.get(key(up.dev, up.ino));
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+}
+
+/** The directory that will hold `p`, which must exist; returned with symlinks resolved. */
+export function existingParent(p: string, option: string): string {
+  const parentArg = path.dirname(path.resolve(p));
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(parentArg);
+  } catch {
+    st = undefined;
+  }
+  if (!st?.isDirectory()) throw new UsageError(`${option} ${p}: the directory that would hold it, ${parentArg}, does not exist`);
+  return fs.realpathSync(parentArg);
+}
+
+/** An output path (`option` names it in messages) that is none of the inputs, nor in or around one. */
+export function guardOutputPath(p: string, option: string, inputs: InputSet): { path: string; parent: string } {
+  const parent = existingParent(p, option);
+  const full = path.join(parent, path.basename(path.resolve(p)));
+  const hit = inputs.overlap(full);
+  if (hit) {
+    throw new RepairError(`${option} ${full} overlaps the input ${hit}: raft-rescue never writes into, over or around its inputs`, 'E_OUT_OVERLAP');
+  }
+  return { path: full, parent };
+}
+
+export function checkOutPath(outArg: string, inputs: InputSet): OutTarget {
+  const { path: out, parent } = guardOutputPath(outArg, '--out', inputs);
+  return { out, parent, format: outFormat(outArg) };
+}
+
+/** What is at --out now; a non-empty target without --force is refused. */
+export function existingOut(target: OutTarget, force: boolean): ExistingOut {
   let st: fs.Stats;
   try {
-    st = fs.lstatSync(out);
+    st = fs.lstatSync(target.out);
   } catch {
     return 'none';
   }
-  if (format === 'directory' && st.isDirectory() && fs.readdirSync(out).length === 0) return 'empty-dir';
+  if (target.format === 'directory' && st.isDirectory() && fs.readdirSync(target.out).length === 0) return 'empty-dir';
   if (!force) {
-    throw new RepairError(`${out} already exists${st.isDirectory() ? ' and is not empty' : ''}; choose another --out, or repeat with --force to move it aside`, 'E_OUT_EXISTS');
+    const what = st.isSymbolicLink() ? ' (a symbolic link)' : st.isDirectory() ? ' and is not empty' : '';
+    throw new RepairError(`${target.out} already exists${what}; choose another --out, or repeat with --force to move it aside`, 'E_OUT_EXISTS');
   }
   return 'replace';
 }
 
-export function checkOutPath(outArg: string, force: boolean, nodes: readonly NodeIndex[], args: readonly string[]): OutTarget {
-  const format = isTarballPath(outArg) ? 'tar.gz' : 'directory';
-  const parentArg = path.dirname(path.resolve(outArg));
-  if (!fs.existsSync(parentArg) || !fs.statSync(parentArg).isDirectory()) {
-    throw new UsageError(`--out ${outArg}: the directory that would hold it, ${parentArg}, does not exist`);
-  }
-  const parent = real(parentArg);
-  const out = path.join(parent, path.basename(path.resolve(outArg)));
-  for (const input of inputPaths(nodes, args)) {
-    if (within(out, input) || within(input, out)) {
-      throw new RepairError(`--out ${out} overlaps the input ${input}: a repair never writes into, over or around its inputs`, 'E_OUT_OVERLAP');
-    }
-  }
-  return { out, parent, format, existing: existingState(out, format, force) };
-}
-
-/** Renames an existing --out to a free `<out>.replaced-N` name and returns it. */
+/** Renames an existing --out (or the symlink there) to a free `<out>.replaced-N` name and returns it. */
 export function moveAside(out: string): string {
   for (let i = 1; ; i++) {
     const aside = `${out}.replaced-${i}`;
-    if (!fs.existsSync(aside)) {
+    if (!fs.existsSync(aside) && statId(aside, false) === undefined) {
       fs.renameSync(out, aside);
       return aside;
     }

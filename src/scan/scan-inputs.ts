@@ -4,6 +4,7 @@
 // progress can be reported against the total bytes and files to read.
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkpoint } from '../core/cancel.js';
 import { InputError } from '../core/errors.js';
 import { buildNodeIndex } from './build-node-index.js';
 import { discoverNodes } from './discover.js';
@@ -29,6 +30,8 @@ export interface ScanOptions {
   readonly onNode?: (displayPath: string) => void;
   /** Called after each file of a node is read, with totals over every input. */
   readonly onProgress?: (progress: ScanProgress) => void;
+  /** Aborted by bin/ on SIGINT/SIGTERM/SIGHUP: the scan stops between nodes, temp dirs are removed. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SkippedPath {
@@ -55,7 +58,7 @@ function discoverTree(root: string, display: (relative: string) => string, origi
 }
 
 /** Finds the nodes of one input (extracting an archive); returns the archive's cleanup. */
-async function discoverInput(input: string, found: Found[], skipped: SkippedPath[]): Promise<(() => void) | undefined> {
+async function discoverInput(input: string, found: Found[], skipped: SkippedPath[], signal?: AbortSignal): Promise<(() => void) | undefined> {
   let st: fs.Stats;
   try {
     st = fs.statSync(input);
@@ -67,7 +70,7 @@ async function discoverInput(input: string, found: Found[], skipped: SkippedPath
     return undefined;
   }
   if (st.isFile() && isArchive(input)) {
-    const archive = await extractArchive(input);
+    const archive = await extractArchive(input, { signal });
     for (const r of archive.refused) skipped.push({ path: `${input}:${r.member}`, reason: r.reason });
     // e.g. no end-of-archive marker: members after the cut are missing, and nothing else says so.
     for (const w of archive.warnings) skipped.push({ path: input, reason: w.startsWith(`${input}: `) ? w.slice(input.length + 2) : w });
@@ -120,17 +123,20 @@ export function nodeFileProgress(sizes: ReadonlyMap<string, number>, node: strin
   return { onFile, rest: () => [...left.keys()].forEach(onFile) };
 }
 
-function buildAll(found: readonly Found[], options: ScanOptions): NodeIndex[] {
+async function buildAll(found: readonly Found[], options: ScanOptions): Promise<NodeIndex[]> {
   const report = options.onProgress;
   const sizes = report ? found.map((f) => filesOf(f.dir)) : [];
   const count = progressCounter(sizes.flatMap((s) => [...s.values()].map((size) => ({ size }))), report);
-  return found.map((f, i) => {
+  const nodes: NodeIndex[] = [];
+  for (const [i, f] of found.entries()) {
+    await checkpoint(options.signal);
     options.onNode?.(f.displayPath);
     const progress = report ? nodeFileProgress(sizes[i]!, f.displayPath, count) : undefined;
-    const node = buildNodeIndex(f.dir, { verifyData: options.verifyData, logTailOnly: options.logTailOnly, displayPath: f.displayPath, origin: f.origin, onFile: progress?.onFile });
+    nodes.push(buildNodeIndex(f.dir, { verifyData: options.verifyData, logTailOnly: options.logTailOnly, displayPath: f.displayPath, origin: f.origin, onFile: progress?.onFile }));
     progress?.rest();
-    return node;
-  });
+  }
+  await checkpoint(options.signal);
+  return nodes;
 }
 
 /** Scans every input. Throws InputError for a path that cannot be read or holds no node. */
@@ -144,13 +150,14 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
   try {
     for (const input of inputs) {
       const before = found.length;
-      const done = await discoverInput(input, found, skipped);
+      await checkpoint(options.signal);
+      const done = await discoverInput(input, found, skipped, options.signal);
       if (done) cleanups.push(done);
       if (found.length === before) {
         throw new InputError(`${input} holds no raft node directory (no metadata1/2, segments, snapshots or info.yaml found)`, input);
       }
     }
-    return { nodes: buildAll(found, options), skipped, cleanup };
+    return { nodes: await buildAll(found, options), skipped, cleanup };
   } catch (error) {
     cleanup();
     throw error;

@@ -43,7 +43,7 @@ export async function withScan<R>(args: CommonArgs, options: ScanOptions, body: 
   const onProgress = bar ? (p: ScanProgress) => bar.update(p) : options.onProgress;
   let scan: ScanResult;
   try {
-    scan = await scanInputs(args.input, { ...options, onProgress });
+    scan = await scanInputs(args.input, { signal: io?.signal, ...options, onProgress });
   } finally {
     bar?.done();
   }
