@@ -15,7 +15,7 @@ export const VERSION = '0.1.0';
 const WRITING_SYSCALLS = new Set(['write', 'writev', 'mkdir', 'mkdtemp', 'rename', 'unlink', 'rmdir', 'rm', 'fsync', 'fdatasync', 'ftruncate', 'truncate', 'copyfile', 'link', 'symlink', 'chmod', 'fchmod', 'utime', 'futime', 'close']);
 const WRITING_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
 
-function exitCodeFor(error: unknown): number {
+export function exitCodeFor(error: unknown): number {
   if (error instanceof Cancelled) return SIGNAL_EXIT_CODES[error.signal] ?? ExitCode.REPAIR_FAILED;
   if (error instanceof UsageError || error instanceof InputError) return ExitCode.USAGE_OR_INPUT;
   if (error instanceof RepairError) return ExitCode.REPAIR_FAILED;
@@ -24,7 +24,7 @@ function exitCodeFor(error: unknown): number {
   return ExitCode.INTERNAL;
 }
 
-function describeError(error: unknown): string {
+export function describeError(error: unknown): string {
   if (error instanceof Cancelled) return `${error.message}; stopped, temp data removed, nothing published`;
   if (error instanceof RaftRescueError) return error.message;
   if (isErrnoError(error)) return describeErrno(error);

@@ -17,7 +17,7 @@ import { checkOutputNode, type NodeCheck } from './check-output.js';
 import { checkPinned, matchInputs } from './input-match.js';
 import { writePlannedFile, type NodeLookup } from './materialize.js';
 import { fsyncDir, makeTempDirBeside, removeOutputLeftovers } from './out-files.js';
-import { lockOutput } from './out-lock.js';
+import { lockOutput, lockPathFor, type OutLock } from './out-lock.js';
 import { checkOutPath, existingOut, InputSet, inputPathsOf, type OutFormat, type OutTarget } from './out-path.js';
 import { plainNameProblem } from './plan-schema.js';
 import { validatePlan } from './plan-validate.js';
@@ -36,6 +36,8 @@ export interface ApplyOptions {
   readonly signal?: AbortSignal;
   /** Other files the run read (the --cluster or --plan file): never written over either. */
   readonly otherInputs?: readonly string[];
+  /** The lock on --out, when the caller took it already (lockTarget, before a long scan). */
+  readonly lock?: OutLock;
 }
 
 export interface ApplyResult {
@@ -130,12 +132,26 @@ function outputFailure(error: unknown, target: OutTarget): unknown {
   return new RepairError(`writing ${target.out} failed: ${describeErrno(error)}; nothing was published`, 'E_OUTPUT_IO');
 }
 
+/**
+ * Takes the lock on --out early (before scanning: a second repair to the same target is refused
+ * at once, not after its scan), after the overlap guard on the input paths as given.
+ */
+export function lockTarget(out: string, inputPaths: readonly string[]): OutLock {
+  const target = checkOutPath(out, new InputSet(inputPaths.map((p) => path.resolve(p))));
+  try {
+    return lockOutput(target.out);
+  } catch (error) {
+    throw outputFailure(error, target);
+  }
+}
+
 export async function applyPlan(plan: RepairPlan, nodes: readonly NodeIndex[], options: ApplyOptions): Promise<ApplyResult> {
   validatePlan(plan);
   if (plan.status !== 'ready' || !plan.expected) throw new RepairError(`the plan was refused: ${plan.refusals.join(' ')}`, 'E_REFUSED');
   const target = checkOutPath(options.out, new InputSet(inputPathsOf(nodes, plan.inputs.args, options.otherInputs)));
   try {
-    const lock = lockOutput(target.out);
+    const lock = options.lock ?? lockOutput(target.out);
+    if (lock.path !== lockPathFor(target.out)) throw new InternalError(`the lock ${lock.path} is not the lock of ${target.out}`);
     try {
       removeOutputLeftovers(target.parent);
       const existing = existingOut(target, options.force);
@@ -151,7 +167,7 @@ export async function applyPlan(plan: RepairPlan, nodes: readonly NodeIndex[], o
         throw error;
       }
     } finally {
-      lock.release();
+      if (!options.lock) lock.release();
     }
   } catch (error) {
     throw outputFailure(error, target);

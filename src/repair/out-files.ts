@@ -12,7 +12,14 @@ import { registerTempPath, releaseTempPath, removeLeftovers, removeTempDir } fro
 /** Writes every byte of `bytes` at the fd's position; a write that makes no progress is an error. */
 export function writeAll(fd: number, bytes: Uint8Array, what: string): void {
   for (let done = 0; done < bytes.length; ) {
-    const n = fs.writeSync(fd, bytes, done, bytes.length - done);
+    let n: number;
+    try {
+      n = fs.writeSync(fd, bytes, done, bytes.length - done);
+    } catch (error) {
+      // write(2) errors carry no path: name the file, so the one-line message says what filled up.
+      if (error instanceof Error && !(error as NodeJS.ErrnoException).path) Object.assign(error, { path: what });
+      throw error;
+    }
     if (n <= 0) throw new RepairError(`writing ${what}: the system wrote ${done} of ${bytes.length} bytes and then nothing (disk full?)`, 'E_SHORT_WRITE');
     done += n;
   }

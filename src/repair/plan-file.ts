@@ -3,7 +3,7 @@
 // membership's text. Both are read as regular files only, never through a symlink, never blocking
 // (a FIFO would wait forever for a writer) and with a size cap (/dev/zero never ends), then the
 // plan is checked completely (plan-validate.ts) before anything trusts it.
-import { InputError, UsageError } from '../core/errors.js';
+import { describeErrno, InputError, isErrnoError, RepairError, UsageError } from '../core/errors.js';
 import { toJson } from '../core/u64.js';
 import { FileSource } from '../scan/file-source.js';
 import { writeFileAtomic } from './out-files.js';
@@ -19,7 +19,12 @@ export const TARGET_FILE_LIMIT = 1024 * 1024;
 /** Writes the plan to `file` (not an input, not through a symlink, atomically); returns its path. */
 export function writePlanFile(file: string, plan: RepairPlan, inputs: InputSet): string {
   const target = guardOutputPath(file, '--plan-out', inputs).path;
-  writeFileAtomic(target, Buffer.from(`${toJson(plan)}\n`, 'utf8'), 0o644);
+  try {
+    writeFileAtomic(target, Buffer.from(`${toJson(plan)}\n`, 'utf8'), 0o644);
+  } catch (error) {
+    if (!isErrnoError(error)) throw error;
+    throw new RepairError(`writing --plan-out ${target} failed: ${describeErrno(error)}; it was not written`, 'E_OUTPUT_IO');
+  }
   return target;
 }
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../core/errors.js';
-import { applyPlan, type ApplyResult } from '../../repair/apply.js';
+import { applyPlan, lockTarget, type ApplyResult } from '../../repair/apply.js';
+import type { OutLock } from '../../repair/out-lock.js';
 import { planRepair } from '../../repair/plan.js';
 import { InputSet, inputPathsOf } from '../../repair/out-path.js';
 import { readPlanFile, readTargetFile, writePlanFile } from '../../repair/plan-file.js';
@@ -46,7 +47,7 @@ function builder(y: Argv): Argv {
 type Progress = ((p: ScanProgress) => void) | undefined;
 type Made = { plan: RepairPlan; result?: ApplyResult };
 
-async function makePlan(args: RepairArgs, inputs: string[], onProgress: Progress, signal?: AbortSignal): Promise<Made> {
+async function makePlan(args: RepairArgs, inputs: string[], onProgress: Progress, signal?: AbortSignal, lock?: OutLock): Promise<Made> {
   // The target file first: a FIFO, a device or a missing file fails before any input is read.
   const target = args.cluster ? { text: readTargetFile(args.cluster), file: args.cluster } : undefined;
   const otherInputs = args.cluster ? [args.cluster] : [];
@@ -64,19 +65,31 @@ async function makePlan(args: RepairArgs, inputs: string[], onProgress: Progress
     }
     if (args.planOut) writePlanFile(args.planOut, plan, new InputSet(inputPathsOf(scan.nodes, inputs, otherInputs)));
     if (plan.status !== 'ready' || args.dryRun) return { plan };
-    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress, signal, otherInputs }) };
+    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress, signal, otherInputs, lock }) };
   });
 }
 
 /** `--plan FILE`: checked field by field, then honoured only if it is what raft-rescue plans (plan-replay.ts). */
-async function applySaved(args: RepairArgs, inputs: string[] | undefined, onProgress: Progress, signal?: AbortSignal): Promise<Made> {
-  const saved = readPlanFile(args.plan!);
-  const paths = inputs ?? [...saved.inputs.args];
+async function applySaved(args: RepairArgs, saved: RepairPlan, paths: string[], onProgress: Progress, signal?: AbortSignal, lock?: OutLock): Promise<Made> {
   return withScan({ ...args, input: paths }, { verifyData: true, onProgress, signal }, async (scan) => {
     const plan = await replayPlan({ saved, file: args.plan!, nodes: scan.nodes, args: paths, tool: `raft-rescue ${VERSION}`, onProgress, signal });
     if (plan.status !== 'ready' || args.dryRun) return { plan };
-    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress, signal, otherInputs: [args.plan!] }) };
+    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress, signal, otherInputs: [args.plan!], lock }) };
   });
+}
+
+/** `--plan` is read (and checked) before anything else; the inputs default to the plan's. */
+async function runRepair(args: RepairArgs, inputs: string[] | undefined, onProgress: Progress, signal?: AbortSignal): Promise<Made> {
+  const saved = args.plan ? readPlanFile(args.plan) : undefined;
+  const paths = inputs ?? [...saved!.inputs.args];
+  const others = [args.plan, args.cluster].filter((p): p is string => p !== undefined);
+  // One repair per --out at a time: the second is refused before it scans anything.
+  const lock = args.dryRun ? undefined : lockTarget(args.out, [...paths, ...others]);
+  try {
+    return saved ? await applySaved(args, saved, paths, onProgress, signal, lock) : await makePlan(args, paths, onProgress, signal, lock);
+  } finally {
+    lock?.release();
+  }
 }
 
 export function repairCommand(ctx: CommandContext): AnyCommand {
@@ -95,8 +108,7 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
       const onProgress: Progress = bar ? (p) => bar.update(p) : undefined;
       let made: { plan: RepairPlan; result?: ApplyResult };
       try {
-        const signal = ctx.io.signal;
-        made = args.plan ? await applySaved(args, inputs, onProgress, signal) : await makePlan(args, inputs!, onProgress, signal);
+        made = await runRepair(args, inputs, onProgress, ctx.io.signal);
       } finally {
         bar?.done();
       }
