@@ -61,7 +61,10 @@ function membership(req: PlanRequest, src: SourceLog, log: FinalLog, known: Know
 }
 
 export function planRepair(req: PlanRequest): PlanResult {
-  const { nodes, options } = req;
+  const { nodes } = req;
+  // A target file is recorded in the options too, whoever called: `repair --plan` re-plans from
+  // options.cluster and target (plan-replay.ts), and plan-validate.ts holds them to agree.
+  const options = req.target && req.options.cluster === null ? { ...req.options, cluster: req.target.file } : req.options;
   const choice = chooseSource(nodes, options.source, options.force);
   const src = analyseSource(choice.source.node);
   const donors = choice.rank.nodes.filter((r) => r.node !== src.node).map((r) => ({ node: r.node, view: diskLog(r.node) }));

@@ -15,7 +15,7 @@ import type { ReadEntry, Unpack } from 'tar';
 import { throwIfCancelled } from '../core/cancel.js';
 import { Cancelled, InputError } from '../core/errors.js';
 import { allZero } from '../format/byte-source.js';
-import { createTempDir, removeTempDir } from './temp-dirs.js';
+import { createTempDir, releaseTempPath, removeTempDir } from './temp-dirs.js';
 
 export type ArchiveKind = 'tar' | 'gzip' | 'zstd' | 'xz' | 'bzip2';
 
@@ -218,14 +218,19 @@ function checkKind(archive: string): ArchiveKind {
  * until it stays gone for two checks 20 ms apart (at most ~2 s).
  */
 async function removeUntilQuiet(root: string): Promise<void> {
-  removeTempDir(root);
   for (let quiet = 0, i = 0; quiet < 2 && i < 100; i++) {
-    await new Promise((r) => setTimeout(r, 20));
     if (fs.existsSync(root)) {
-      fs.rmSync(root, { recursive: true, force: true });
       quiet = 0;
+      try {
+        fs.rmSync(root, { recursive: true, force: true });
+      } catch {
+        // ENOTEMPTY: a write landed while removing; the next round removes it
+      }
     } else quiet++;
+    await new Promise((r) => setTimeout(r, 20));
   }
+  // Still there after ~2 s: it stays registered, and the exit hook (or a later run) removes it.
+  if (!fs.existsSync(root)) releaseTempPath(root);
 }
 
 async function run(archive: string, root: string, state: State, signal?: AbortSignal): Promise<string[]> {

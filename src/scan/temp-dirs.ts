@@ -59,8 +59,9 @@ export function releaseTempPath(p: string): void {
 
 /** Removes one registered path (idempotent). */
 export function removeTempDir(p: string): void {
-  if (!live.delete(p)) return;
+  if (!live.has(p)) return;
   fs.rmSync(p, { recursive: true, force: true, maxRetries: 2 });
+  live.delete(p); // only once gone: a failed removal stays registered for the exit hook
 }
 
 /** Removes every registered path; errors are swallowed (this runs on the way out). */

@@ -19,11 +19,11 @@ const sets = new Map<string, string>();
 const plans = new Map<string, string>();
 
 /** Every entry under `root`: path → type, size, mtime, inode (a write anywhere changes one). */
-function tree(root: string): Map<string, string> {
+function tree(root: string, outParent?: string): Map<string, string> {
   const out = new Map<string, string>();
   const visit = (p: string): void => {
     const st = fs.lstatSync(p);
-    out.set(p, `${st.mode}:${st.size}:${st.mtimeMs}:${st.ino}`);
+    out.set(p, p === outParent ? 'the directory of --out' : `${st.mode}:${st.size}:${st.mtimeMs}:${st.ino}`);
     if (st.isDirectory()) for (const n of fs.readdirSync(p)) visit(path.join(p, n));
   };
   visit(root);
@@ -70,8 +70,12 @@ describe('hostile plans are refused: exit 3, one line naming the field, nothing 
     const plan = JSON.parse(plans.get(m.set)!);
     m.mutate(plan);
     const file = writePlan(m.name, plan);
-    const out = path.join(sandbox, 'out');
-    const before = tree(sandbox);
+    // --out in a directory of its own: the lock taken (and removed) beside --out changes that
+    // directory's mtime, which is not a write outside --out; it must be empty afterwards.
+    const outParent = path.join(sandbox, 'out-parent');
+    fs.mkdirSync(outParent, { recursive: true });
+    const out = path.join(outParent, 'out');
+    const before = tree(sandbox, outParent);
     const r = await runInProcess(['repair', '--plan', file, '--out', out]);
     expect(r.code, r.err).toBe(3);
     const line = oneLine(r);
@@ -80,8 +84,8 @@ describe('hostile plans are refused: exit 3, one line naming the field, nothing 
     expect(line).toContain(path.basename(file));
     expect(line).toMatch(m.stage === 'validate' ? /the plan is refused/ : /raft-rescue plans .* for these inputs/);
     expect(r.out).toBe('');
-    expect(fs.existsSync(out)).toBe(false);
-    expect(tree(sandbox)).toEqual(before);
+    expect(fs.readdirSync(outParent)).toEqual([]);
+    expect(tree(sandbox, outParent)).toEqual(before);
     for (const c of CANARIES) expect(fs.existsSync(c), c).toBe(false);
   });
 });
