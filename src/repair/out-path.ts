@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RepairError, UsageError } from '../core/errors.js';
 import type { NodeIndex } from '../scan/node-index.js';
+import { InputSet, statId } from '../scan/path-identity.js';
+
+export { InputSet };
 
 export type OutFormat = 'directory' | 'tar' | 'tar.gz';
 
@@ -27,24 +30,6 @@ export function isTarballPath(out: string): boolean {
   return outFormat(out) !== 'directory';
 }
 
-/** One input path and the identity (device, inode) of what it names. */
-export interface InputId {
-  readonly path: string;
-  readonly dev: bigint;
-  readonly ino: bigint;
-}
-
-const key = (dev: bigint, ino: bigint): string => `${dev}:${ino}`;
-
-function statId(p: string, follow: boolean): { dev: bigint; ino: bigint } | undefined {
-  try {
-    const st = follow ? fs.statSync(p, { bigint: true }) : fs.lstatSync(p, { bigint: true });
-    return { dev: st.dev, ino: st.ino };
-  } catch {
-    return undefined;
-  }
-}
-
 /** The paths a run reads: input arguments, node directories, archives, option files. */
 export function inputPathsOf(nodes: readonly NodeIndex[], args: readonly string[], extra: readonly string[] = []): string[] {
   const out = [...args, ...extra];
@@ -53,45 +38,6 @@ export function inputPathsOf(nodes: readonly NodeIndex[], args: readonly string[
     if (n.origin.kind === 'archive') out.push(n.origin.archive);
   }
   return out.map((p) => path.resolve(p));
-}
-
-/**
- * Identities of the inputs and of every directory above them: an output whose own identity is
- * among the second set would hold an input.
- */
-export class InputSet {
-  private readonly own = new Map<string, string>();
-  private readonly above = new Map<string, string>();
-
-  constructor(paths: readonly string[]) {
-    for (const p of paths) {
-      const id = statId(p, true);
-      if (!id) continue;
-      this.own.set(key(id.dev, id.ino), p);
-      for (let dir = path.dirname(p), prev = p; dir !== prev; prev = dir, dir = path.dirname(dir)) {
-        const up = statId(dir, true);
-        if (up && !this.above.has(key(up.dev, up.ino))) this.above.set(key(up.dev, up.ino), p);
-      }
-    }
-  }
-
-  /**
-   * The input that `target` (an absolute path that may not exist yet) is, is inside of, or holds.
-   * The last component is looked at with lstat: a symlink there is replaced, never followed.
-   */
-  overlap(target: string): string | undefined {
-    const self = statId(target, false);
-    if (self) {
-      const hit = this.own.get(key(self.dev, self.ino)) ?? this.above.get(key(self.dev, self.ino));
-      if (hit) return hit;
-    }
-    for (let dir = path.dirname(target), prev = target; dir !== prev; prev = dir, dir = path.dirname(dir)) {
-      const up = statId(dir, true);
-      const hit = up && this.own.get(key(up.dev, up.ino));
-      if (hit) return hit;
-    }
-    return undefined;
-  }
 }
 
 /** The directory that will hold `p`, which must exist; returned with symlinks resolved. */

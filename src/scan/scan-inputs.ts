@@ -3,12 +3,14 @@
 // with `cleanup()`; the inputs themselves are only ever read. Every node is found first, so that
 // progress can be reported against the total bytes and files to read.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { checkpoint } from '../core/cancel.js';
 import { InputError } from '../core/errors.js';
 import { buildNodeIndex } from './build-node-index.js';
 import { discoverNodes } from './discover.js';
 import type { NodeIndex } from './node-index.js';
+import { InputSet } from './path-identity.js';
 import { extractArchive, isArchive } from './tarball.js';
 
 export interface ScanProgress {
@@ -58,7 +60,7 @@ function discoverTree(root: string, display: (relative: string) => string, origi
 }
 
 /** Finds the nodes of one input (extracting an archive); returns the archive's cleanup. */
-async function discoverInput(input: string, found: Found[], skipped: SkippedPath[], signal?: AbortSignal): Promise<(() => void) | undefined> {
+async function discoverInput(input: string, found: Found[], skipped: SkippedPath[], directoryInputs: readonly string[], signal?: AbortSignal): Promise<(() => void) | undefined> {
   let st: fs.Stats;
   try {
     st = fs.statSync(input);
@@ -70,6 +72,9 @@ async function discoverInput(input: string, found: Found[], skipped: SkippedPath
     return undefined;
   }
   if (st.isFile() && isArchive(input)) {
+    // Archives are unpacked under TMPDIR: never into a directory that is itself an input.
+    const inside = new InputSet(directoryInputs).overlap(path.join(os.tmpdir(), 'raft-rescue-unpack'));
+    if (inside) throw new InputError(`TMPDIR ${os.tmpdir()} is inside the input ${inside}, where ${input} would be unpacked; set TMPDIR to a directory outside the inputs`, input);
     const archive = await extractArchive(input, { signal });
     for (const r of archive.refused) skipped.push({ path: `${input}:${r.member}`, reason: r.reason });
     // e.g. no end-of-archive marker: members after the cut are missing, and nothing else says so.
@@ -147,11 +152,18 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
   const cleanup = () => {
     for (const c of cleanups.splice(0)) c();
   };
+  const directoryInputs = inputs.filter((i) => {
+    try {
+      return fs.statSync(i).isDirectory();
+    } catch {
+      return false;
+    }
+  });
   try {
     for (const input of inputs) {
       const before = found.length;
       await checkpoint(options.signal);
-      const done = await discoverInput(input, found, skipped, options.signal);
+      const done = await discoverInput(input, found, skipped, directoryInputs, options.signal);
       if (done) cleanups.push(done);
       if (found.length === before) {
         throw new InputError(`${input} holds no raft node directory (no metadata1/2, segments, snapshots or info.yaml found)`, input);

@@ -12,7 +12,7 @@ import { MANIFEST_NAME } from '../../src/repair/apply.js';
 import { sha256File } from '../../src/scan/digest.js';
 import { copySet } from '../helpers/repair.js';
 import { sampleDataDir, sampleSet } from '../helpers/samples.js';
-import { runInProcess, type CliOutcome } from './cli-cases.js';
+import { runBin, runInProcess, type CliOutcome } from './cli-cases.js';
 import { bindMount, requireRoot, unmountAll } from './mounts.js';
 
 let sandbox: string;
@@ -82,6 +82,17 @@ describe('--plan-out and --out never land on, in or around an input', () => {
       expect(tree(set)).toEqual(before);
       expect(fs.readdirSync(bound).sort()).toEqual(['127.0.0.1:9511', '127.0.0.1:9512', '127.0.0.1:9513', 'expect.json']);
     });
+  });
+});
+
+describe('temp dirs', () => {
+  it('an archive is never unpacked into a directory that is an input (TMPDIR inside it): exit 2', async () => {
+    const archive = path.join(sandbox, 'second.tar.gz');
+    fs.copyFileSync(path.join(sampleDataDir, 'healthy.tar.gz'), archive);
+    const before = tree(set);
+    const r = await runBin(['inspect', set, archive], { env: { ...process.env, TMPDIR: node } });
+    expect(oneLine(r, 2)).toMatch(new RegExp(`TMPDIR .*127\\.0\\.0\\.1:9511 is inside the input .*set, where .*second\\.tar\\.gz would be unpacked`));
+    expect(tree(set)).toEqual(before);
   });
 });
 
