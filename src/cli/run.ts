@@ -1,6 +1,8 @@
 // run(argv, io) → exit code. The only entry point; bin/ calls it and sets process.exitCode.
 import yargs, { type Argv } from 'yargs';
-import { Cancelled, describeErrno, InputError, isErrnoError, RaftRescueError, RepairError, UsageError } from '../core/errors.js';
+import {
+  Cancelled, describeErrno, InputError, isErrnoError, RaftRescueError, RepairError, UsageError,
+} from '../core/errors.js';
 import { ExitCode, SIGNAL_EXIT_CODES } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { commandModules, type CommandContext } from './commands/index.js';
@@ -12,7 +14,10 @@ export const VERSION = '0.1.0';
  * (exit 3); any other (open, read, stat, readdir …) is about what it reads (exit 2). Disk-full
  * and read-only errors are always the writing side.
  */
-const WRITING_SYSCALLS = new Set(['write', 'writev', 'mkdir', 'mkdtemp', 'rename', 'unlink', 'rmdir', 'rm', 'fsync', 'fdatasync', 'ftruncate', 'truncate', 'copyfile', 'link', 'symlink', 'chmod', 'fchmod', 'utime', 'futime', 'close']);
+const WRITING_SYSCALLS = new Set([
+  'write', 'writev', 'mkdir', 'mkdtemp', 'rename', 'unlink', 'rmdir', 'rm', 'fsync', 'fdatasync', 'ftruncate', 'truncate',
+  'copyfile', 'link', 'symlink', 'chmod', 'fchmod', 'utime', 'futime', 'close',
+]);
 const WRITING_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
 
 export function exitCodeFor(error: unknown): number {
@@ -20,7 +25,10 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError || error instanceof InputError) return ExitCode.USAGE_OR_INPUT;
   if (error instanceof RepairError) return ExitCode.REPAIR_FAILED;
   // An I/O error nothing below turned into a typed error: the user's situation, not a bug.
-  if (isErrnoError(error)) return WRITING_CODES.has(error.code) || WRITING_SYSCALLS.has(error.syscall) ? ExitCode.REPAIR_FAILED : ExitCode.USAGE_OR_INPUT;
+  if (isErrnoError(error)) {
+    const writing = WRITING_CODES.has(error.code) || WRITING_SYSCALLS.has(error.syscall);
+    return writing ? ExitCode.REPAIR_FAILED : ExitCode.USAGE_OR_INPUT;
+  }
   return ExitCode.INTERNAL;
 }
 

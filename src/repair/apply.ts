@@ -113,7 +113,8 @@ async function stage(plan: RepairPlan, lookup: NodeLookup, target: OutTarget, op
     const checks = await checkNodes(root, plan, options);
     const bad = checks.filter((c) => !c.ok);
     if (bad.length) {
-      throw new RepairError(`the written set would not start as planned; nothing was published:\n  ${bad.map((c) => `${c.address}: ${c.problems.join('; ')}`).join('\n  ')}`, 'E_OUTPUT_CHECK');
+      const why = bad.map((c) => `${c.address}: ${c.problems.join('; ')}`).join('\n  ');
+      throw new RepairError(`the written set would not start as planned; nothing was published:\n  ${why}`, 'E_OUTPUT_CHECK');
     }
     writeManifest(root, plan, target.format, files);
     if (target.format === 'directory') return { path: root, files, checks };
@@ -147,11 +148,15 @@ export function lockTarget(out: string, inputPaths: readonly string[]): OutLock 
 
 export async function applyPlan(plan: RepairPlan, nodes: readonly NodeIndex[], options: ApplyOptions): Promise<ApplyResult> {
   validatePlan(plan);
-  if (plan.status !== 'ready' || !plan.expected) throw new RepairError(`the plan was refused: ${plan.refusals.join(' ')}`, 'E_REFUSED');
+  if (plan.status !== 'ready' || !plan.expected) {
+    throw new RepairError(`the plan was refused: ${plan.refusals.join(' ')}`, 'E_REFUSED');
+  }
   const target = checkOutPath(options.out, new InputSet(inputPathsOf(nodes, plan.inputs.args, options.otherInputs)));
   try {
     const lock = options.lock ?? lockOutput(target.out);
-    if (lock.path !== lockPathFor(target.out)) throw new InternalError(`the lock ${lock.path} is not the lock of ${target.out}`);
+    if (lock.path !== lockPathFor(target.out)) {
+      throw new InternalError(`the lock ${lock.path} is not the lock of ${target.out}`);
+    }
     try {
       removeOutputLeftovers(target.parent);
       const existing = existingOut(target, options.force);
@@ -161,7 +166,8 @@ export async function applyPlan(plan: RepairPlan, nodes: readonly NodeIndex[], o
         throwIfCancelled(options.signal); // from here on nothing yields: a signal now waits for the rename
         const replaced = swapIn(staged.path, target, existing);
         const totalBytes = staged.files.reduce((n, f) => n + f.size, 0);
-        return { out: target.out, format: target.format, files: staged.files, totalBytes, replaced, checks: staged.checks };
+        const { files, checks } = staged;
+        return { out: target.out, format: target.format, files, totalBytes, replaced, checks };
       } catch (error) {
         removeTempDir(staged.path);
         throw error;

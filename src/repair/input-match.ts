@@ -25,7 +25,11 @@ async function samePins(input: PlanInput, node: NodeIndex, digestOf: DigestOf): 
 }
 
 /** Plan key → scanned node: by path first, then by content for inputs that moved. */
-export async function matchInputs(plan: RepairPlan, nodes: readonly NodeIndex[], digestOf: DigestOf): Promise<Map<string, NodeIndex>> {
+export async function matchInputs(
+  plan: RepairPlan,
+  nodes: readonly NodeIndex[],
+  digestOf: DigestOf,
+): Promise<Map<string, NodeIndex>> {
   const byKey = new Map<string, NodeIndex>();
   const all = new Map(nodes.map((n) => [n.displayPath, n]));
   for (const input of plan.inputs.nodes) {
@@ -47,12 +51,17 @@ export async function matchInputs(plan: RepairPlan, nodes: readonly NodeIndex[],
 }
 
 /** Every pinned file unchanged (size and sha256), none gone, none new; else E_INPUTS_CHANGED. */
-export async function checkPinned(plan: RepairPlan, byKey: ReadonlyMap<string, NodeIndex>, digestOf: DigestOf): Promise<void> {
+export async function checkPinned(
+  plan: RepairPlan,
+  byKey: ReadonlyMap<string, NodeIndex>,
+  digestOf: DigestOf,
+): Promise<void> {
   const changes: string[] = [];
   for (const input of plan.inputs.nodes) {
     const node = byKey.get(input.key);
     if (!node) {
-      changes.push(`${input.key} is missing: no input node holds its ${input.files.length} files unchanged (matched by path, then by size and sha256)`);
+      const how = 'matched by path, then by size and sha256';
+      changes.push(`${input.key} is missing: no input node holds its ${input.files.length} files unchanged (${how})`);
       continue;
     }
     const now = await digestOf(node);
@@ -60,9 +69,13 @@ export async function checkPinned(plan: RepairPlan, byKey: ReadonlyMap<string, N
     for (const [name, f] of before) {
       const d = now.get(name);
       if (!d) changes.push(`${input.key}/${name} is gone`);
-      else if (d.size !== f.size || d.sha256 !== f.sha256) changes.push(`${input.key}/${name} changed (sha256 ${f.sha256.slice(0, 12)}… → ${d.sha256.slice(0, 12)}…)`);
+      else if (d.size !== f.size || d.sha256 !== f.sha256) {
+        changes.push(`${input.key}/${name} changed (sha256 ${f.sha256.slice(0, 12)}… → ${d.sha256.slice(0, 12)}…)`);
+      }
     }
     for (const name of now.keys()) if (!before.has(name)) changes.push(`${input.key}/${name} is new`);
   }
-  if (changes.length) throw new RepairError(`the inputs changed since the plan was made; make a new plan:\n  ${changes.join('\n  ')}`, 'E_INPUTS_CHANGED');
+  if (changes.length) {
+    throw new RepairError(`the inputs changed since the plan was made; make a new plan:\n  ${changes.join('\n  ')}`, 'E_INPUTS_CHANGED');
+  }
 }

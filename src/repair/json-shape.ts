@@ -24,9 +24,16 @@ export function quote(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-export const child = (at: string, key: string | number): string => (typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${key}` : key);
+export function child(at: string, key: string | number): string {
+  if (typeof key === 'number') return `${at}[${key}]`;
+  return at ? `${at}.${key}` : key;
+}
 
-const typeOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+function typeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
 
 export function fail(at: string, problem: string): never {
   throw new ShapeError(at, problem);
@@ -41,7 +48,9 @@ export function text(max = 65_536): Check<string> {
   };
 }
 
-export const bool: Check<boolean> = (v, at) => (typeof v === 'boolean' ? v : fail(at, `must be true or false, not ${quote(v)}`));
+export const bool: Check<boolean> = (v, at) => {
+  return typeof v === 'boolean' ? v : fail(at, `must be true or false, not ${quote(v)}`);
+};
 
 export function int(min: number, max: number): Check<number> {
   return (v, at) => {
@@ -53,15 +62,23 @@ export function int(min: number, max: number): Check<number> {
 
 /** A u64 written as a decimal string (house style: u64 in JSON are decimal strings). */
 export const dec: Check<string> = (v, at) => {
-  if (typeof v !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(v)) fail(at, `must be a u64 as a decimal string, not ${quote(v)}`);
+  if (typeof v !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(v)) {
+    fail(at, `must be a u64 as a decimal string, not ${quote(v)}`);
+  }
   if (BigInt(v) > U64_MAX) fail(at, `${v} is above 2^64-1`);
   return v;
 };
 
-export const sha256Hex: Check<string> = (v, at) => (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) ? v : fail(at, `must be a sha256 (64 lower-case hex digits), not ${quote(v)}`));
+export const sha256Hex: Check<string> = (v, at) => {
+  if (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)) return v;
+  return fail(at, `must be a sha256 (64 lower-case hex digits), not ${quote(v)}`);
+};
 
 export function literal<T extends string | number>(...allowed: readonly T[]): Check<T> {
-  return (v, at) => ((allowed as readonly unknown[]).includes(v) ? (v as T) : fail(at, `must be one of ${allowed.map((a) => quote(a)).join(', ')}, not ${quote(v)}`));
+  return (v, at) => {
+    if ((allowed as readonly unknown[]).includes(v)) return v as T;
+    return fail(at, `must be one of ${allowed.map((a) => quote(a)).join(', ')}, not ${quote(v)}`);
+  };
 }
 
 export function nullable<T>(check: Check<T>): Check<T | null> {
@@ -80,12 +97,16 @@ type Fields = Record<string, Check<unknown>>;
 type Out<F extends Fields> = { [K in keyof F]: ReturnType<F[K]> };
 
 /** An object with exactly these fields (`optional` ones may be absent, never undefined-valued). */
-export function object<F extends Fields, O extends Fields = Record<never, never>>(fields: F, optional?: O): Check<Out<F> & Partial<Out<O>>> {
+export function object<F extends Fields, O extends Fields = Record<never, never>>(
+  fields: F,
+  optional?: O,
+): Check<Out<F> & Partial<Out<O>>> {
   return (v, at) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(at, `must be an object, not ${typeOf(v)}`);
     const record = v as Record<string, unknown>;
     for (const k of Object.keys(record)) {
-      if (record[k] !== undefined && !(k in fields) && !(optional && k in optional)) fail(child(at, k), 'is not a field of a repair plan');
+      const known = k in fields || (optional !== undefined && k in optional);
+      if (record[k] !== undefined && !known) fail(child(at, k), 'is not a field of a repair plan');
     }
     const out: Record<string, unknown> = {};
     for (const [k, check] of Object.entries(fields)) {
@@ -104,7 +125,10 @@ export function tagged(tag: string, variants: Record<string, Check<unknown>>): C
   return (v, at) => {
     const kind = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[tag] : undefined;
     const check = typeof kind === 'string' && Object.hasOwn(variants, kind) ? variants[kind] : undefined;
-    if (!check) fail(child(at, tag), `must be one of ${Object.keys(variants).map((k) => quote(k)).join(', ')}, not ${quote(kind)}`);
+    if (!check) {
+      const names = Object.keys(variants).map((k) => quote(k)).join(', ');
+      fail(child(at, tag), `must be one of ${names}, not ${quote(kind)}`);
+    }
     return check(v, at);
   };
 }
@@ -130,7 +154,9 @@ export function firstDifference(left: unknown, right: unknown, at = ''): Differe
     }
     return undefined;
   }
-  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isRecord = (v: unknown): v is Record<string, unknown> => {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  };
   if (isRecord(left) && isRecord(right)) {
     const keys = [...new Set([...Object.keys(left), ...Object.keys(right)])];
     for (const k of keys) {

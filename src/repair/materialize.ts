@@ -33,7 +33,14 @@ function inputPath(nodes: NodeLookup, node: string, file: string): string {
 }
 
 /** Streams the first `bytes` bytes of an input file into fd, returning their sha256. */
-async function copyPrefix(from: string, fd: number, to: string, bytes: number, expectSize: number, signal?: AbortSignal): Promise<string> {
+async function copyPrefix(
+  from: string,
+  fd: number,
+  to: string,
+  bytes: number,
+  expectSize: number,
+  signal?: AbortSignal,
+): Promise<string> {
   const src = new FileSource(from);
   try {
     if (src.size !== expectSize) {
@@ -88,7 +95,13 @@ function bytesOf(nodes: NodeLookup, from: FileOrigin, cache: Map<string, Uint8Ar
 }
 
 /** Writes one planned file into `dir` and fsyncs it. */
-export async function writePlannedFile(dir: string, file: PlannedFile, nodes: NodeLookup, cache: Map<string, Uint8Array>, signal?: AbortSignal): Promise<WrittenFile> {
+export async function writePlannedFile(
+  dir: string,
+  file: PlannedFile,
+  nodes: NodeLookup,
+  cache: Map<string, Uint8Array>,
+  signal?: AbortSignal,
+): Promise<WrittenFile> {
   // validatePlan refused such names already; this is the last line before a path is built.
   const bad = plainNameProblem(file.name) ?? (path.isAbsolute(dir) ? undefined : 'relative output directory');
   if (bad) throw new InternalError(`refusing to write ${JSON.stringify(file.name)} into ${dir}: ${bad}`);

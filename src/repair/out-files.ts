@@ -20,7 +20,10 @@ export function writeAll(fd: number, bytes: Uint8Array, what: string): void {
       if (error instanceof Error && !(error as NodeJS.ErrnoException).path) Object.assign(error, { path: what });
       throw error;
     }
-    if (n <= 0) throw new RepairError(`writing ${what}: the system wrote ${done} of ${bytes.length} bytes and then nothing (disk full?)`, 'E_SHORT_WRITE');
+    if (n <= 0) {
+      const why = `the system wrote ${done} of ${bytes.length} bytes and then nothing (disk full?)`;
+      throw new RepairError(`writing ${what}: ${why}`, 'E_SHORT_WRITE');
+    }
     done += n;
   }
 }

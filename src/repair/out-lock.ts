@@ -28,7 +28,8 @@ function holderOf(lock: string): Holder | undefined {
   try {
     const st = fs.lstatSync(lock);
     if (!st.isFile()) return { pid: undefined, ageMs: 0, regular: false };
-    const text = fs.readFileSync(lock, { encoding: 'utf8', flag: fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) }).slice(0, 32);
+    const flag = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
+    const text = fs.readFileSync(lock, { encoding: 'utf8', flag }).slice(0, 32);
     const pid = /^\d+\n?$/.test(text) ? Number(text.trim()) : undefined;
     return { pid, ageMs: Date.now() - st.mtimeMs, regular: true };
   } catch {
@@ -78,7 +79,8 @@ function takeOverStale(lock: string, stalePid: number | undefined): boolean {
 
 function lockedError(out: string, lock: string, pid: number | undefined): RepairError {
   const who = pid === undefined ? 'another raft-rescue' : `another raft-rescue (pid ${pid})`;
-  return new RepairError(`${out} is being written by ${who}: ${lock} exists; wait for it to finish, or remove the lock if no such run is alive`, 'E_OUT_LOCKED');
+  const what = `${lock} exists; wait for it to finish, or remove the lock if no such run is alive`;
+  return new RepairError(`${out} is being written by ${who}: ${what}`, 'E_OUT_LOCKED');
 }
 
 /** Takes the lock for `out` or throws RepairError naming the holder's pid. */
@@ -88,7 +90,9 @@ export function lockOutput(out: string): OutLock {
     if (tryCreate(lock)) return { path: lock, release: () => removeTempDir(lock) };
     const holder = holderOf(lock);
     if (!holder) continue;
-    if (!holder.regular) throw new RepairError(`${lock} exists and is not a lock file; remove it or choose another --out`, 'E_OUT_LOCKED');
+    if (!holder.regular) {
+      throw new RepairError(`${lock} exists and is not a lock file; remove it or choose another --out`, 'E_OUT_LOCKED');
+    }
     const stale = holder.pid === undefined ? holder.ageMs > EMPTY_LOCK_GRACE_MS : !processAlive(holder.pid);
     if (!stale || !takeOverStale(lock, holder.pid)) throw lockedError(out, lock, holder.pid);
   }

@@ -49,7 +49,9 @@ export function existingParent(p: string, option: string): string {
   } catch {
     st = undefined;
   }
-  if (!st?.isDirectory()) throw new UsageError(`${option} ${p}: the directory that would hold it, ${parentArg}, does not exist`);
+  if (!st?.isDirectory()) {
+    throw new UsageError(`${option} ${p}: the directory that would hold it, ${parentArg}, does not exist`);
+  }
   return fs.realpathSync(parentArg);
 }
 
@@ -59,7 +61,8 @@ export function guardOutputPath(p: string, option: string, inputs: InputSet): { 
   const full = path.join(parent, path.basename(path.resolve(p)));
   const hit = inputs.overlap(full);
   if (hit) {
-    throw new RepairError(`${option} ${full} overlaps the input ${hit}: raft-rescue never writes into, over or around its inputs`, 'E_OUT_OVERLAP');
+    const why = 'raft-rescue never writes into, over or around its inputs';
+    throw new RepairError(`${option} ${full} overlaps the input ${hit}: ${why}`, 'E_OUT_OVERLAP');
   }
   return { path: full, parent };
 }
@@ -80,7 +83,8 @@ export function existingOut(target: OutTarget, force: boolean): ExistingOut {
   if (target.format === 'directory' && st.isDirectory() && fs.readdirSync(target.out).length === 0) return 'empty-dir';
   if (!force) {
     const what = st.isSymbolicLink() ? ' (a symbolic link)' : st.isDirectory() ? ' and is not empty' : '';
-    throw new RepairError(`${target.out} already exists${what}; choose another --out, or repeat with --force to move it aside`, 'E_OUT_EXISTS');
+    const how = 'choose another --out, or repeat with --force to move it aside';
+    throw new RepairError(`${target.out} already exists${what}; ${how}`, 'E_OUT_EXISTS');
   }
   return 'replace';
 }

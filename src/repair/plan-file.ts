@@ -23,7 +23,8 @@ export function writePlanFile(file: string, plan: RepairPlan, inputs: InputSet):
     writeFileAtomic(target, Buffer.from(`${toJson(plan)}\n`, 'utf8'), 0o644);
   } catch (error) {
     if (!isErrnoError(error)) throw error;
-    throw new RepairError(`writing --plan-out ${target} failed: ${describeErrno(error)}; it was not written`, 'E_OUTPUT_IO');
+    const why = describeErrno(error);
+    throw new RepairError(`writing --plan-out ${target} failed: ${why}; it was not written`, 'E_OUTPUT_IO');
   }
   return target;
 }
@@ -35,11 +36,15 @@ export function readOptionFile(file: string, option: string, limit: number): str
     source = new FileSource(file);
   } catch (error) {
     const m = error instanceof InputError ? error.message : String(error);
-    const why = /ENOENT/.test(m) ? 'no such file' : /ELOOP/.test(m) ? 'it is a symbolic link; give the file itself' : /not a regular file/.test(m) ? 'not a regular file' : m;
+    const why = /ENOENT/.test(m) ? 'no such file'
+      : /ELOOP/.test(m) ? 'it is a symbolic link; give the file itself'
+      : /not a regular file/.test(m) ? 'not a regular file' : m;
     throw new UsageError(`${option} ${file}: cannot read it: ${why}`);
   }
   try {
-    if (source.size > limit) throw new UsageError(`${option} ${file}: ${source.size} bytes, more than the ${limit} such a file can need`);
+    if (source.size > limit) {
+      throw new UsageError(`${option} ${file}: ${source.size} bytes, more than the ${limit} such a file can need`);
+    }
     const bytes = source.read(0, source.size);
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
   } catch (error) {

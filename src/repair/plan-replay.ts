@@ -54,7 +54,9 @@ function comparable(plan: RepairPlan): unknown {
 
 function targetOf(saved: RepairPlan, file: string): { text: string; file: string } | undefined {
   if (saved.options.cluster === null) return undefined;
-  if (!saved.target) throw new RepairError(`${file}: target is null, but the plan was made with --cluster; the plan is refused`, 'E_PLAN_INVALID');
+  if (!saved.target) {
+    throw new RepairError(`${file}: target is null, but the plan was made with --cluster; the plan is refused`, 'E_PLAN_INVALID');
+  }
   const members = saved.target.members.map((m) => ({ id: BigInt(m.id), address: m.address, role: m.role }));
   return { text: formatClusterYaml(members), file: saved.target.file ?? saved.options.cluster };
 }
@@ -63,7 +65,8 @@ function targetOf(saved: RepairPlan, file: string): { text: string; file: string
 export async function replayPlan(req: ReplayRequest): Promise<RepairPlan> {
   const { saved, file } = req;
   const cache = new Map<NodeIndex, Promise<Map<string, FileDigest>>>();
-  const count = progressCounter(req.nodes.flatMap((n) => n.files.filter((f) => f.type === 'file')), req.onProgress, 'hashing');
+  const files = req.nodes.flatMap((n) => n.files.filter((f) => f.type === 'file'));
+  const count = progressCounter(files, req.onProgress, 'hashing');
   const digestOf = (n: NodeIndex): Promise<Map<string, FileDigest>> => {
     let d = cache.get(n);
     if (!d) cache.set(n, (d = digestNode(n, (size) => count(size, n.displayPath), req.signal)));
@@ -80,8 +83,11 @@ export async function replayPlan(req: ReplayRequest): Promise<RepairPlan> {
   const payloads = openPayloadReader();
   let remade: RepairPlan;
   try {
-    const r = planRepair({ nodes, args: req.args, digests, payloads, target: targetOf(saved, file), options, tool: req.tool });
-    if (r.usageErrors.length) throw new RepairError(`${file}: target.members: ${r.usageErrors.join('; ')}; the plan is refused`, 'E_PLAN_INVALID');
+    const target = targetOf(saved, file);
+    const r = planRepair({ nodes, args: req.args, digests, payloads, target, options, tool: req.tool });
+    if (r.usageErrors.length) {
+      throw new RepairError(`${file}: target.members: ${r.usageErrors.join('; ')}; the plan is refused`, 'E_PLAN_INVALID');
+    }
     remade = r.plan;
   } finally {
     payloads.close();
@@ -89,7 +95,8 @@ export async function replayPlan(req: ReplayRequest): Promise<RepairPlan> {
   const d = firstDifference(translatePaths(comparable(saved), keys), comparable(remade));
   if (d) {
     throw new RepairError(
-      `${file}: ${d.at} is ${quote(d.left)}, but raft-rescue plans ${quote(d.right)} for these inputs: the plan was edited, or made by a version that plans differently; make a new plan (nothing was written)`,
+      `${file}: ${d.at} is ${quote(d.left)}, but raft-rescue plans ${quote(d.right)} for these inputs: the plan was edited, ` +
+        'or made by a version that plans differently; make a new plan (nothing was written)',
       'E_PLAN_MISMATCH',
     );
   }

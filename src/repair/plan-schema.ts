@@ -4,7 +4,9 @@
 // itself writes. Cross-field rules (pinned inputs, generated content) are in plan-validate.ts.
 import { addressProblem } from './target.js';
 import { FILE_MODE } from './log-files.js';
-import { array, bool, dec, fail, int, literal, nullable, object, quote, sha256Hex, tagged, text, type Check } from './json-shape.js';
+import {
+  array, bool, dec, fail, int, literal, nullable, object, quote, sha256Hex, tagged, text, type Check,
+} from './json-shape.js';
 import { PLAN_VERSION } from './types.js';
 
 /**
@@ -38,7 +40,9 @@ export const address: Check<string> = (v, at) => {
 const mode: Check<number> = (v, at) => {
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(at, `must be a file mode (a number), not ${quote(v)}`);
   if (!ALLOWED_FILE_MODES.includes(v)) {
-    fail(at, `mode 0${v.toString(8)} is not allowed: raft-rescue writes only ${ALLOWED_FILE_MODES.map((m) => `0${m.toString(8)}`).join(', ')} (no setuid/setgid/sticky, nothing group- or world-writable)`);
+    const allowed = ALLOWED_FILE_MODES.map((m) => `0${m.toString(8)}`).join(', ');
+    const why = 'no setuid/setgid/sticky, nothing group- or world-writable';
+    fail(at, `mode 0${v.toString(8)} is not allowed: raft-rescue writes only ${allowed} (${why})`);
   }
   return v;
 };
@@ -55,13 +59,18 @@ const range = object({ from: dec, to: dec });
 
 const origin = tagged('kind', {
   copy: object({ kind: literal('copy'), node: pathText, file: fileName }),
-  'truncated-copy': object({ kind: literal('truncated-copy'), node: pathText, file: fileName, bytes: size, originalSize: size, why: text() }),
+  'truncated-copy': object({
+    kind: literal('truncated-copy'), node: pathText, file: fileName, bytes: size, originalSize: size, why: text(),
+  }),
   entries: object({
     kind: literal('entries'), node: pathText, file: fileName, firstIndex: dec, lastIndex: dec,
     firstPosition: int(0, Number.MAX_SAFE_INTEGER), count: int(1, Number.MAX_SAFE_INTEGER),
   }),
   generated: object(
-    { kind: literal('generated'), what: literal('configuration-segment', 'metadata', 'info.yaml', 'cluster.yaml'), base64: text(16 * 1024 * 1024) },
+    {
+      kind: literal('generated'), what: literal('configuration-segment', 'metadata', 'info.yaml', 'cluster.yaml'),
+      base64: text(16 * 1024 * 1024),
+    },
     { text: text(16 * 1024 * 1024) },
   ),
 });
@@ -90,11 +99,13 @@ const rankRow = object({
 });
 
 const source = object({
-  node: pathText, name: text(4096), id: nullable(dec), chosenBy: literal('rank', '--source'), reasons: array(text()), ranking: array(rankRow),
+  node: pathText, name: text(4096), id: nullable(dec), chosenBy: literal('rank', '--source'),
+  reasons: array(text()), ranking: array(rankRow),
 });
 
 const member = object({
-  id: dec, address, role: int(0, 2), roleName: text(64), raftRole: int(0, 2), isNew: bool, previousAddress: nullable(text(4096)),
+  id: dec, address, role: int(0, 2), roleName: text(64), raftRole: int(0, 2), isNew: bool,
+  previousAddress: nullable(text(4096)),
 });
 
 const proof = object(
@@ -110,7 +121,10 @@ const repair = object(
   { node: pathText, files: array(text(4096)), range, proofs: array(proof) },
 );
 
-const lost = object({ kind: literal('unfillable-hole', 'damaged-tail', 'torn-tail', 'source-choice'), from: dec, to: nullable(dec), reason: text(), complete: bool });
+const lost = object({
+  kind: literal('unfillable-hole', 'damaged-tail', 'torn-tail', 'source-choice'),
+  from: dec, to: nullable(dec), reason: text(), complete: bool,
+});
 
 const log = object({
   snapshot: nullable(object({ name: fileName, term: dec, index: dec })), startIndex: dec, lastIndex: dec, lastTerm: dec,
@@ -119,19 +133,24 @@ const log = object({
 
 const configurationEntry = object({
   file: fileName, index: dec, term: dec, termRule: text(),
-  servers: array(object({ id: dec, address, raftRole: int(0, 2), role: text(64) }), 100_000), payloadBase64: text(16 * 1024 * 1024),
+  servers: array(object({ id: dec, address, raftRole: int(0, 2), role: text(64) }), 100_000),
+  payloadBase64: text(16 * 1024 * 1024),
 });
 
 /** The whole plan: every field, nothing else. */
 export const planShape = object({
-  planVersion: literal(PLAN_VERSION), tool: text(256), status: literal('ready', 'refused'), refusals: array(text()), warnings: array(text()),
+  planVersion: literal(PLAN_VERSION), tool: text(256), status: literal('ready', 'refused'),
+  refusals: array(text()), warnings: array(text()),
   options: object({ allowDataLoss: bool, force: bool, source: nullable(text(4096)), cluster: nullable(pathText) }),
   engine: object({ name: text(), notes: array(text()) }),
   inputs: object({ args: array(pathText, 100_000), nodes: array(inputNode, 100_000) }),
   source: nullable(source),
-  target: nullable(object({ from: literal('cluster-file', 'source-configuration'), file: nullable(pathText), members: array(member, 100_000) })),
+  target: nullable(object({
+    from: literal('cluster-file', 'source-configuration'), file: nullable(pathText), members: array(member, 100_000),
+  })),
   log: nullable(log), configurationEntry: nullable(configurationEntry), repairs: array(repair), lost: array(lost),
-  metadata: nullable(object({ rule: text(), freshTerm: dec })), notCopied: array(object({ file: text(4096), reason: text() })),
+  metadata: nullable(object({ rule: text(), freshTerm: dec })),
+  notCopied: array(object({ file: text(4096), reason: text() })),
   outputs: array(plannedNode, 100_000),
   expected: nullable(object({ startIndex: dec, lastIndex: dec, lastTerm: dec, snapshotIndex: nullable(dec) })),
 });

@@ -9,7 +9,9 @@
 // The first problem is thrown as a RepairError naming its JSON path, e.g. outputs[1].files[3].name.
 import { RepairError } from '../core/errors.js';
 import { yamlRoleToRaft } from '../format/configuration.js';
-import { formatClosedSegmentName, parseClosedSegmentName, parseSnapshotDataName, parseSnapshotMetaName } from '../format/file-names.js';
+import {
+  formatClosedSegmentName, parseClosedSegmentName, parseSnapshotDataName, parseSnapshotMetaName,
+} from '../format/file-names.js';
 import { roleName, type NodeInfo } from '../format/node-yaml.js';
 import { child, fail, firstDifference, quote, ShapeError } from './json-shape.js';
 import { freshMetadata, yamlFiles } from './node-files.js';
@@ -25,7 +27,8 @@ function pinsOf(plan: RepairPlan): Pins {
     if (pins.has(n.key)) fail(`inputs.nodes[${i}].key`, `${quote(n.key)} appears more than once`);
     const files = new Map<string, { size: number; sha256: string }>();
     n.files.forEach((f, j) => {
-      if (files.has(f.name)) fail(`inputs.nodes[${i}].files[${j}].name`, `${quote(f.name)} appears more than once`);
+      const at = `inputs.nodes[${i}].files[${j}].name`;
+      if (files.has(f.name)) fail(at, `${quote(f.name)} appears more than once`);
       files.set(f.name, f);
     });
     pins.set(n.key, files);
@@ -38,21 +41,25 @@ function expectSame(at: string, got: unknown, want: unknown, what: string): void
   if (d) fail(d.at, `is ${quote(d.left)}, but ${what} gives ${quote(d.right)}`);
 }
 
-function pinned(pins: Pins, at: string, node: string, file: string): { size: number; sha256: string } {
+function pinnedNode(pins: Pins, at: string, node: string): ReadonlyMap<string, { size: number; sha256: string }> {
   const files = pins.get(node);
-  if (!files) fail(child(at, 'node'), `${quote(node)} is not one of the plan's input nodes (inputs.nodes[].key)`);
-  const pin = files.get(file);
-  if (!pin) fail(child(at, 'file'), `${quote(file)} is not a pinned file of ${node} (inputs.nodes[].files: name, size and sha256)`);
-  return pin;
+  return files ?? fail(at, `${quote(node)} is not one of the plan's input nodes (inputs.nodes[].key)`);
+}
+
+function pinned(pins: Pins, at: string, node: string, file: string): { size: number; sha256: string } {
+  const pin = pinnedNode(pins, child(at, 'node'), node).get(file);
+  return pin ?? fail(child(at, 'file'), `${quote(file)} is not a pinned file of ${node} (inputs.nodes[].files)`);
 }
 
 function checkRoleName(f: PlannedFile, at: string): void {
   const bad = (why: string): never => fail(child(at, 'name'), `${quote(f.name)} ${why}`);
   if (f.role === 'segment') {
     const n = parseClosedSegmentName(f.name);
-    if (!n || formatClosedSegmentName(n.first, n.last) !== f.name) return bad('is not a closed segment name (raft-rescue writes no open segments)');
-    if (f.firstIndex !== n.first.toString()) fail(child(at, 'firstIndex'), `must be ${n.first} as the name says, not ${quote(f.firstIndex)}`);
-    if (f.lastIndex !== n.last.toString()) fail(child(at, 'lastIndex'), `must be ${n.last} as the name says, not ${quote(f.lastIndex)}`);
+    if (!n || formatClosedSegmentName(n.first, n.last) !== f.name) {
+      return bad('is not a closed segment name (raft-rescue writes no open segments)');
+    }
+    expectSame(child(at, 'firstIndex'), f.firstIndex, n.first.toString(), 'the name');
+    expectSame(child(at, 'lastIndex'), f.lastIndex, n.last.toString(), 'the name');
   } else if (f.firstIndex !== undefined || f.lastIndex !== undefined) {
     fail(child(at, f.firstIndex !== undefined ? 'firstIndex' : 'lastIndex'), 'belongs to segments only');
   }
@@ -74,7 +81,7 @@ function generatedFile(plan: RepairPlan, o: PlannedNode, f: PlannedFile, at: str
   if (f.from.kind !== 'generated') throw new Error('unreachable');
   const what = f.from.what;
   if (what === 'configuration-segment') {
-    if (!derived.configuration) fail(child(at, 'from.what'), 'a configuration segment needs the plan\'s target and configurationEntry');
+    if (!derived.configuration) fail(child(at, 'from.what'), 'needs the plan\'s target and configurationEntry');
     return derived.configuration;
   }
   if (what === 'metadata') {
@@ -95,31 +102,41 @@ function checkFile(plan: RepairPlan, pins: Pins, o: PlannedNode, f: PlannedFile,
   }
   const pin = pinned(pins, fromAt, from.node, from.file);
   if (from.kind === 'copy') {
-    if (f.size !== pin.size) fail(child(at, 'size'), `is ${f.size}, but the pinned input file has ${pin.size} bytes`);
-    if (f.sha256 !== pin.sha256) fail(child(at, 'sha256'), `must be the pinned input's sha256 ${pin.sha256}, not ${quote(f.sha256)}`);
+    expectSame(child(at, 'size'), f.size, pin.size, 'the pinned input file');
+    expectSame(child(at, 'sha256'), f.sha256, pin.sha256, 'the pinned input file');
   } else if (from.kind === 'truncated-copy') {
-    if (from.originalSize !== pin.size) fail(child(fromAt, 'originalSize'), `is ${from.originalSize}, but the pinned input file has ${pin.size} bytes`);
-    if (from.bytes > from.originalSize) fail(child(fromAt, 'bytes'), `${from.bytes} is more than the file's ${from.originalSize} bytes`);
-    if (f.size !== from.bytes) fail(child(at, 'size'), `is ${f.size}, but the truncated copy keeps ${from.bytes} bytes`);
+    expectSame(child(fromAt, 'originalSize'), from.originalSize, pin.size, 'the pinned input file');
+    if (from.bytes > from.originalSize) {
+      fail(child(fromAt, 'bytes'), `${from.bytes} is more than the file's ${from.originalSize} bytes`);
+    }
+    expectSame(child(at, 'size'), f.size, from.bytes, 'the truncated copy');
   } else {
     if (f.role !== 'segment') fail(child(at, 'role'), 're-encoded entries make a segment');
     const first = BigInt(from.firstIndex);
-    if (BigInt(from.lastIndex) - first + 1n !== BigInt(from.count)) fail(child(fromAt, 'count'), `${from.count} is not the number of entries ${from.firstIndex}..${from.lastIndex}`);
-    expectSame(child(at, 'name'), f.name, formatClosedSegmentName(first, BigInt(from.lastIndex)), 'the re-encoded range');
+    if (BigInt(from.lastIndex) - first + 1n !== BigInt(from.count)) {
+      fail(child(fromAt, 'count'), `${from.count} is not the number of entries ${from.firstIndex}..${from.lastIndex}`);
+    }
+    const name = formatClosedSegmentName(first, BigInt(from.lastIndex));
+    expectSame(child(at, 'name'), f.name, name, 'the re-encoded range');
   }
 }
 
 function checkOutputs(plan: RepairPlan, pins: Pins): void {
   const members = plan.target?.members ?? [];
-  if (plan.outputs.length !== members.length) fail('outputs', `has ${plan.outputs.length} nodes, the target has ${members.length} members`);
+  if (plan.outputs.length !== members.length) {
+    fail('outputs', `has ${plan.outputs.length} nodes, the target has ${members.length} members`);
+  }
   const infos = members.map((m) => ({ id: BigInt(m.id), address: m.address, role: m.role }));
   const last = plan.configurationEntry ? BigInt(plan.configurationEntry.index) : undefined;
-  const derived: Derived = { members: infos, configuration: last !== undefined && infos.length ? configurationEntry(last, infos).file : undefined };
+  const configuration = last !== undefined && infos.length ? configurationEntry(last, infos).file : undefined;
+  const derived: Derived = { members: infos, configuration };
   plan.outputs.forEach((o, i) => {
     const at = `outputs[${i}]`;
     const m = members[i]!;
-    for (const k of ['address', 'id', 'role', 'roleName'] as const) expectSame(child(at, k), o[k], m[k], `target.members[${i}]`);
-    if (o.inputNode !== null && !pins.has(o.inputNode)) fail(child(at, 'inputNode'), `${quote(o.inputNode)} is not one of the plan's input nodes`);
+    for (const k of ['address', 'id', 'role', 'roleName'] as const) {
+      expectSame(child(at, k), o[k], m[k], `target.members[${i}]`);
+    }
+    if (o.inputNode !== null) pinnedNode(pins, child(at, 'inputNode'), o.inputNode);
     if (o.metadata === 'kept' && !o.isSource) fail(child(at, 'metadata'), 'only the source node keeps its metadata');
     const names = new Set<string>();
     o.files.forEach((f, j) => {
@@ -146,11 +163,14 @@ function checkTarget(plan: RepairPlan): void {
     expectSame(child(at, 'roleName'), m.roleName, roleName(m.role), `role ${m.role}`);
     expectSame(child(at, 'raftRole'), m.raftRole, yamlRoleToRaft(m.role), `role ${m.role}`);
   });
-  if ((t.from === 'cluster-file') !== (plan.options.cluster !== null)) fail('target.from', `${quote(t.from)} does not agree with options.cluster`);
+  if ((t.from === 'cluster-file') !== (plan.options.cluster !== null)) {
+    fail('target.from', `${quote(t.from)} does not agree with options.cluster`);
+  }
   if (t.file !== plan.options.cluster) fail('target.file', `must be options.cluster (${quote(plan.options.cluster)})`);
   if (plan.configurationEntry) {
     const infos = t.members.map((m) => ({ id: BigInt(m.id), address: m.address, role: m.role }));
-    expectSame('configurationEntry', plan.configurationEntry, configurationEntry(BigInt(plan.configurationEntry.index), infos).entry, 'the target membership');
+    const entry = configurationEntry(BigInt(plan.configurationEntry.index), infos).entry;
+    expectSame('configurationEntry', plan.configurationEntry, entry, 'the target membership');
   }
 }
 
@@ -169,14 +189,16 @@ function checkStatus(plan: RepairPlan, pins: Pins): void {
     if (l.complete && (l.kind === 'unfillable-hole' || l.kind === 'damaged-tail') && !plan.options.allowDataLoss) {
       fail(`lost[${i}]`, 'drops complete entries, which needs options.allowDataLoss');
     }
-    if (l.kind === 'source-choice' && !plan.options.force) fail(`lost[${i}]`, 'an unsafe source choice needs options.force');
+    if (l.kind === 'source-choice' && !plan.options.force) {
+      fail(`lost[${i}]`, 'an unsafe source choice needs options.force');
+    }
   });
   if (plan.source) {
-    if (!pins.has(plan.source.node)) fail('source.node', `${quote(plan.source.node)} is not one of the plan's input nodes`);
-    plan.source.ranking.forEach((r, i) => {
-      if (!pins.has(r.node)) fail(`source.ranking[${i}].node`, `${quote(r.node)} is not one of the plan's input nodes`);
-    });
-    if ((plan.source.chosenBy === '--source') !== (plan.options.source !== null)) fail('source.chosenBy', 'does not agree with options.source');
+    pinnedNode(pins, 'source.node', plan.source.node);
+    plan.source.ranking.forEach((r, i) => pinnedNode(pins, `source.ranking[${i}].node`, r.node));
+    if ((plan.source.chosenBy === '--source') !== (plan.options.source !== null)) {
+      fail('source.chosenBy', 'does not agree with options.source');
+    }
   }
 }
 
@@ -195,7 +217,7 @@ export function validatePlan(value: unknown, file = 'the plan'): RepairPlan {
     checkOutputs(plan, pins);
     return plan;
   } catch (error) {
-    if (error instanceof ShapeError) throw new RepairError(`${file}: ${error.message}; the plan is refused`, 'E_PLAN_INVALID');
-    throw error;
+    if (!(error instanceof ShapeError)) throw error;
+    throw new RepairError(`${file}: ${error.message}; the plan is refused`, 'E_PLAN_INVALID');
   }
 }

@@ -27,7 +27,8 @@ export interface ManifestFile {
 export function writeManifest(root: string, plan: RepairPlan, format: OutFormat, files: readonly ManifestFile[]): void {
   const body = Buffer.from(`${toJson({ manifestVersion: 1, tool: plan.tool, format, files, plan })}\n`, 'utf8');
   const file = path.join(root, MANIFEST_NAME);
-  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0), 0o600);
+  const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0);
+  const fd = fs.openSync(file, flags, 0o600);
   try {
     writeAll(fd, body, file);
     fs.fsyncSync(fd);

@@ -53,7 +53,11 @@ export interface DigestOptions {
 }
 
 /** Digests of the regular files of one node directory (other file types are not read). */
-export async function digestNode(node: NodeIndex, onFile?: (size: number) => void, signal?: AbortSignal): Promise<Map<string, FileDigest>> {
+export async function digestNode(
+  node: NodeIndex,
+  onFile?: (size: number) => void,
+  signal?: AbortSignal,
+): Promise<Map<string, FileDigest>> {
   const out = new Map<string, FileDigest>();
   for (const f of node.files) {
     if (f.type !== 'file') continue;
@@ -65,7 +69,8 @@ export async function digestNode(node: NodeIndex, onFile?: (size: number) => voi
 }
 
 export async function digestNodes(nodes: readonly NodeIndex[], options: DigestOptions = {}): Promise<InputDigests> {
-  const count = progressCounter(nodes.flatMap((n) => n.files.filter((f) => f.type === 'file')), options.onProgress, 'hashing');
+  const files = nodes.flatMap((n) => n.files.filter((f) => f.type === 'file'));
+  const count = progressCounter(files, options.onProgress, 'hashing');
   const out = new Map<string, Map<string, FileDigest>>();
   for (const n of nodes) out.set(n.displayPath, await digestNode(n, (size) => count(size, n.displayPath), options.signal));
   return out;

@@ -60,7 +60,13 @@ function discoverTree(root: string, display: (relative: string) => string, origi
 }
 
 /** Finds the nodes of one input (extracting an archive); returns the archive's cleanup. */
-async function discoverInput(input: string, found: Found[], skipped: SkippedPath[], directoryInputs: readonly string[], signal?: AbortSignal): Promise<(() => void) | undefined> {
+async function discoverInput(
+  input: string,
+  found: Found[],
+  skipped: SkippedPath[],
+  directoryInputs: readonly string[],
+  signal?: AbortSignal,
+): Promise<(() => void) | undefined> {
   let st: fs.Stats;
   try {
     st = fs.statSync(input);
@@ -74,7 +80,10 @@ async function discoverInput(input: string, found: Found[], skipped: SkippedPath
   if (st.isFile() && isArchive(input)) {
     // Archives are unpacked under TMPDIR: never into a directory that is itself an input.
     const inside = new InputSet(directoryInputs).overlap(path.join(os.tmpdir(), 'raft-rescue-unpack'));
-    if (inside) throw new InputError(`TMPDIR ${os.tmpdir()} is inside the input ${inside}, where ${input} would be unpacked; set TMPDIR to a directory outside the inputs`, input);
+    if (inside) {
+      const how = 'set TMPDIR to a directory outside the inputs';
+      throw new InputError(`TMPDIR ${os.tmpdir()} is inside the input ${inside}, where ${input} would be unpacked; ${how}`, input);
+    }
     const archive = await extractArchive(input, { signal });
     for (const r of archive.refused) skipped.push({ path: `${input}:${r.member}`, reason: r.reason });
     // e.g. no end-of-archive marker: members after the cut are missing, and nothing else says so.
@@ -137,7 +146,8 @@ async function buildAll(found: readonly Found[], options: ScanOptions): Promise<
     await checkpoint(options.signal);
     options.onNode?.(f.displayPath);
     const progress = report ? nodeFileProgress(sizes[i]!, f.displayPath, count) : undefined;
-    nodes.push(buildNodeIndex(f.dir, { verifyData: options.verifyData, logTailOnly: options.logTailOnly, displayPath: f.displayPath, origin: f.origin, onFile: progress?.onFile }));
+    const { verifyData, logTailOnly } = options;
+    nodes.push(buildNodeIndex(f.dir, { verifyData, logTailOnly, displayPath: f.displayPath, origin: f.origin, onFile: progress?.onFile }));
     progress?.rest();
   }
   await checkpoint(options.signal);

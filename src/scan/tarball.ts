@@ -259,7 +259,8 @@ async function run(archive: string, root: string, state: State, signal?: AbortSi
   });
   let tarBytes = 0;
   try {
-    const { length, tail } = await feed(archive, gzip, unpack, done, () => failed || state.capError !== undefined || signal?.aborted === true);
+    const stop = (): boolean => failed || state.capError !== undefined || signal?.aborted === true;
+    const { length, tail } = await feed(archive, gzip, unpack, done, stop);
     tarBytes = length;
     throwIfCancelled(signal);
     await done;

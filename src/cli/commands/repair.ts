@@ -47,7 +47,14 @@ function builder(y: Argv): Argv {
 type Progress = ((p: ScanProgress) => void) | undefined;
 type Made = { plan: RepairPlan; result?: ApplyResult };
 
-async function makePlan(args: RepairArgs, inputs: string[], onProgress: Progress, signal?: AbortSignal, lock?: OutLock): Promise<Made> {
+interface RunContext {
+  readonly onProgress: Progress;
+  readonly signal?: AbortSignal;
+  readonly lock?: OutLock;
+}
+
+async function makePlan(args: RepairArgs, inputs: string[], run: RunContext): Promise<Made> {
+  const { onProgress, signal, lock } = run;
   // The target file first: a FIFO, a device or a missing file fails before any input is read.
   const target = args.cluster ? { text: readTargetFile(args.cluster), file: args.cluster } : undefined;
   const otherInputs = args.cluster ? [args.cluster] : [];
@@ -65,16 +72,20 @@ async function makePlan(args: RepairArgs, inputs: string[], onProgress: Progress
     }
     if (args.planOut) writePlanFile(args.planOut, plan, new InputSet(inputPathsOf(scan.nodes, inputs, otherInputs)));
     if (plan.status !== 'ready' || args.dryRun) return { plan };
-    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress, signal, otherInputs, lock }) };
+    const applyOptions = { out: args.out, force: args.force, onProgress, signal, otherInputs, lock };
+    return { plan, result: await applyPlan(plan, scan.nodes, applyOptions) };
   });
 }
 
 /** `--plan FILE`: checked field by field, then honoured only if it is what raft-rescue plans (plan-replay.ts). */
-async function applySaved(args: RepairArgs, saved: RepairPlan, paths: string[], onProgress: Progress, signal?: AbortSignal, lock?: OutLock): Promise<Made> {
+async function applySaved(args: RepairArgs, saved: RepairPlan, paths: string[], run: RunContext): Promise<Made> {
+  const { onProgress, signal, lock } = run;
   return withScan({ ...args, input: paths }, { verifyData: true, onProgress, signal }, async (scan) => {
-    const plan = await replayPlan({ saved, file: args.plan!, nodes: scan.nodes, args: paths, tool: `raft-rescue ${VERSION}`, onProgress, signal });
+    const tool = `raft-rescue ${VERSION}`;
+    const plan = await replayPlan({ saved, file: args.plan!, nodes: scan.nodes, args: paths, tool, onProgress, signal });
     if (plan.status !== 'ready' || args.dryRun) return { plan };
-    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress, signal, otherInputs: [args.plan!], lock }) };
+    const options = { out: args.out, force: args.force, onProgress, signal, otherInputs: [args.plan!], lock };
+    return { plan, result: await applyPlan(plan, scan.nodes, options) };
   });
 }
 
@@ -86,7 +97,8 @@ async function runRepair(args: RepairArgs, inputs: string[] | undefined, onProgr
   // One repair per --out at a time: the second is refused before it scans anything.
   const lock = args.dryRun ? undefined : lockTarget(args.out, [...paths, ...others]);
   try {
-    return saved ? await applySaved(args, saved, paths, onProgress, signal, lock) : await makePlan(args, paths, onProgress, signal, lock);
+    const run: RunContext = { onProgress, signal, lock };
+    return saved ? await applySaved(args, saved, paths, run) : await makePlan(args, paths, run);
   } finally {
     lock?.release();
   }
