@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { describeErrno, InputError, isErrnoError } from '../core/errors.js';
 
 const live = new Set<string>();
 
@@ -40,7 +41,14 @@ export function createTempDir(options: TempDirOptions = {}): string {
   const parent = options.parent ?? os.tmpdir();
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (prefix === DEFAULT_PREFIX) removeStaleTempDirs(parent);
-  const dir = fs.mkdtempSync(path.join(parent, `${prefix}${process.pid}-`));
+  let dir: string;
+  try {
+    dir = fs.mkdtempSync(path.join(parent, `${prefix}${process.pid}-`));
+  } catch (error) {
+    // Archives cannot be read without a place to unpack them: an input problem (exit 2), one line.
+    if (!isErrnoError(error)) throw error;
+    throw new InputError(`cannot make a temp dir to unpack into (TMPDIR ${parent}): ${describeErrno(error)}`, parent);
+  }
   // mkdtemp already uses 0700; chmod again so a permissive umask or platform cannot widen it.
   fs.chmodSync(dir, 0o700);
   live.add(dir);

@@ -94,6 +94,11 @@ describe('temp dirs', () => {
     expect(oneLine(r, 2)).toMatch(new RegExp(`TMPDIR .*127\\.0\\.0\\.1:9511 is inside the input .*set, where .*second\\.tar\\.gz would be unpacked`));
     expect(tree(set)).toEqual(before);
   });
+
+  it('a TMPDIR that does not exist: exit 2, one line naming it', async () => {
+    const r = await runBin(['inspect', path.join(sampleDataDir, 'healthy.tar.gz')], { env: { ...process.env, TMPDIR: path.join(sandbox, 'no-such-tmp') } });
+    expect(oneLine(r, 2)).toMatch(/cannot make a temp dir to unpack into \(TMPDIR .*no-such-tmp\): .*\(ENOENT\)/);
+  });
 });
 
 describe('symlinks are replaced or moved aside, never followed', () => {
