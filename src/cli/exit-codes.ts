@@ -12,4 +12,7 @@ export const ExitCode = {
   /** A bug in raft-rescue. */
   INTERNAL: 70,
 } as const;
+
+/** Stopped by a signal: 128 + its number, as a shell reports a process the signal killed. */
+export const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -9,6 +9,11 @@ export interface CliIo {
   readonly stderrIsTty: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /**
+   * Aborted (reason: the signal's name) when bin/ catches SIGINT, SIGTERM or SIGHUP: the command
+   * stops at its next checkpoint, removes its temp data and exits 128 + the signal's number.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export function processIo(): CliIo {

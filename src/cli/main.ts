@@ -2,3 +2,4 @@
 // calls. One bundled file starts about twice as fast as the module graph under dist/cli.
 export { run } from './run.js';
 export { memoryIo, processIo } from './io.js';
+export { removeAllTempPaths } from '../scan/temp-dirs.js';

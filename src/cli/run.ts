@@ -1,20 +1,41 @@
 // run(argv, io) → exit code. The only entry point; bin/ calls it and sets process.exitCode.
 import yargs, { type Argv } from 'yargs';
-import { InputError, RaftRescueError, RepairError, UsageError } from '../core/errors.js';
-import { ExitCode } from './exit-codes.js';
+import {
+  Cancelled, describeErrno, InputError, isErrnoError, RaftRescueError, RepairError, UsageError,
+} from '../core/errors.js';
+import { ExitCode, SIGNAL_EXIT_CODES } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { commandModules, type CommandContext } from './commands/index.js';
 
 export const VERSION = '0.1.0';
 
-function exitCodeFor(error: unknown): number {
+/**
+ * System calls that change the disk. A failure of one of them is about where the tool writes
+ * (exit 3); any other (open, read, stat, readdir …) is about what it reads (exit 2). Disk-full
+ * and read-only errors are always the writing side.
+ */
+const WRITING_SYSCALLS = new Set([
+  'write', 'writev', 'mkdir', 'mkdtemp', 'rename', 'unlink', 'rmdir', 'rm', 'fsync', 'fdatasync', 'ftruncate', 'truncate',
+  'copyfile', 'link', 'symlink', 'chmod', 'fchmod', 'utime', 'futime', 'close',
+]);
+const WRITING_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof Cancelled) return SIGNAL_EXIT_CODES[error.signal] ?? ExitCode.REPAIR_FAILED;
   if (error instanceof UsageError || error instanceof InputError) return ExitCode.USAGE_OR_INPUT;
   if (error instanceof RepairError) return ExitCode.REPAIR_FAILED;
+  // An I/O error nothing below turned into a typed error: the user's situation, not a bug.
+  if (isErrnoError(error)) {
+    const writing = WRITING_CODES.has(error.code) || WRITING_SYSCALLS.has(error.syscall);
+    return writing ? ExitCode.REPAIR_FAILED : ExitCode.USAGE_OR_INPUT;
+  }
   return ExitCode.INTERNAL;
 }
 
-function describeError(error: unknown): string {
+export function describeError(error: unknown): string {
+  if (error instanceof Cancelled) return `${error.message}; stopped, temp data removed, nothing published`;
   if (error instanceof RaftRescueError) return error.message;
+  if (isErrnoError(error)) return describeErrno(error);
   if (error instanceof Error) return `internal error: ${error.message}\n${error.stack ?? ''}`;
   return `internal error: ${String(error)}`;
 }
@@ -66,6 +87,7 @@ function buildParser(argv: string[], ctx: CommandContext): Argv {
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const ctx: CommandContext = { io, exitCode: ExitCode.OK };
+  const signal = io.signal;
   try {
     const parser = buildParser(argv, ctx);
     let helpOutput = '';
@@ -73,6 +95,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       helpOutput = output ?? '';
     });
     if (helpOutput) io.stdout(helpOutput.endsWith('\n') ? helpOutput : `${helpOutput}\n`);
+    // A signal the command finished before noticing (its last stretch does not yield): still a
+    // stop the user asked for, unless a repair already published its output.
+    if (signal?.aborted && !ctx.published) throw new Cancelled(String(signal.reason));
     return ctx.exitCode;
   } catch (error) {
     const code = exitCodeFor(error);

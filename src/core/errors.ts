@@ -62,3 +62,30 @@ export class InternalError extends RaftRescueError {
     super('E_INTERNAL', message);
   }
 }
+
+/**
+ * The run was stopped by a signal (SIGINT, SIGTERM, SIGHUP): bin/ aborts the run's AbortSignal
+ * and the work stops at its next checkpoint (core/cancel.ts). Exit 128 + the signal's number.
+ */
+export class Cancelled extends RaftRescueError {
+  readonly signal: string;
+  constructor(signal: string) {
+    super('E_CANCELLED', `interrupted by ${signal}`);
+    this.signal = signal;
+  }
+}
+
+/** An error from a system call (fs, child_process): it carries an errno code and the call's name. */
+export function isErrnoError(error: unknown): error is NodeJS.ErrnoException & { code: string; syscall: string } {
+  const e = error as { code?: unknown; syscall?: unknown } | null;
+  return error instanceof Error && typeof e?.code === 'string' && typeof e.syscall === 'string';
+}
+
+/** One line for a system call error: `mkdir /x/y: read-only file system (EROFS)`. */
+export function describeErrno(error: NodeJS.ErrnoException & { code: string; syscall: string }): string {
+  // Node's message: "EROFS: read-only file system, mkdir '/x/y'"; keep the words, drop the rest.
+  const words = /^[A-Z0-9_]+: ([^,]+)/.exec(error.message)?.[1] ?? error.message;
+  const dest = (error as { dest?: string }).dest;
+  const where = `${error.path ? ` ${error.path}` : ''}${dest ? ` -> ${dest}` : ''}`;
+  return `${error.syscall}${where}: ${words} (${error.code})`.replace(/[\u0000-\u001f\u007f]/g, '?');
+}

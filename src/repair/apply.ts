@@ -1,21 +1,30 @@
-// applyPlan: the only writer. Refuses a plan that is not ready or whose inputs changed since it
-// was made (sha256 of every input file), writes the whole set into a fresh temp directory beside
-// the target, fsyncs every file and directory, runs the loader simulation on every output node,
-// and only then renames the set into place (or packs it into a .tar.gz that is renamed into
-// place). Any failure removes the temp directory: nothing that looks complete is left behind.
+// applyPlan: the only writer. Checks the plan completely (plan-validate.ts), refuses a plan that
+// is not ready or whose inputs changed since it was made (sha256 of every input file), takes the
+// lock on --out (one repair per target at a time), writes the whole set into a fresh temp
+// directory beside the target (every byte checked, every file and directory fsynced), runs the
+// loader simulation on every output node, and only then puts the set in place (or packs it into a
+// tarball that is put in place). Any failure, a full disk or a signal removes the temp data: nothing
+// that looks complete is left behind, and an old --out is only moved aside once the new one is whole.
 import fs from 'node:fs';
 import path from 'node:path';
-import { RepairError } from '../core/errors.js';
-import { toJson } from '../core/u64.js';
-import { digestNode } from '../scan/digest.js';
+import { checkpoint, throwIfCancelled } from '../core/cancel.js';
+import { describeErrno, InternalError, isErrnoError, RepairError } from '../core/errors.js';
+import { digestNode, type FileDigest } from '../scan/digest.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { nodeFileProgress, progressCounter, type ScanProgress } from '../scan/scan-inputs.js';
+import { removeTempDir } from '../scan/temp-dirs.js';
 import { checkOutputNode, type NodeCheck } from './check-output.js';
-import { fsyncDir, writePlannedFile, type NodeLookup, type WrittenFile } from './materialize.js';
-import { checkOutPath, moveAside, type OutTarget } from './out-path.js';
-import { PLAN_VERSION, type RepairPlan } from './types.js';
+import { checkPinned, matchInputs } from './input-match.js';
+import { writePlannedFile, type NodeLookup } from './materialize.js';
+import { fsyncDir, makeTempDirBeside, removeOutputLeftovers } from './out-files.js';
+import { lockOutput, lockPathFor, type OutLock } from './out-lock.js';
+import { checkOutPath, existingOut, InputSet, inputPathsOf, type OutFormat, type OutTarget } from './out-path.js';
+import { plainNameProblem } from './plan-schema.js';
+import { validatePlan } from './plan-validate.js';
+import { MANIFEST_NAME, packTarball, swapIn, writeManifest, type ManifestFile } from './publish.js';
+import type { RepairPlan } from './types.js';
 
-export const MANIFEST_NAME = 'raft-rescue-manifest.json';
+export { MANIFEST_NAME };
 
 export interface ApplyOptions {
   readonly out: string;
@@ -23,80 +32,53 @@ export interface ApplyOptions {
   readonly force: boolean;
   /** Bytes and files done in each phase (re-hashing inputs, writing, checking the output). */
   readonly onProgress?: (progress: ScanProgress) => void;
+  /** Aborted on SIGINT/SIGTERM/SIGHUP: the run stops, removes its temp data, publishes nothing. */
+  readonly signal?: AbortSignal;
+  /** Other files the run read (the --cluster or --plan file): never written over either. */
+  readonly otherInputs?: readonly string[];
+  /** The lock on --out, when the caller took it already (lockTarget, before a long scan). */
+  readonly lock?: OutLock;
 }
 
 export interface ApplyResult {
   readonly out: string;
-  readonly format: 'directory' | 'tar.gz';
-  readonly files: readonly { readonly path: string; readonly size: number; readonly sha256: string }[];
+  readonly format: OutFormat;
+  readonly files: readonly ManifestFile[];
   readonly totalBytes: number;
   /** Where a replaced --out was moved (with --force). */
   readonly replaced: string | null;
   readonly checks: readonly NodeCheck[];
 }
 
-type PlanInput = RepairPlan['inputs']['nodes'][number];
-
-/** Same regular files with the same sizes: worth hashing to see whether it is the same node. */
-function sameShape(input: PlanInput, node: NodeIndex): boolean {
-  const files = node.files.filter((f) => f.type === 'file');
-  if (files.length !== input.files.length) return false;
-  const sizes = new Map(files.map((f) => [f.name, f.size]));
-  return input.files.every((f) => sizes.get(f.name) === f.size);
-}
-
-/**
- * Plan inputs are keyed by the path they were read from. A plan applied to inputs that were moved
- * or renamed since (e.g. the tarball copied to the recovery machine) finds each by content
- * instead: the node whose every file has the pinned size and sha256.
- */
-function matchMovedInputs(plan: RepairPlan, nodes: readonly NodeIndex[], byKey: Map<string, NodeIndex>): void {
-  const keys = new Set(plan.inputs.nodes.map((i) => i.key));
-  const spare = nodes.filter((n) => !keys.has(n.displayPath));
-  for (const input of plan.inputs.nodes) {
-    if (byKey.has(input.key)) continue;
-    const pinned = new Map(input.files.map((f) => [f.name, f.sha256]));
-    const match = spare.find((n) => sameShape(input, n) && [...digestNode(n).values()].every((d) => pinned.get(d.name) === d.sha256));
-    if (!match) continue;
-    byKey.set(input.key, match);
-    spare.splice(spare.indexOf(match), 1);
-  }
-}
+type Options = Pick<ApplyOptions, 'onProgress' | 'signal'>;
 
 /** Recomputes the digest of every input file the plan pinned; refuses on any difference. */
-export function verifyInputs(plan: RepairPlan, nodes: readonly NodeIndex[], onProgress?: (progress: ScanProgress) => void): NodeLookup {
-  const byKey = new Map(nodes.map((n) => [n.displayPath, n]));
-  matchMovedInputs(plan, nodes, byKey);
-  const changes: string[] = [];
-  const count = progressCounter(plan.inputs.nodes.flatMap((i) => i.files), onProgress, 'checking inputs of');
-  for (const input of plan.inputs.nodes) {
-    const node = byKey.get(input.key);
-    if (!node) {
-      changes.push(`${input.key} is missing: no input node holds its ${input.files.length} files unchanged (matched by path, then by size and sha256)`);
-      continue;
-    }
-    const now = digestNode(node, (size) => count(size, input.key));
-    const before = new Map(input.files.map((f) => [f.name, f]));
-    for (const [name, f] of before) {
-      const d = now.get(name);
-      if (!d) changes.push(`${input.key}/${name} is gone`);
-      else if (d.size !== f.size || d.sha256 !== f.sha256) changes.push(`${input.key}/${name} changed (sha256 ${f.sha256.slice(0, 12)}… → ${d.sha256.slice(0, 12)}…)`);
-    }
-    for (const name of now.keys()) if (!before.has(name)) changes.push(`${input.key}/${name} is new`);
-  }
-  if (changes.length) throw new RepairError(`the inputs changed since the plan was made; make a new plan:\n  ${changes.join('\n  ')}`, 'E_INPUTS_CHANGED');
+export async function verifyInputs(plan: RepairPlan, nodes: readonly NodeIndex[], options: Options = {}): Promise<NodeLookup> {
+  const count = progressCounter(plan.inputs.nodes.flatMap((i) => i.files), options.onProgress, 'checking inputs of');
+  const cache = new Map<NodeIndex, Promise<Map<string, FileDigest>>>();
+  const digestOf = (n: NodeIndex): Promise<Map<string, FileDigest>> => {
+    let d = cache.get(n);
+    if (!d) cache.set(n, (d = digestNode(n, (size) => count(size, n.displayPath), options.signal)));
+    return d;
+  };
+  const byKey = await matchInputs(plan, nodes, digestOf);
+  await checkPinned(plan, byKey, digestOf);
   return byKey;
 }
 
-function writeNodes(root: string, plan: RepairPlan, nodes: NodeLookup, onProgress?: (progress: ScanProgress) => void): WrittenFile[] {
-  const written: WrittenFile[] = [];
+async function writeNodes(root: string, plan: RepairPlan, nodes: NodeLookup, options: Options): Promise<ManifestFile[]> {
+  const written: ManifestFile[] = [];
   const cache = new Map<string, Uint8Array>();
-  const count = progressCounter(plan.outputs.flatMap((o) => o.files), onProgress, 'writing');
+  const count = progressCounter(plan.outputs.flatMap((o) => o.files), options.onProgress, 'writing');
   for (const o of plan.outputs) {
+    const bad = plainNameProblem(o.address);
+    if (bad) throw new InternalError(`refusing to make output directory ${JSON.stringify(o.address)}: ${bad}`);
     const dir = path.join(root, o.address);
     fs.mkdirSync(dir, { mode: 0o755 });
     for (const f of o.files) {
-      written.push(writePlannedFile(dir, f, nodes, cache));
+      await checkpoint(options.signal);
+      const w = await writePlannedFile(dir, f, nodes, cache, options.signal);
+      written.push({ path: path.relative(root, w.path), size: w.size, sha256: w.sha256 });
       count(f.size, o.address);
     }
     fsyncDir(dir);
@@ -105,80 +87,95 @@ function writeNodes(root: string, plan: RepairPlan, nodes: NodeLookup, onProgres
 }
 
 /** The loader simulation on every written node (reading every byte again). */
-function checkNodes(root: string, plan: RepairPlan, onProgress?: (progress: ScanProgress) => void): NodeCheck[] {
-  const count = progressCounter(plan.outputs.flatMap((o) => o.files), onProgress, 'checking output');
-  return plan.outputs.map((o) => {
+async function checkNodes(root: string, plan: RepairPlan, options: Options): Promise<NodeCheck[]> {
+  const count = progressCounter(plan.outputs.flatMap((o) => o.files), options.onProgress, 'checking output');
+  const checks: NodeCheck[] = [];
+  for (const o of plan.outputs) {
+    await checkpoint(options.signal);
     const progress = nodeFileProgress(new Map(o.files.map((f) => [f.name, f.size])), o.address, count);
-    const check = checkOutputNode(path.join(root, o.address), o, plan, progress.onFile);
+    checks.push(checkOutputNode(path.join(root, o.address), o, plan, progress.onFile));
     progress.rest();
-    return check;
-  });
-}
-
-function writeManifest(root: string, plan: RepairPlan, format: ApplyResult['format'], files: ApplyResult['files']): void {
-  const body = `${toJson({ manifestVersion: 1, tool: plan.tool, format, files, plan })}\n`;
-  const file = path.join(root, MANIFEST_NAME);
-  const fd = fs.openSync(file, 'wx', 0o600);
-  try {
-    fs.writeSync(fd, body);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
-  fsyncDir(root);
+  return checks;
 }
 
-async function packTarball(root: string, target: OutTarget): Promise<string> {
-  const tmp = path.join(target.parent, `.${path.basename(target.out)}.raft-rescue-${process.pid}.tmp`);
-  const entries = fs.readdirSync(root).sort();
-  const tar = await import('tar'); // here, not at the top: loading tar costs every start ~20 ms
-  await tar.c({ gzip: true, file: tmp, cwd: root, portable: true }, entries);
-  const fd = fs.openSync(tmp, 'r');
+interface Staged {
+  readonly path: string;
+  readonly files: readonly ManifestFile[];
+  readonly checks: readonly NodeCheck[];
+}
+
+/** Writes, checks and (for a tarball) packs the new output beside the target; nothing is published. */
+async function stage(plan: RepairPlan, lookup: NodeLookup, target: OutTarget, options: Options): Promise<Staged> {
+  const root = makeTempDirBeside(target.out);
   try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  return tmp;
-}
-
-async function publish(root: string, target: OutTarget): Promise<string | null> {
-  const replaced = target.existing === 'replace' ? moveAside(target.out) : null;
-  if (target.format === 'directory') {
-    if (target.existing === 'empty-dir') fs.rmdirSync(target.out);
-    fs.renameSync(root, target.out);
-  } else {
-    const tmp = await packTarball(root, target);
-    try {
-      fs.renameSync(tmp, target.out);
-    } finally {
-      fs.rmSync(tmp, { force: true });
-      fs.rmSync(root, { recursive: true, force: true });
+    const files = await writeNodes(root, plan, lookup, options);
+    const checks = await checkNodes(root, plan, options);
+    const bad = checks.filter((c) => !c.ok);
+    if (bad.length) {
+      const why = bad.map((c) => `${c.address}: ${c.problems.join('; ')}`).join('\n  ');
+      throw new RepairError(`the written set would not start as planned; nothing was published:\n  ${why}`, 'E_OUTPUT_CHECK');
     }
+    writeManifest(root, plan, target.format, files);
+    if (target.format === 'directory') return { path: root, files, checks };
+    const tarball = await packTarball(root, target, options.signal);
+    removeTempDir(root);
+    return { path: tarball, files, checks };
+  } catch (error) {
+    removeTempDir(root);
+    throw error;
   }
-  fsyncDir(target.parent);
-  return replaced;
+}
+
+/** System call errors while writing the output (a full disk, a read-only mount) are one line, exit 3. */
+function outputFailure(error: unknown, target: OutTarget): unknown {
+  if (!isErrnoError(error)) return error;
+  return new RepairError(`writing ${target.out} failed: ${describeErrno(error)}; nothing was published`, 'E_OUTPUT_IO');
+}
+
+/**
+ * Takes the lock on --out early (before scanning: a second repair to the same target is refused
+ * at once, not after its scan), after the overlap guard on the input paths as given.
+ */
+export function lockTarget(out: string, inputPaths: readonly string[]): OutLock {
+  const target = checkOutPath(out, new InputSet(inputPaths.map((p) => path.resolve(p))));
+  try {
+    return lockOutput(target.out);
+  } catch (error) {
+    throw outputFailure(error, target);
+  }
 }
 
 export async function applyPlan(plan: RepairPlan, nodes: readonly NodeIndex[], options: ApplyOptions): Promise<ApplyResult> {
-  if (plan.planVersion !== PLAN_VERSION) throw new RepairError(`plan version ${String(plan.planVersion)} is not supported (this tool writes version ${PLAN_VERSION})`);
-  if (plan.status !== 'ready' || !plan.expected) throw new RepairError(`the plan was refused: ${plan.refusals.join(' ')}`, 'E_REFUSED');
-  const lookup = verifyInputs(plan, nodes, options.onProgress);
-  const target = checkOutPath(options.out, options.force, nodes, plan.inputs.args);
-  const root = fs.mkdtempSync(path.join(target.parent, `.${path.basename(target.out)}.raft-rescue-`));
+  validatePlan(plan);
+  if (plan.status !== 'ready' || !plan.expected) {
+    throw new RepairError(`the plan was refused: ${plan.refusals.join(' ')}`, 'E_REFUSED');
+  }
+  const target = checkOutPath(options.out, new InputSet(inputPathsOf(nodes, plan.inputs.args, options.otherInputs)));
   try {
-    const written = writeNodes(root, plan, lookup, options.onProgress);
-    const checks = checkNodes(root, plan, options.onProgress);
-    const bad = checks.filter((c) => !c.ok);
-    if (bad.length) {
-      throw new RepairError(`the written set would not start as planned; nothing was published:\n  ${bad.map((c) => `${c.address}: ${c.problems.join('; ')}`).join('\n  ')}`, 'E_OUTPUT_CHECK');
+    const lock = options.lock ?? lockOutput(target.out);
+    if (lock.path !== lockPathFor(target.out)) {
+      throw new InternalError(`the lock ${lock.path} is not the lock of ${target.out}`);
     }
-    const files = written.map((w) => ({ path: path.relative(root, w.path), size: w.size, sha256: w.sha256 }));
-    writeManifest(root, plan, target.format, files);
-    const replaced = await publish(root, target);
-    return { out: target.out, format: target.format, files, totalBytes: files.reduce((n, f) => n + f.size, 0), replaced, checks };
+    try {
+      removeOutputLeftovers(target.parent);
+      const existing = existingOut(target, options.force);
+      const lookup = await verifyInputs(plan, nodes, options);
+      const staged = await stage(plan, lookup, target, options);
+      try {
+        throwIfCancelled(options.signal); // from here on nothing yields: a signal now waits for the rename
+        const replaced = swapIn(staged.path, target, existing);
+        const totalBytes = staged.files.reduce((n, f) => n + f.size, 0);
+        const { files, checks } = staged;
+        return { out: target.out, format: target.format, files, totalBytes, replaced, checks };
+      } catch (error) {
+        removeTempDir(staged.path);
+        throw error;
+      }
+    } finally {
+      if (!options.lock) lock.release();
+    }
   } catch (error) {
-    fs.rmSync(root, { recursive: true, force: true });
-    throw error;
+    throw outputFailure(error, target);
   }
 }

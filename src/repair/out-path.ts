@@ -1,72 +1,99 @@
-// Where a repair may write. Never into, over or around an input; a non-empty target only with
-// --force, and then the old one is moved aside (renamed), never deleted.
+// Where a repair may write: --out, the temp data beside it, --plan-out. Never into, over or
+// around an input, compared by device and inode (a bind mount or a second path to the same
+// directory is the same directory), never through a symlink in the last component, and a
+// non-empty target only with --force (the old one is moved aside, never deleted).
 import fs from 'node:fs';
 import path from 'node:path';
 import { RepairError, UsageError } from '../core/errors.js';
 import type { NodeIndex } from '../scan/node-index.js';
+import { InputSet, statId } from '../scan/path-identity.js';
+
+export { InputSet };
+
+export type OutFormat = 'directory' | 'tar' | 'tar.gz';
 
 export interface OutTarget {
   readonly out: string;
   readonly parent: string;
-  readonly format: 'directory' | 'tar.gz';
-  /** none: nothing there; empty-dir: an empty directory (replaced); replace: --force, moved aside. */
-  readonly existing: 'none' | 'empty-dir' | 'replace';
+  readonly format: OutFormat;
+}
+
+/** none: nothing there; empty-dir: an empty directory (replaced); replace: --force, moved aside. */
+export type ExistingOut = 'none' | 'empty-dir' | 'replace';
+
+export function outFormat(out: string): OutFormat {
+  if (/\.(tar\.gz|tgz)$/i.test(out)) return 'tar.gz';
+  return /\.tar$/i.test(out) ? 'tar' : 'directory';
 }
 
 export function isTarballPath(out: string): boolean {
-  return /\.(tar\.gz|tgz)$/i.test(out);
+  return outFormat(out) !== 'directory';
 }
 
-function real(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return path.resolve(p);
+/** The paths a run reads: input arguments, node directories, archives, option files. */
+export function inputPathsOf(nodes: readonly NodeIndex[], args: readonly string[], extra: readonly string[] = []): string[] {
+  const out = [...args, ...extra];
+  for (const n of nodes) {
+    out.push(n.dir);
+    if (n.origin.kind === 'archive') out.push(n.origin.archive);
   }
+  return out.map((p) => path.resolve(p));
 }
 
-const within = (child: string, parent: string): boolean => child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
-
-/** The input arguments (a tree holding nodes counts as a whole) and every node or archive in them. */
-function inputPaths(nodes: readonly NodeIndex[], args: readonly string[]): string[] {
-  return [...args.map(real), ...nodes.map((n) => real(n.origin.kind === 'archive' ? n.origin.archive : n.dir))];
+/** The directory that will hold `p`, which must exist; returned with symlinks resolved. */
+export function existingParent(p: string, option: string): string {
+  const parentArg = path.dirname(path.resolve(p));
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(parentArg);
+  } catch {
+    st = undefined;
+  }
+  if (!st?.isDirectory()) {
+    throw new UsageError(`${option} ${p}: the directory that would hold it, ${parentArg}, does not exist`);
+  }
+  return fs.realpathSync(parentArg);
 }
 
-function existingState(out: string, format: OutTarget['format'], force: boolean): OutTarget['existing'] {
+/** An output path (`option` names it in messages) that is none of the inputs, nor in or around one. */
+export function guardOutputPath(p: string, option: string, inputs: InputSet): { path: string; parent: string } {
+  const parent = existingParent(p, option);
+  const full = path.join(parent, path.basename(path.resolve(p)));
+  const hit = inputs.overlap(full);
+  if (hit) {
+    const why = 'raft-rescue never writes into, over or around its inputs';
+    throw new RepairError(`${option} ${full} overlaps the input ${hit}: ${why}`, 'E_OUT_OVERLAP');
+  }
+  return { path: full, parent };
+}
+
+export function checkOutPath(outArg: string, inputs: InputSet): OutTarget {
+  const { path: out, parent } = guardOutputPath(outArg, '--out', inputs);
+  return { out, parent, format: outFormat(outArg) };
+}
+
+/** What is at --out now; a non-empty target without --force is refused. */
+export function existingOut(target: OutTarget, force: boolean): ExistingOut {
   let st: fs.Stats;
   try {
-    st = fs.lstatSync(out);
+    st = fs.lstatSync(target.out);
   } catch {
     return 'none';
   }
-  if (format === 'directory' && st.isDirectory() && fs.readdirSync(out).length === 0) return 'empty-dir';
+  if (target.format === 'directory' && st.isDirectory() && fs.readdirSync(target.out).length === 0) return 'empty-dir';
   if (!force) {
-    throw new RepairError(`${out} already exists${st.isDirectory() ? ' and is not empty' : ''}; choose another --out, or repeat with --force to move it aside`, 'E_OUT_EXISTS');
+    const what = st.isSymbolicLink() ? ' (a symbolic link)' : st.isDirectory() ? ' and is not empty' : '';
+    const how = 'choose another --out, or repeat with --force to move it aside';
+    throw new RepairError(`${target.out} already exists${what}; ${how}`, 'E_OUT_EXISTS');
   }
   return 'replace';
 }
 
-export function checkOutPath(outArg: string, force: boolean, nodes: readonly NodeIndex[], args: readonly string[]): OutTarget {
-  const format = isTarballPath(outArg) ? 'tar.gz' : 'directory';
-  const parentArg = path.dirname(path.resolve(outArg));
-  if (!fs.existsSync(parentArg) || !fs.statSync(parentArg).isDirectory()) {
-    throw new UsageError(`--out ${outArg}: the directory that would hold it, ${parentArg}, does not exist`);
-  }
-  const parent = real(parentArg);
-  const out = path.join(parent, path.basename(path.resolve(outArg)));
-  for (const input of inputPaths(nodes, args)) {
-    if (within(out, input) || within(input, out)) {
-      throw new RepairError(`--out ${out} overlaps the input ${input}: a repair never writes into, over or around its inputs`, 'E_OUT_OVERLAP');
-    }
-  }
-  return { out, parent, format, existing: existingState(out, format, force) };
-}
-
-/** Renames an existing --out to a free `<out>.replaced-N` name and returns it. */
+/** Renames an existing --out (or the symlink there) to a free `<out>.replaced-N` name and returns it. */
 export function moveAside(out: string): string {
   for (let i = 1; ; i++) {
     const aside = `${out}.replaced-${i}`;
-    if (!fs.existsSync(aside)) {
+    if (!fs.existsSync(aside) && statId(aside, false) === undefined) {
       fs.renameSync(out, aside);
       return aside;
     }

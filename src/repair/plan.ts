@@ -63,7 +63,10 @@ function membership(req: PlanRequest, log: Recovery, known: KnownAddresses) {
 }
 
 export function planRepair(req: PlanRequest): PlanResult {
-  const { nodes, options } = req;
+  const { nodes } = req;
+  // A target file is recorded in the options too, whoever called: `repair --plan` re-plans from
+  // options.cluster and target (plan-replay.ts), and plan-validate.ts holds them to agree.
+  const options = req.target && req.options.cluster === null ? { ...req.options, cluster: req.target.file } : req.options;
   const verdicts = req.verdicts ?? buildVerdicts(nodes, req.payloads);
   const choice = chooseSource(verdicts, options.source, options.force);
   const log = choice.source.verdict.recovery;

@@ -16,8 +16,8 @@ export interface TargetCheck {
 export type KnownAddresses = ReadonlyMap<bigint, string>;
 
 // host:port with a non-empty host (a name, IPv4, or [IPv6]) and a port 1..65535. The address
-// also names the node's output directory, so no `/`, NUL or white space.
-const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^\s/:[\]\0]+):([0-9]{1,5})$/;
+// also names the node's output directory, so no `/`, NUL, white space or other control characters.
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^\s/:[\]\u0000-\u001f\u007f-\u009f]+):([0-9]{1,5})$/;
 
 export function addressProblem(address: string): string | undefined {
   const m = HOST_PORT.exec(address);

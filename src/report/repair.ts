@@ -93,7 +93,7 @@ export function renderRepairPlan(plan: RepairPlan, o: RenderOptions): string {
 
 export function renderRepairResult(result: ApplyResult, o: RenderOptions): string {
   const c = chalkFor(o);
-  const lines = [`Wrote ${result.files.length} files (${formatBytes(result.totalBytes)}) to ${result.out}${result.format === 'tar.gz' ? ' (tarball)' : ''}, with raft-rescue-manifest.json.`];
+  const lines = [`Wrote ${result.files.length} files (${formatBytes(result.totalBytes)}) to ${result.out}${result.format === 'directory' ? '' : ' (tarball)'}, with raft-rescue-manifest.json.`];
   if (result.replaced) lines.push(`The previous ${result.out} was moved to ${result.replaced}.`);
   for (const k of result.checks) {
     lines.push(`  ${c.green('✓')} ${k.address}: starts (loader simulation), entries ${k.startIndex}..${k.lastIndex}, last term ${k.lastTerm}`);

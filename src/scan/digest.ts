@@ -3,6 +3,7 @@
 // §10). Files are read read-only through FileSource (no symlink is ever followed).
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { checkpoint } from '../core/cancel.js';
 import { FileSource, CHUNK_SIZE } from './file-source.js';
 import type { NodeIndex } from './node-index.js';
 import { progressCounter, type ScanProgress } from './scan-inputs.js';
@@ -30,19 +31,47 @@ export function sha256File(file: string): { size: number; sha256: string } {
   }
 }
 
+/** sha256File that stops between chunks when `signal` is aborted (core/cancel.ts). */
+export async function sha256FileAsync(file: string, signal?: AbortSignal): Promise<{ size: number; sha256: string }> {
+  const source = new FileSource(file);
+  try {
+    const hash = createHash('sha256');
+    for (let off = 0; off < source.size; off += CHUNK_SIZE) {
+      await checkpoint(signal);
+      hash.update(source.read(off, Math.min(CHUNK_SIZE, source.size - off)));
+    }
+    return { size: source.size, sha256: hash.digest('hex') };
+  } finally {
+    source.close();
+  }
+}
+
+export interface DigestOptions {
+  readonly onProgress?: (p: ScanProgress) => void;
+  /** Aborted by bin/ on SIGINT/SIGTERM/SIGHUP: hashing stops with Cancelled. */
+  readonly signal?: AbortSignal;
+}
+
 /** Digests of the regular files of one node directory (other file types are not read). */
-export function digestNode(node: NodeIndex, onFile?: (size: number) => void): Map<string, FileDigest> {
+export async function digestNode(
+  node: NodeIndex,
+  onFile?: (size: number) => void,
+  signal?: AbortSignal,
+): Promise<Map<string, FileDigest>> {
   const out = new Map<string, FileDigest>();
   for (const f of node.files) {
     if (f.type !== 'file') continue;
-    const d = sha256File(path.join(node.dir, f.name));
+    const d = await sha256FileAsync(path.join(node.dir, f.name), signal);
     out.set(f.name, { name: f.name, ...d });
     onFile?.(d.size);
   }
   return out;
 }
 
-export function digestNodes(nodes: readonly NodeIndex[], onProgress?: (p: ScanProgress) => void): InputDigests {
-  const count = progressCounter(nodes.flatMap((n) => n.files.filter((f) => f.type === 'file')), onProgress, 'hashing');
-  return new Map(nodes.map((n) => [n.displayPath, digestNode(n, (size) => count(size, n.displayPath))]));
+export async function digestNodes(nodes: readonly NodeIndex[], options: DigestOptions = {}): Promise<InputDigests> {
+  const files = nodes.flatMap((n) => n.files.filter((f) => f.type === 'file'));
+  const count = progressCounter(files, options.onProgress, 'hashing');
+  const out = new Map<string, Map<string, FileDigest>>();
+  for (const n of nodes) out.set(n.displayPath, await digestNode(n, (size) => count(size, n.displayPath), options.signal));
+  return out;
 }

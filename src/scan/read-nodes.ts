@@ -5,6 +5,7 @@
 import { finishNodeIndex, planNodeRead, type BuildNodeIndexOptions, type NodeReadPlan } from './build-node-index.js';
 import { readSegmentJob, type SegmentRead } from './read-segment.js';
 import type { NodeIndex } from './node-index.js';
+import { checkpoint } from '../core/cancel.js';
 import { autoWorkerCount, SegmentPool, type PoolJob } from './segment-pool.js';
 
 /** Below this many bytes to verify, starting threads costs more than it saves. */
@@ -15,6 +16,8 @@ export interface ReadNodesOptions {
   readonly workers?: number | 'auto';
   /** Called as each segment file of node `i` is read. */
   readonly onFile?: (i: number, name: string) => void;
+  /** Aborted on SIGINT/SIGTERM/SIGHUP: reading stops between files (Cancelled is thrown). */
+  readonly signal?: AbortSignal;
 }
 
 function workersFor(plans: readonly NodeReadPlan[], workers: number | 'auto'): number {
@@ -29,13 +32,14 @@ export async function readNodes(targets: readonly { dir: string; options: BuildN
   const reads = plans.map(() => new Map<string, SegmentRead>());
   const pool = SegmentPool.open(workersFor(plans, options.workers ?? 'auto'));
   if (!pool) {
-    plans.forEach((plan, i) => {
+    for (const [i, plan] of plans.entries()) {
       for (const job of plan.jobs) {
+        await checkpoint(options.signal);
         const read = readSegmentJob(plan.dir, job);
         reads[i]!.set(job.file.name, read);
         if (read.record) options.onFile?.(i, job.file.name);
       }
-    });
+    }
   } else {
     const owner = new Map<PoolJob, number>();
     const jobs: PoolJob[] = plans.flatMap((plan, i) => plan.jobs.map((job) => {
@@ -48,7 +52,7 @@ export async function readNodes(targets: readonly { dir: string; options: BuildN
         const i = owner.get(job)!;
         reads[i]!.set(job.file.name, read);
         if (read.record) options.onFile?.(i, job.file.name);
-      });
+      }, options.signal);
     } finally {
       await pool.close();
     }

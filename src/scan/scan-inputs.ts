@@ -3,11 +3,14 @@
 // with `cleanup()`; the inputs themselves are only ever read. Every node is found first, so that
 // progress can be reported against the total bytes and files to read.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { checkpoint } from '../core/cancel.js';
 import { InputError } from '../core/errors.js';
 import { discoverNodes } from './discover.js';
 import { readNodes } from './read-nodes.js';
 import type { NodeIndex } from './node-index.js';
+import { InputSet } from './path-identity.js';
 import { extractArchive, isArchive } from './tarball.js';
 
 export interface ScanProgress {
@@ -31,6 +34,8 @@ export interface ScanOptions {
   readonly onProgress?: (progress: ScanProgress) => void;
   /** Worker threads for verifying segments: a number (0: none) or 'auto' (the default). */
   readonly workers?: number | 'auto';
+  /** Aborted by bin/ on SIGINT/SIGTERM/SIGHUP: the scan stops between files, temp dirs are removed. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SkippedPath {
@@ -57,7 +62,13 @@ function discoverTree(root: string, display: (relative: string) => string, origi
 }
 
 /** Finds the nodes of one input (extracting an archive); returns the archive's cleanup. */
-async function discoverInput(input: string, found: Found[], skipped: SkippedPath[]): Promise<(() => void) | undefined> {
+async function discoverInput(
+  input: string,
+  found: Found[],
+  skipped: SkippedPath[],
+  directoryInputs: readonly string[],
+  signal?: AbortSignal,
+): Promise<(() => void) | undefined> {
   let st: fs.Stats;
   try {
     st = fs.statSync(input);
@@ -69,7 +80,13 @@ async function discoverInput(input: string, found: Found[], skipped: SkippedPath
     return undefined;
   }
   if (st.isFile() && isArchive(input)) {
-    const archive = await extractArchive(input);
+    // Archives are unpacked under TMPDIR: never into a directory that is itself an input.
+    const inside = new InputSet(directoryInputs).overlap(path.join(os.tmpdir(), 'raft-rescue-unpack'));
+    if (inside) {
+      const how = 'set TMPDIR to a directory outside the inputs';
+      throw new InputError(`TMPDIR ${os.tmpdir()} is inside the input ${inside}, where ${input} would be unpacked; ${how}`, input);
+    }
+    const archive = await extractArchive(input, { signal });
     for (const r of archive.refused) skipped.push({ path: `${input}:${r.member}`, reason: r.reason });
     // e.g. no end-of-archive marker: members after the cut are missing, and nothing else says so.
     for (const w of archive.warnings) skipped.push({ path: input, reason: w.startsWith(`${input}: `) ? w.slice(input.length + 2) : w });
@@ -128,10 +145,12 @@ async function buildAll(found: readonly Found[], options: ScanOptions): Promise<
   const count = progressCounter(sizes.flatMap((s) => [...s.values()].map((size) => ({ size }))), report);
   const progress = report ? found.map((f, i) => nodeFileProgress(sizes[i]!, f.displayPath, count)) : [];
   for (const f of found) options.onNode?.(f.displayPath);
+  await checkpoint(options.signal);
   const nodes = await readNodes(found.map((f) => ({
     dir: f.dir, options: { verifyData: options.verifyData, logTailOnly: options.logTailOnly, displayPath: f.displayPath, origin: f.origin },
-  })), { workers: options.workers, onFile: (i, name) => progress[i]?.onFile(name) });
+  })), { workers: options.workers, signal: options.signal, onFile: (i, name) => progress[i]?.onFile(name) });
   for (const p of progress) p.rest();
+  await checkpoint(options.signal);
   return nodes;
 }
 
@@ -143,10 +162,18 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
   const cleanup = () => {
     for (const c of cleanups.splice(0)) c();
   };
+  const directoryInputs = inputs.filter((i) => {
+    try {
+      return fs.statSync(i).isDirectory();
+    } catch {
+      return false;
+    }
+  });
   try {
     for (const input of inputs) {
       const before = found.length;
-      const done = await discoverInput(input, found, skipped);
+      await checkpoint(options.signal);
+      const done = await discoverInput(input, found, skipped, directoryInputs, options.signal);
       if (done) cleanups.push(done);
       if (found.length === before) {
         throw new InputError(`${input} holds no raft node directory (no metadata1/2, segments, snapshots or info.yaml found)`, input);

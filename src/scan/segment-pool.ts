@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { InternalError } from '../core/errors.js';
+import { Cancelled, InternalError } from '../core/errors.js';
 import type { SegmentJob, SegmentRead } from './read-segment.js';
 import { fromWire, type SegmentJobMessage, type SegmentReadMessage } from './segment-wire.js';
 
@@ -47,7 +47,7 @@ export class SegmentPool {
   }
 
   /** Reads every job; `onRead` is called as each finishes. Results come back in the jobs' order. */
-  read(jobs: readonly PoolJob[], onRead?: (job: PoolJob, read: SegmentRead) => void): Promise<SegmentRead[]> {
+  read(jobs: readonly PoolJob[], onRead?: (job: PoolJob, read: SegmentRead) => void, signal?: AbortSignal): Promise<SegmentRead[]> {
     const results: SegmentRead[] = new Array(jobs.length);
     const order = jobs.map((_, i) => i).sort((a, b) => jobs[b]!.file.size - jobs[a]!.file.size);
     let next = 0;
@@ -55,11 +55,21 @@ export class SegmentPool {
     return new Promise((resolve, reject) => {
       if (jobs.length === 0) return resolve(results);
       const cleanups: Array<() => void> = [];
+      let settled = false;
       const finish = (error?: Error): void => {
+        if (settled) return;
+        settled = true;
         for (const c of cleanups.splice(0)) c();
         if (error) reject(error);
         else resolve(results);
       };
+      if (signal) {
+        // Stop feeding on SIGINT/SIGTERM/SIGHUP; the caller closes (terminates) the workers.
+        const onAbort = (): void => finish(new Cancelled(typeof signal.reason === 'string' ? signal.reason : 'an abort'));
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        cleanups.push(() => signal.removeEventListener('abort', onAbort));
+      }
       const feed = (worker: Worker): void => {
         const i = order[next++];
         if (i === undefined) return;

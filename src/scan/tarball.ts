@@ -12,9 +12,10 @@ import fs from 'node:fs';
 import stream from 'node:stream';
 import zlib from 'node:zlib';
 import type { ReadEntry, Unpack } from 'tar';
-import { InputError } from '../core/errors.js';
+import { throwIfCancelled } from '../core/cancel.js';
+import { Cancelled, InputError } from '../core/errors.js';
 import { allZero } from '../format/byte-source.js';
-import { createTempDir, removeTempDir } from './temp-dirs.js';
+import { createTempDir, releaseTempPath, removeTempDir } from './temp-dirs.js';
 
 export type ArchiveKind = 'tar' | 'gzip' | 'zstd' | 'xz' | 'bzip2';
 
@@ -39,6 +40,8 @@ export interface ExtractOptions {
   readonly maxMembers?: number;
   /** Parent of the temp directory (default os.tmpdir()). */
   readonly tempParent?: string;
+  /** Aborted on SIGINT/SIGTERM/SIGHUP: extraction stops and the temp directory is removed. */
+  readonly signal?: AbortSignal;
 }
 
 export const DEFAULT_MAX_BYTES = 64 * 2 ** 30;
@@ -215,17 +218,22 @@ function checkKind(archive: string): ArchiveKind {
  * until it stays gone for two checks 20 ms apart (at most ~2 s).
  */
 async function removeUntilQuiet(root: string): Promise<void> {
-  removeTempDir(root);
   for (let quiet = 0, i = 0; quiet < 2 && i < 100; i++) {
-    await new Promise((r) => setTimeout(r, 20));
     if (fs.existsSync(root)) {
-      fs.rmSync(root, { recursive: true, force: true });
       quiet = 0;
+      try {
+        fs.rmSync(root, { recursive: true, force: true });
+      } catch {
+        // ENOTEMPTY: a write landed while removing; the next round removes it
+      }
     } else quiet++;
+    await new Promise((r) => setTimeout(r, 20));
   }
+  // Still there after ~2 s: it stays registered, and the exit hook (or a later run) removes it.
+  if (!fs.existsSync(root)) releaseTempPath(root);
 }
 
-async function run(archive: string, root: string, state: State): Promise<string[]> {
+async function run(archive: string, root: string, state: State, signal?: AbortSignal): Promise<string[]> {
   const gzip = checkKind(archive) === 'gzip';
   const tar = await import('tar'); // here, not at the top: loading tar costs every start ~20 ms
   const unpack: Unpack = new tar.Unpack({
@@ -251,15 +259,17 @@ async function run(archive: string, root: string, state: State): Promise<string[
   });
   let tarBytes = 0;
   try {
-    const { length, tail } = await feed(archive, gzip, unpack, done, () => failed || state.capError !== undefined);
+    const stop = (): boolean => failed || state.capError !== undefined || signal?.aborted === true;
+    const { length, tail } = await feed(archive, gzip, unpack, done, stop);
     tarBytes = length;
+    throwIfCancelled(signal);
     await done;
     if (length % BLOCK !== 0) throw new InputError(`${archive}: archive truncated at byte ${length} of the tar stream (not a whole number of 512-byte blocks)`, archive);
     return length === 0 || allZero(tail) ? [] : [`${archive}: no end-of-archive marker after byte ${length}; the archive may be truncated`];
   } catch (error) {
     unpack.abort(new Error('extraction stopped')); // no-op if tar already gave up
     if (state.capError) throw state.capError;
-    if (error instanceof InputError) throw error;
+    if (error instanceof InputError || error instanceof Cancelled) throw error;
     throw tarFailure(archive, error, tarBytes);
   }
 }
@@ -287,7 +297,7 @@ export async function extractArchive(archive: string, options: ExtractOptions = 
     capError: undefined,
   };
   try {
-    const warnings = await run(archive, root, state);
+    const warnings = await run(archive, root, state, options.signal);
     return { root, refused: state.refused, warnings, cleanup: () => removeTempDir(root) };
   } catch (error) {
     await removeUntilQuiet(root);

@@ -28,7 +28,7 @@ export async function planFor(paths: readonly string[], options: Partial<RepairO
   const payloads = openPayloadReader();
   try {
     const result = planRepair({
-      nodes, args: paths, digests: digestNodes(nodes), payloads, options: { ...defaults, ...options },
+      nodes, args: paths, digests: await digestNodes(nodes), payloads, options: { ...defaults, ...options },
       target: target === undefined ? undefined : { text: target, file: 'target.yaml' }, tool: 'raft-rescue test',
     });
     return { nodes, result };

@@ -30,7 +30,7 @@ function listTree(root: string): string[] {
 
 async function inputDigests(set: string): Promise<string> {
   const nodes = await scan([set]);
-  return JSON.stringify([...digestNodes(nodes)].map(([k, v]) => [k, [...v.values()]]));
+  return JSON.stringify([...(await digestNodes(nodes))].map(([k, v]) => [k, [...v.values()]]));
 }
 
 describe('applyPlan', () => {

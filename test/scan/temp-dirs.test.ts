@@ -1,22 +1,32 @@
-import { execFileSync, spawn } from 'node:child_process';
+// The temp-path registry: private dirs named with the pid, removed one by one or all at once, no
+// signal listeners of its own (bin/ owns signals: test/hardening/signals.test.ts), and removal of
+// leftovers whose process is gone.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTempDir, liveTempDirs, removeAllTempDirs, removeTempDir } from '../../src/scan/temp-dirs.js';
-import { repoRoot } from '../helpers/samples.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createTempDir, liveTempDirs, processAlive, registerTempPath, releaseTempPath, removeAllTempDirs, removeLeftovers, removeStaleTempDirs, removeTempDir,
+} from '../../src/scan/temp-dirs.js';
 
-afterEach(() => {
-  vi.restoreAllMocks();
-  removeAllTempDirs();
-});
+afterEach(() => removeAllTempDirs());
+
+/** A pid that certainly belonged to a process that has ended. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+  const pid = Number(r.stdout.toString());
+  expect(processAlive(pid)).toBe(false);
+  return pid;
+}
 
 describe('temp dirs', () => {
-  it('creates private dirs and removes them one by one or all at once', () => {
+  it('creates private dirs named with the pid and removes them one by one or all at once', () => {
     const a = createTempDir();
     const b = createTempDir({ prefix: 'raft-rescue-test-' });
     expect(fs.statSync(a).mode & 0o777).toBe(0o700);
     expect(path.dirname(a)).toBe(os.tmpdir());
+    expect(path.basename(a)).toMatch(new RegExp(`^raft-rescue-${process.pid}-[A-Za-z0-9]{6}$`));
     expect(path.basename(b)).toMatch(/^raft-rescue-test-/);
     fs.writeFileSync(path.join(a, 'f'), 'x');
     removeTempDir(a);
@@ -28,76 +38,53 @@ describe('temp dirs', () => {
     expect(liveTempDirs()).toEqual([]);
   });
 
-  it('listens for signals only while a dir is alive', () => {
-    const before = process.listenerCount('SIGINT');
-    const a = createTempDir();
+  it('installs no signal or exit listeners (bin/ owns the process)', () => {
+    const before = ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit'].map((s) => process.listenerCount(s));
     createTempDir();
-    expect(process.listenerCount('SIGINT')).toBe(before + 1);
-    expect(process.listenerCount('SIGTERM')).toBeGreaterThan(0);
-    removeTempDir(a);
-    expect(process.listenerCount('SIGINT')).toBe(before + 1);
+    expect(['SIGINT', 'SIGTERM', 'SIGHUP', 'exit'].map((s) => process.listenerCount(s))).toEqual(before);
+  });
+
+  it('registers paths made elsewhere; a released (published) path is never removed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-reg-'));
+    const kept = path.join(dir, 'published');
+    const dropped = path.join(dir, 'temp');
+    fs.writeFileSync(kept, 'x');
+    fs.writeFileSync(dropped, 'x');
+    registerTempPath(kept);
+    registerTempPath(dropped);
+    releaseTempPath(kept);
     removeAllTempDirs();
-    expect(process.listenerCount('SIGINT')).toBe(before);
+    expect(fs.readdirSync(dir)).toEqual(['published']);
+    fs.rmSync(dir, { recursive: true });
   });
 
-  it('on a signal removes the dirs, unhooks itself and re-raises when nobody else listens', () => {
-    const others = process.listeners('SIGTERM');
-    const dir = createTempDir();
-    const ours = process.listeners('SIGTERM').filter((l) => !others.includes(l));
-    expect(ours).toHaveLength(1);
-    for (const l of others) process.removeListener('SIGTERM', l);
-    const kill = vi.spyOn(process, 'kill').mockImplementation(() => true);
-    try {
-      (ours[0] as () => void)();
-    } finally {
-      for (const l of others) process.on('SIGTERM', l);
-    }
-    expect(fs.existsSync(dir)).toBe(false);
-    expect(process.listeners('SIGTERM')).not.toContain(ours[0]);
-    expect(kill).toHaveBeenCalledWith(process.pid, 'SIGTERM');
-  });
-});
-
-describe('a real process', () => {
-  let compiled: string;
-  beforeAll(() => {
-    // Node 20 cannot run TypeScript: compile the module (it imports only node builtins).
-    compiled = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-temp-dirs-js-'));
-    const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
-    const args = ['--outDir', compiled, '--module', 'nodenext', '--target', 'es2022', '--types', 'node', '--skipLibCheck', '--ignoreConfig'];
-    try {
-      execFileSync(tsc, [...args, path.join(repoRoot, 'src', 'scan', 'temp-dirs.ts')], { cwd: repoRoot });
-    } catch (error) {
-      fs.rmSync(compiled, { recursive: true, force: true });
-      throw error;
-    }
-    fs.writeFileSync(path.join(compiled, 'package.json'), '{"type":"module"}');
-    return () => fs.rmSync(compiled, { recursive: true, force: true });
+  it('removes leftovers of dead processes, keeps those of live ones and names that are not its own', () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-stale-'));
+    const dead = deadPid();
+    const names = [`raft-rescue-${dead}-abcDEF`, `raft-rescue-${process.pid}-abcDEF`, 'raft-rescue-abcdef', `other-${dead}-abcDEF`];
+    for (const n of names) fs.mkdirSync(path.join(parent, n));
+    fs.writeFileSync(path.join(parent, names[0]!, 'segment'), 'x');
+    expect(removeStaleTempDirs(parent)).toEqual([path.join(parent, names[0]!)]);
+    expect(fs.readdirSync(parent).sort()).toEqual(names.slice(1).sort());
+    expect(removeStaleTempDirs(parent)).toEqual([]); // once per process and parent
+    fs.rmSync(parent, { recursive: true });
   });
 
-  function child(body: string): ReturnType<typeof spawn> {
-    const script = `import { createTempDir } from ${JSON.stringify(path.join(compiled, 'temp-dirs.js'))};\n${body}`;
-    return spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  }
-
-  async function firstLine(p: ReturnType<typeof spawn>): Promise<string> {
-    return new Promise((resolve) => p.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
-  }
-
-  it('still dies of SIGINT, and the dir is gone', async () => {
-    const p = child(`const d = createTempDir(); console.log(d); setInterval(() => {}, 1000);`);
-    const dir = await firstLine(p);
-    expect(fs.existsSync(dir)).toBe(true);
-    const exited = new Promise<[number | null, string | null]>((r) => p.on('exit', (code, sig) => r([code, sig])));
-    p.kill('SIGINT');
-    expect(await exited).toEqual([null, 'SIGINT']);
-    expect(fs.existsSync(dir)).toBe(false);
+  it('removeLeftovers takes the pid from the pattern and leaves live pids alone', () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-stale-'));
+    const dead = deadPid();
+    fs.writeFileSync(path.join(parent, `.out.raft-rescue-${dead}-aaaaaa.tmp`), 'x');
+    fs.writeFileSync(path.join(parent, `.out.raft-rescue-${process.pid}-aaaaaa.tmp`), 'x');
+    const removed = removeLeftovers(parent, /^\..+\.raft-rescue-(\d+)-[A-Za-z0-9]{6}\.tmp$/);
+    expect(removed.map((p) => path.basename(p))).toEqual([`.out.raft-rescue-${dead}-aaaaaa.tmp`]);
+    expect(fs.readdirSync(parent)).toEqual([`.out.raft-rescue-${process.pid}-aaaaaa.tmp`]);
+    fs.rmSync(parent, { recursive: true });
   });
 
-  it('cleans up on a normal exit', async () => {
-    const p = child(`const d = createTempDir(); console.log(d);`);
-    const dir = await firstLine(p);
-    await new Promise((r) => p.on('exit', r));
-    expect(fs.existsSync(dir)).toBe(false);
+  it('processAlive: this process yes, a finished one and nonsense no', () => {
+    expect(processAlive(process.pid)).toBe(true);
+    expect(processAlive(deadPid())).toBe(false);
+    expect(processAlive(0)).toBe(false);
+    expect(processAlive(-1)).toBe(false);
   });
 });

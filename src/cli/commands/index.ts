@@ -10,6 +10,11 @@ import { checkCommand } from './check.js';
 export interface CommandContext {
   readonly io: CliIo;
   exitCode: number;
+  /**
+   * Set once a repair has put its output in place: a signal after that no longer undoes
+   * anything, so the run ends with its own exit code instead of the signal's.
+   */
+  published?: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,9 +1,12 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../core/errors.js';
-import { applyPlan, type ApplyResult } from '../../repair/apply.js';
+import { applyPlan, lockTarget, type ApplyResult } from '../../repair/apply.js';
+import type { OutLock } from '../../repair/out-lock.js';
 import { planRepair } from '../../repair/plan.js';
+import { InputSet, inputPathsOf } from '../../repair/out-path.js';
 import { readPlanFile, readTargetFile, writePlanFile } from '../../repair/plan-file.js';
+import { replayPlan } from '../../repair/plan-replay.js';
 import type { RepairPlan } from '../../repair/types.js';
 import { renderJson } from '../../report/json.js';
 import { renderRepairPlan, renderRepairResult } from '../../report/repair.js';
@@ -42,14 +45,24 @@ function builder(y: Argv): Argv {
 }
 
 type Progress = ((p: ScanProgress) => void) | undefined;
+type Made = { plan: RepairPlan; result?: ApplyResult };
 
-async function makePlan(args: RepairArgs, inputs: string[], onProgress: Progress): Promise<{ plan: RepairPlan; result?: ApplyResult }> {
-  return withScan({ ...args, input: inputs }, { verifyData: true, onProgress }, async (scan) => {
+interface RunContext {
+  readonly onProgress: Progress;
+  readonly signal?: AbortSignal;
+  readonly lock?: OutLock;
+}
+
+async function makePlan(args: RepairArgs, inputs: string[], run: RunContext): Promise<Made> {
+  const { onProgress, signal, lock } = run;
+  // The target file first: a FIFO, a device or a missing file fails before any input is read.
+  const target = args.cluster ? { text: readTargetFile(args.cluster), file: args.cluster } : undefined;
+  const otherInputs = args.cluster ? [args.cluster] : [];
+  return withScan({ ...args, input: inputs }, { verifyData: true, onProgress, signal }, async (scan) => {
     const payloads = openPayloadReader();
     let plan: RepairPlan;
     try {
-      const digests = digestNodes(scan.nodes, onProgress);
-      const target = args.cluster ? { text: readTargetFile(args.cluster), file: args.cluster } : undefined;
+      const digests = await digestNodes(scan.nodes, { onProgress, signal });
       const options = { allowDataLoss: args.allowDataLoss, force: args.force, source: args.source ?? null, cluster: args.cluster ?? null };
       const r = planRepair({ nodes: scan.nodes, args: inputs, digests, payloads, target, options, tool: `raft-rescue ${VERSION}` });
       if (r.usageErrors.length) throw new UsageError(`${args.cluster}: ${r.usageErrors.join('; ')}`);
@@ -57,19 +70,38 @@ async function makePlan(args: RepairArgs, inputs: string[], onProgress: Progress
     } finally {
       payloads.close();
     }
-    if (args.planOut) writePlanFile(args.planOut, plan);
+    if (args.planOut) writePlanFile(args.planOut, plan, new InputSet(inputPathsOf(scan.nodes, inputs, otherInputs)));
     if (plan.status !== 'ready' || args.dryRun) return { plan };
-    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress }) };
+    const applyOptions = { out: args.out, force: args.force, onProgress, signal, otherInputs, lock };
+    return { plan, result: await applyPlan(plan, scan.nodes, applyOptions) };
   });
 }
 
-async function applySaved(args: RepairArgs, inputs: string[] | undefined, onProgress: Progress): Promise<{ plan: RepairPlan; result?: ApplyResult }> {
-  const plan = readPlanFile(args.plan!);
-  const paths = inputs ?? [...plan.inputs.args];
-  return withScan({ ...args, input: paths }, { verifyData: true, onProgress }, async (scan) => {
+/** `--plan FILE`: checked field by field, then honoured only if it is what raft-rescue plans (plan-replay.ts). */
+async function applySaved(args: RepairArgs, saved: RepairPlan, paths: string[], run: RunContext): Promise<Made> {
+  const { onProgress, signal, lock } = run;
+  return withScan({ ...args, input: paths }, { verifyData: true, onProgress, signal }, async (scan) => {
+    const tool = `raft-rescue ${VERSION}`;
+    const plan = await replayPlan({ saved, file: args.plan!, nodes: scan.nodes, args: paths, tool, onProgress, signal });
     if (plan.status !== 'ready' || args.dryRun) return { plan };
-    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress }) };
+    const options = { out: args.out, force: args.force, onProgress, signal, otherInputs: [args.plan!], lock };
+    return { plan, result: await applyPlan(plan, scan.nodes, options) };
   });
+}
+
+/** `--plan` is read (and checked) before anything else; the inputs default to the plan's. */
+async function runRepair(args: RepairArgs, inputs: string[] | undefined, onProgress: Progress, signal?: AbortSignal): Promise<Made> {
+  const saved = args.plan ? readPlanFile(args.plan) : undefined;
+  const paths = inputs ?? [...saved!.inputs.args];
+  const others = [args.plan, args.cluster].filter((p): p is string => p !== undefined);
+  // One repair per --out at a time: the second is refused before it scans anything.
+  const lock = args.dryRun ? undefined : lockTarget(args.out, [...paths, ...others]);
+  try {
+    const run: RunContext = { onProgress, signal, lock };
+    return saved ? await applySaved(args, saved, paths, run) : await makePlan(args, paths, run);
+  } finally {
+    lock?.release();
+  }
 }
 
 export function repairCommand(ctx: CommandContext): AnyCommand {
@@ -88,11 +120,12 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
       const onProgress: Progress = bar ? (p) => bar.update(p) : undefined;
       let made: { plan: RepairPlan; result?: ApplyResult };
       try {
-        made = args.plan ? await applySaved(args, inputs, onProgress) : await makePlan(args, inputs!, onProgress);
+        made = await runRepair(args, inputs, onProgress, ctx.io.signal);
       } finally {
         bar?.done();
       }
       const { plan, result } = made;
+      if (result) ctx.published = true;
       const o = renderOptions(args, ctx.io);
       ctx.io.stdout(args.json ? renderJson('repair', { plan, result: result ?? null }) : renderRepairPlan(plan, o) + (result ? `\n${renderRepairResult(result, o)}` : ''));
       if (plan.status !== 'ready') ctx.io.stderr('raft-rescue: repair refused; nothing was written (see "Refused" above)\n');

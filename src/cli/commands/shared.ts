@@ -1,6 +1,7 @@
 // Options and plumbing every command shares: inputs, --json, colour, scanning with cleanup.
 import type { Argv } from 'yargs';
 import { scanInputs, type ScanOptions, type ScanProgress, type ScanResult } from '../../scan/scan-inputs.js';
+import { removeStaleTempDirs } from '../../scan/temp-dirs.js';
 import { ProgressBar } from '../../report/progress.js';
 import { colorEnabled, type RenderOptions } from '../../report/style.js';
 import type { CliIo } from '../io.js';
@@ -50,9 +51,11 @@ export function workersFrom(io: CliIo | undefined): number | 'auto' {
 export async function withScan<R>(args: CommonArgs, options: ScanOptions, body: (scan: ScanResult) => Promise<R> | R, io?: CliIo): Promise<R> {
   const bar = progressFor(args, io);
   const onProgress = bar ? (p: ScanProgress) => bar.update(p) : options.onProgress;
+  // Temp dirs of runs that were killed (SIGKILL, a crash): their pid is gone, remove them.
+  removeStaleTempDirs();
   let scan: ScanResult;
   try {
-    scan = await scanInputs(args.input, { workers: workersFrom(io), ...options, onProgress });
+    scan = await scanInputs(args.input, { workers: workersFrom(io), signal: io?.signal, ...options, onProgress });
   } finally {
     bar?.done();
   }
