@@ -88,7 +88,7 @@ function issues(n: NodeReport, o: RenderOptions): string {
   return lines.join('\n');
 }
 
-export function renderInspect(nodes: readonly NodeReport[], skipped: readonly { path: string; reason: string }[], o: RenderOptions): string {
+export function renderInspect(nodes: readonly NodeReport[], o: RenderOptions): string {
   const c = chalkFor(o);
   const parts = [summary(nodes, o)];
   for (const n of nodes) {
@@ -103,6 +103,5 @@ export function renderInspect(nodes: readonly NodeReport[], skipped: readonly { 
       ].join('\n'),
     );
   }
-  if (skipped.length) parts.push(skipped.map((s) => c.yellow(`skipped ${s.path}: ${s.reason}`)).join('\n'));
   return `${parts.join('\n\n')}\n`;
 }

@@ -9,7 +9,8 @@ import { decodeMetadata } from '../format/metadata.js';
 import { EntryType, SEGMENT_HEADER_BYTES, decodeSegment, decodeSegmentFormatOnly } from '../format/segment.js';
 import { parseClusterYaml, parseNodeInfo } from '../format/node-yaml.js';
 import type { DecodeIssue } from '../format/issue.js';
-import { FileSource } from './file-source.js';
+import { FileReadError, FileSource } from './file-source.js';
+import { errnoText, readFailure, unreadableIssue } from './io-errors.js';
 import type {
   FileRecord,
   FileType,
@@ -52,12 +53,18 @@ function fileType(st: fs.Stats): FileType {
 
 function listFiles(dir: string, issues: ScanIssue[]): FileRecord[] {
   const records: FileRecord[] = [];
-  for (const name of fs.readdirSync(dir).sort()) {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).sort();
+  } catch (error) {
+    throw readFailure(dir, error, 'list');
+  }
+  for (const name of names) {
     try {
       const st = fs.lstatSync(path.join(dir, name));
       records.push({ name, type: fileType(st), size: st.size, mtimeMs: st.mtimeMs, class: classifyFileName(name) });
     } catch (error) {
-      issues.push({ file: name, kind: 'unreadable', offset: 0, message: `cannot stat: ${(error as Error).message}` });
+      issues.push(unreadableIssue(name, new FileReadError(path.join(dir, name), 'stat', errnoText(error), error)));
     }
   }
   return records;
@@ -193,7 +200,7 @@ function readSegment(dir: string, file: FileRecord, cls: FileNameClass, mode: Re
   try {
     source = new FileSource(path.join(dir, file.name), { readAhead: mode.depth === 'data' ? undefined : HEADER_READ_AHEAD });
   } catch (error) {
-    issues.push({ file: file.name, kind: 'unreadable', offset: 0, message: `cannot open: ${(error as Error).message}` });
+    issues.push(unreadableIssue(file.name, error));
     return undefined;
   }
   try {
@@ -207,7 +214,7 @@ function readSegment(dir: string, file: FileRecord, cls: FileNameClass, mode: Re
       ? { ...base, kind: 'closed', firstIndex: cls.first, lastIndex: cls.last, counter: undefined, configurations }
       : { ...base, kind: 'open', firstIndex: undefined, lastIndex: undefined, counter: cls.counter, configurations };
   } catch (error) {
-    issues.push({ file: file.name, kind: 'unreadable', offset: 0, message: `read failed: ${(error as Error).message}` });
+    issues.push(unreadableIssue(file.name, error));
     return undefined;
   } finally {
     source.close();
@@ -232,7 +239,10 @@ function compareSegments(a: SegmentRecord, b: SegmentRecord): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-/** Indexes one node directory. Throws only when the directory itself cannot be listed. */
+/**
+ * Indexes one node directory. Throws InputError only when the directory itself cannot be listed;
+ * a file that cannot be read becomes an 'unreadable' issue (scanInputs refuses to go on then).
+ */
 export function buildNodeIndex(dir: string, options: BuildNodeIndexOptions = {}): NodeIndex {
   const verifyData = options.verifyData ?? true;
   const issues: ScanIssue[] = [];

@@ -85,11 +85,12 @@ describe('discoverNodes', () => {
     touch('a/b/c/d/metadata1');
     const shallow = discoverNodes(root, { maxDepth: 2 });
     expect(shallow.nodes).toEqual([]);
-    expect(shallow.skipped).toEqual([{ path: path.join(root, 'a/b/c'), reason: 'not searched: deeper than 2 levels' }]);
+    expect(shallow.skipped).toEqual([]);
+    expect(shallow.incomplete).toEqual([{ path: path.join(root, 'a/b/c'), reason: 'not searched: deeper than 2 levels' }]);
     expect(discoverNodes(root, { maxDepth: 4 }).nodes).toHaveLength(1);
     for (let i = 0; i < 5; i++) touch(`many/d${i}/x`);
     const few = discoverNodes(root, { maxDirs: 4 });
-    expect(few.skipped.some((s) => /limit of 4 directories/.test(s.reason))).toBe(true);
+    expect(few.incomplete).toEqual([{ path: path.join(root, 'a/b/c/d'), reason: expect.stringMatching(/limit of 4 directories reached here/) }]);
   });
 
   it('skips unreadable subdirectories but fails on an unreadable input', () => {

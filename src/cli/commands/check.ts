@@ -5,7 +5,7 @@ import { findingJson, renderCheck, renderRuleList, startupJson } from '../../rep
 import { renderJson } from '../../report/json.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
+import { inputNotesField, inputNotesText, renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
 
 interface CheckArgs extends CommonArgs {
   failOn: SeverityName;
@@ -41,9 +41,9 @@ export function checkCommand(ctx: CommandContext): AnyCommand {
         const { findings, facts } = runRules(scan.nodes, { autoRecovery: args.autoRecovery, only });
         const nodes = facts.map((f) => ({ name: f.node.name, path: f.node.displayPath, startup: f.prediction }));
         if (args.json) {
-          const body = { nodes: nodes.map((n) => ({ name: n.name, path: n.path, startup: startupJson(n.startup) })), findings: findings.map(findingJson), skipped: scan.skipped };
+          const body = { nodes: nodes.map((n) => ({ name: n.name, path: n.path, startup: startupJson(n.startup) })), findings: findings.map(findingJson), skipped: scan.skipped, ...inputNotesField(scan) };
           ctx.io.stdout(renderJson('check', body));
-        } else ctx.io.stdout(renderCheck(nodes, findings, renderOptions(args, ctx.io)));
+        } else ctx.io.stdout(renderCheck(nodes, findings, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, scan));
         ctx.exitCode = findings.some((f) => atOrAbove(f, args.failOn)) ? ExitCode.FINDINGS : ExitCode.OK;
       }, ctx.io);
     },

@@ -4,7 +4,7 @@ import { renderJson } from '../../report/json.js';
 import { rankJson, renderRank } from '../../report/rank.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
+import { inputNotesField, inputNotesText, renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
 
 interface RankArgs extends CommonArgs {
   verify: boolean;
@@ -29,7 +29,9 @@ export function rankCommand(ctx: CommandContext): AnyCommand {
           const deeper = new Map(rescanNodes(result.needsDeeperScan, { verifyData: false }).map((n) => [n.dir, n]));
           result = rankNodes(scan.nodes.map((n) => deeper.get(n.dir) ?? n));
         }
-        ctx.io.stdout(args.json ? renderJson('rank', { ...rankJson(result), checksumsVerified: args.verify }) : renderRank(result, renderOptions(args, ctx.io)));
+        ctx.io.stdout(args.json
+          ? renderJson('rank', { ...rankJson(result), checksumsVerified: args.verify, ...inputNotesField(scan) })
+          : renderRank(result, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, scan));
         ctx.exitCode = ExitCode.OK;
       }, ctx.io);
     },

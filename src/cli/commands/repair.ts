@@ -9,11 +9,11 @@ import { renderJson } from '../../report/json.js';
 import { renderRepairPlan, renderRepairResult } from '../../report/repair.js';
 import { digestNodes } from '../../scan/digest.js';
 import { openPayloadReader } from '../../scan/payloads.js';
-import type { ScanProgress } from '../../scan/scan-inputs.js';
+import type { InputNotes, ScanProgress } from '../../scan/scan-inputs.js';
 import { ExitCode } from '../exit-codes.js';
 import { VERSION } from '../run.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { progressFor, renderOptions, withScan, type CommonArgs } from './shared.js';
+import { inputNotesField, inputNotesText, progressFor, renderOptions, withInputOptions, withScan, type CommonArgs } from './shared.js';
 
 interface RepairArgs extends CommonArgs {
   out: string;
@@ -27,7 +27,7 @@ interface RepairArgs extends CommonArgs {
 }
 
 function builder(y: Argv): Argv {
-  return y
+  return withInputOptions(y)
     .positional('input', { describe: 'node directories, directories holding them, or .tar/.tar.gz archives (omit with --plan)', type: 'string', array: true })
     .option('out', { type: 'string', demandOption: true, describe: 'output directory (one <Address>/ per node), or FILE.tar.gz' })
     .option('cluster', { type: 'string', describe: 'target membership YAML (Address, ID, Role: 0/voter, 1/stand-by, 2/spare)' })
@@ -42,8 +42,9 @@ function builder(y: Argv): Argv {
 }
 
 type Progress = ((p: ScanProgress) => void) | undefined;
+type Made = { plan: RepairPlan; result?: ApplyResult; notes: InputNotes };
 
-async function makePlan(args: RepairArgs, inputs: string[], onProgress: Progress): Promise<{ plan: RepairPlan; result?: ApplyResult }> {
+async function makePlan(args: RepairArgs, inputs: string[], onProgress: Progress): Promise<Made> {
   return withScan({ ...args, input: inputs }, { verifyData: true, onProgress }, async (scan) => {
     const payloads = openPayloadReader();
     let plan: RepairPlan;
@@ -58,17 +59,17 @@ async function makePlan(args: RepairArgs, inputs: string[], onProgress: Progress
       payloads.close();
     }
     if (args.planOut) writePlanFile(args.planOut, plan);
-    if (plan.status !== 'ready' || args.dryRun) return { plan };
-    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress }) };
+    if (plan.status !== 'ready' || args.dryRun) return { plan, notes: scan.notes };
+    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress }), notes: scan.notes };
   });
 }
 
-async function applySaved(args: RepairArgs, inputs: string[] | undefined, onProgress: Progress): Promise<{ plan: RepairPlan; result?: ApplyResult }> {
+async function applySaved(args: RepairArgs, inputs: string[] | undefined, onProgress: Progress): Promise<Made> {
   const plan = readPlanFile(args.plan!);
   const paths = inputs ?? [...plan.inputs.args];
   return withScan({ ...args, input: paths }, { verifyData: true, onProgress }, async (scan) => {
-    if (plan.status !== 'ready' || args.dryRun) return { plan };
-    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress }) };
+    if (plan.status !== 'ready' || args.dryRun) return { plan, notes: scan.notes };
+    return { plan, result: await applyPlan(plan, scan.nodes, { out: args.out, force: args.force, onProgress }), notes: scan.notes };
   });
 }
 
@@ -86,7 +87,7 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
       // lasted a second, whichever phase that falls in.
       const bar = progressFor(args, ctx.io);
       const onProgress: Progress = bar ? (p) => bar.update(p) : undefined;
-      let made: { plan: RepairPlan; result?: ApplyResult };
+      let made: Made;
       try {
         made = args.plan ? await applySaved(args, inputs, onProgress) : await makePlan(args, inputs!, onProgress);
       } finally {
@@ -94,7 +95,9 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
       }
       const { plan, result } = made;
       const o = renderOptions(args, ctx.io);
-      ctx.io.stdout(args.json ? renderJson('repair', { plan, result: result ?? null }) : renderRepairPlan(plan, o) + (result ? `\n${renderRepairResult(result, o)}` : ''));
+      ctx.io.stdout(args.json
+        ? renderJson('repair', { plan, result: result ?? null, ...inputNotesField(made) })
+        : renderRepairPlan(plan, o) + (result ? `\n${renderRepairResult(result, o)}` : '') + inputNotesText(args, ctx.io, made));
       if (plan.status !== 'ready') ctx.io.stderr('raft-rescue: repair refused; nothing was written (see "Refused" above)\n');
       ctx.exitCode = plan.status === 'ready' ? ExitCode.OK : ExitCode.REPAIR_FAILED;
     },

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { scanInputs, type ScanOptions, type ScanProgress, type ScanResult } from '../../scan/scan-inputs.js';
 import { ProgressBar } from '../../report/progress.js';
+import { inputNotesJson, renderInputNotes } from '../../report/input-notes.js';
 import { colorEnabled, type RenderOptions } from '../../report/style.js';
 import type { CliIo } from '../io.js';
 
@@ -9,10 +10,20 @@ export interface CommonArgs {
   input: string[];
   json: boolean;
   color?: boolean;
+  acceptPartialScan?: boolean;
+}
+
+/** Options every command that reads inputs takes, besides the inputs (repair builds its own). */
+export function withInputOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
+  return y.option('accept-partial-scan', {
+    type: 'boolean',
+    default: false,
+    describe: 'go on when part of an input could not be searched (a discovery limit, an unreadable directory, an archive without its end marker); the output says what was left out',
+  }) as unknown as Argv<T & CommonArgs>;
 }
 
 export function withCommon<T>(y: Argv<T>, inputRequired = true): Argv<T & CommonArgs> {
-  return y
+  return withInputOptions(y)
     .positional('input', {
       describe: 'node directories, directories holding them (at any depth), or .tar/.tar.gz archives of either',
       type: 'string',
@@ -43,7 +54,7 @@ export async function withScan<R>(args: CommonArgs, options: ScanOptions, body: 
   const onProgress = bar ? (p: ScanProgress) => bar.update(p) : options.onProgress;
   let scan: ScanResult;
   try {
-    scan = await scanInputs(args.input, { ...options, onProgress });
+    scan = await scanInputs(args.input, { ...options, onProgress, acceptPartialScan: args.acceptPartialScan ?? false });
   } finally {
     bar?.done();
   }
@@ -52,4 +63,14 @@ export async function withScan<R>(args: CommonArgs, options: ScanOptions, body: 
   } finally {
     scan.cleanup();
   }
+}
+
+/** The notes about the inputs that end every people's report (partial scans, duplicates, …). */
+export function inputNotesText(args: CommonArgs, io: CliIo, scan: Pick<ScanResult, 'notes'>): string {
+  return renderInputNotes(scan.notes, renderOptions(args, io));
+}
+
+/** The same notes for a JSON document: spread into its body. */
+export function inputNotesField(scan: Pick<ScanResult, 'notes'>): { inputNotes: Record<string, unknown> } {
+  return { inputNotes: inputNotesJson(scan.notes) };
 }
