@@ -1,6 +1,7 @@
 // run(argv, io) → exit code. The only entry point; bin/ calls it and sets process.exitCode.
 import yargs, { type Argv } from 'yargs';
 import { InputError, RaftRescueError, RepairError, UsageError } from '../core/errors.js';
+import { printable } from '../report/printable.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { commandModules, type CommandContext } from './commands/index.js';
@@ -14,7 +15,10 @@ function exitCodeFor(error: unknown): number {
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof RaftRescueError) return error.message;
+  // Messages name files from the user's disk and archives: no escape sequences, and an exit-2
+  // message stays one line whatever newlines a name holds (repair's lists keep their lines).
+  if (error instanceof UsageError || error instanceof InputError) return printable(error.message);
+  if (error instanceof RaftRescueError) return error.message.split('\n').map(printable).join('\n');
   if (error instanceof Error) return `internal error: ${error.message}\n${error.stack ?? ''}`;
   return `internal error: ${String(error)}`;
 }

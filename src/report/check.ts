@@ -2,6 +2,7 @@
 import type { Finding } from '../analysis/findings.js';
 import type { StartupPrediction } from '../analysis/loader/index.js';
 import type { Rule } from '../analysis/rules/rule.js';
+import { printable } from './printable.js';
 import { chalkFor, table, type RenderOptions } from './style.js';
 
 export interface CheckNodeView {
@@ -61,9 +62,9 @@ export function renderCheck(nodes: readonly CheckNodeView[], findings: readonly 
   parts.push(table(['node', 'start-up (libraft 0.15 / dqlite 1.11)'], nodes.map((n) => [n.name, verdict(n.startup)]), o));
   if (!findings.length) parts.push(c.green('No findings.'));
   for (const f of findings) {
-    const where = f.file ? ` ${f.file}${f.offset !== undefined ? ` @${f.offset}` : ''}` : '';
-    const lines = [`${f.code} ${sev(f.severity)} ${c.bold(f.node)}${where}`, `  ${f.message}`];
-    f.repairs.forEach((r, i) => lines.push(`  ${i === 0 ? 'repair:' : '   or: '} ${r}`));
+    const where = f.file ? ` ${printable(f.file)}${f.offset !== undefined ? ` @${f.offset}` : ''}` : '';
+    const lines = [`${f.code} ${sev(f.severity)} ${c.bold(printable(f.node))}${where}`, `  ${printable(f.message)}`];
+    f.repairs.forEach((r, i) => lines.push(`  ${i === 0 ? 'repair:' : '   or: '} ${printable(r)}`));
     parts.push(lines.join('\n'));
   }
   const count = (s: string) => findings.filter((f) => f.severity === s).length;

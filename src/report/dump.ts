@@ -1,4 +1,5 @@
 // Rendering of `dump`: one line per entry.
+import { printable } from './printable.js';
 import { table, type RenderOptions } from './style.js';
 
 export interface DumpRow {
@@ -21,7 +22,7 @@ export interface DumpNode {
 
 export function renderDump(nodes: readonly DumpNode[], o: RenderOptions): string {
   const parts = nodes.map((n) => {
-    const head = `Node ${n.name}  ${n.path}  (${n.logSource === 'loaded' ? 'log as the engine would load it' : 'log as held on disk; the engine would refuse or cut it'})`;
+    const head = `Node ${printable(n.name)}  ${printable(n.path)}  (${n.logSource === 'loaded' ? 'log as the engine would load it' : 'log as held on disk; the engine would refuse or cut it'})`;
     const t = table(
       ['index', 'term', 'type', 'bytes', 'file@offset', 'content'],
       n.rows.map((r) => [String(r.index), String(r.term), r.type, r.length, `${r.file}@${r.offset}`, r.summary]),

@@ -1,5 +1,6 @@
 // Human rendering of `rank`: the order, the engine's verdict per node, and the reasoning.
 import type { RankResult } from '../analysis/rank.js';
+import { printable } from './printable.js';
 import { chalkFor, table, type RenderOptions } from './style.js';
 
 function startupCell(r: RankResult['nodes'][number]): string {
@@ -23,8 +24,8 @@ export function renderRank(result: RankResult, o: RenderOptions): string {
     r.needsRepair ? c.yellow(startupCell(r)) : startupCell(r),
   ]);
   const t = table(['rank', 'node', 'ID', 'last term', 'last index', 'log', 'by index', 'start-up'], rows, o);
-  const lines = result.explanation.map((e) => `- ${e}`);
-  const best = result.best ? `Keep the data of ${c.bold(result.best.name)}.` : 'No node to rank.';
+  const lines = result.explanation.map((e) => `- ${printable(e)}`);
+  const best = result.best ? `Keep the data of ${c.bold(printable(result.best.name))}.` : 'No node to rank.';
   return `${t}\n\n${best}\n${lines.join('\n')}\n${c.dim(readLine(result))}\n`;
 }
 
