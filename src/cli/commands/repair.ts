@@ -42,6 +42,15 @@ function builder(y: Argv): Argv {
 }
 
 type Progress = ((p: ScanProgress) => void) | undefined;
+
+/**
+ * --source names a node by name, ID or path. Inputs are resolved against the cwd (node paths are
+ * absolute), so a path is too: `--source ./copies/node2` or `x.tar.gz:set/node2`. Names and IDs
+ * hold no slash and pass unchanged.
+ */
+function sourceArg(source: string | undefined, cwd: string): string | undefined {
+  return source !== undefined && source.includes('/') ? path.resolve(cwd, source) : source;
+}
 type Made = { plan: RepairPlan; result?: ApplyResult; notes: InputNotes };
 
 async function makePlan(args: RepairArgs, inputs: string[], onProgress: Progress): Promise<Made> {
@@ -89,7 +98,7 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
       const onProgress: Progress = bar ? (p) => bar.update(p) : undefined;
       let made: Made;
       try {
-        made = args.plan ? await applySaved(args, inputs, onProgress) : await makePlan(args, inputs!, onProgress);
+        made = args.plan ? await applySaved(args, inputs, onProgress) : await makePlan({ ...args, source: sourceArg(args.source, ctx.io.cwd) }, inputs!, onProgress);
       } finally {
         bar?.done();
       }
