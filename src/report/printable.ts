@@ -31,5 +31,6 @@ export function printable(text: string): string {
  * change colours on a terminal, nothing more.
  */
 export function printableKeepingColour(text: string): string {
-  return UNSAFE.test(text) ? text.replace(UNSAFE_OR_SGR, (m: string, sgr: string | undefined) => sgr ?? escape(m)) : text;
+  if (!UNSAFE.test(text)) return text;
+  return text.replace(UNSAFE_OR_SGR, (m: string, sgr: string | undefined) => sgr ?? escape(m));
 }

@@ -79,7 +79,9 @@ function searchTree(root: string, place: Place, state: FindState): string[] {
   const show = (p: string) => place.display(path.relative(root, p));
   for (const s of result.skipped) state.notes.skipped.push({ path: show(s.path), reason: s.reason });
   for (const s of result.incomplete) state.notes.incomplete.push({ path: show(s.path), reason: s.reason });
-  for (const n of result.nodes) state.found.push({ dir: n.dir, displayPath: place.display(n.relative === '.' ? '' : n.relative), origin: place.origin(n.relative) });
+  for (const n of result.nodes) {
+    state.found.push({ dir: n.dir, displayPath: place.display(n.relative === '.' ? '' : n.relative), origin: place.origin(n.relative) });
+  }
   if (!result.nodes.length) return result.archives;
   for (const a of result.archives) {
     state.notes.archives.push({ path: show(a), opened: false, reason: 'not opened: the tree around it holds node directories (pass the archive as an input to read it)' });
@@ -94,7 +96,9 @@ async function openNested(root: string, archives: readonly string[], place: Plac
     const shown = place.display(rel);
     if (!isArchive(file) || detectArchiveKind(file) === undefined) continue; // named like one, is not
     if (place.depth + 1 > MAX_ARCHIVE_DEPTH || state.nestedOpened >= MAX_NESTED_ARCHIVES) {
-      const why = place.depth + 1 > MAX_ARCHIVE_DEPTH ? `archives nested deeper than ${MAX_ARCHIVE_DEPTH} levels are not opened` : `more than ${MAX_NESTED_ARCHIVES} archives inside the inputs`;
+      const why = place.depth + 1 > MAX_ARCHIVE_DEPTH
+        ? `archives nested deeper than ${MAX_ARCHIVE_DEPTH} levels are not opened`
+        : `more than ${MAX_NESTED_ARCHIVES} archives inside the inputs`;
       state.notes.archives.push({ path: shown, opened: false, reason: why });
       state.notes.incomplete.push({ path: shown, reason: `archive not opened: ${why}` });
       continue;
@@ -142,13 +146,21 @@ export async function findInputNodes(input: string, state: FindState): Promise<v
   }
   if (st.isDirectory()) {
     const root = path.resolve(input);
-    const place: Place = { depth: 0, display: (rel) => (rel ? path.join(input, rel) : input), origin: () => ({ kind: 'directory' }) };
+    const place: Place = {
+      depth: 0,
+      display: (rel) => (rel ? path.join(input, rel) : input),
+      origin: () => ({ kind: 'directory' }),
+    };
     const archives = searchTree(root, place, state);
     await openNested(root, archives, place, state);
     return;
   }
   if (st.isFile() && isArchive(input)) {
-    const place: Place = { depth: 1, display: (rel) => `${input}:${rel || '.'}`, origin: (rel) => ({ kind: 'archive', archive: input, member: rel || '.' }) };
+    const place: Place = {
+      depth: 1,
+      display: (rel) => `${input}:${rel || '.'}`,
+      origin: (rel) => ({ kind: 'archive', archive: input, member: rel || '.' }),
+    };
     await searchArchive(input, input, place, state);
     return;
   }

@@ -43,7 +43,15 @@ export function readFailure(file: string, error: unknown, verb = 'read'): InputE
  * A scan issue for a file that could not be read. The error is re-thrown unless it is an
  * InputError (an errno or a file that shrank): anything else is a bug, not the user's disk.
  */
-export function unreadableIssue(file: string, error: unknown): { file: string; kind: 'unreadable'; offset: number; message: string; data: { errno: string | null } } {
+export interface UnreadableIssue {
+  readonly file: string;
+  readonly kind: 'unreadable';
+  readonly offset: number;
+  readonly message: string;
+  readonly data: { readonly errno: string | null };
+}
+
+export function unreadableIssue(file: string, error: unknown): UnreadableIssue {
   if (!(error instanceof InputError)) throw error;
   const reason = (error as InputError & { reason?: string }).reason ?? error.message;
   const errno = (error as InputError & { errno?: string }).errno ?? null;

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ReadEntry } from 'tar';
 import { InputError } from '../core/errors.js';
+import { classifyFileName } from '../format/file-names.js';
 import { errnoAdvice, errnoText } from './io-errors.js';
 import { SparseMapError, SparseRestorer, paxRecords, sparseMember, type SparseMember } from './tar-sparse.js';
 
@@ -38,7 +39,8 @@ export interface MemberLimits {
 
 const REGULAR = new Set(['File', 'OldFile', 'ContiguousFile']);
 const DIRECTORY = new Set(['Directory', 'GNUDumpDir']);
-const WRITE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0);
+const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
+const WRITE_FLAGS = O_WRONLY | O_CREAT | O_TRUNC | (O_NOFOLLOW ?? 0);
 
 /** Normalised member path, or a refusal reason. */
 function memberPath(raw: string): { key: string } | { reason: string } {
@@ -121,6 +123,10 @@ export class MemberWriter {
       this.fail(`member ${entry.path} continues a file from another volume of a multi-volume archive; join the volumes with GNU tar first`);
     } else if (entry.type !== 'TapeVolumeHeader') {
       this.count();
+      // GNU tar extracts unknown types as regular files: one named like a node's file would be
+      // missing from the node, so that is refused rather than listed.
+      const base = entry.path.split('/').filter(Boolean).at(-1) ?? '';
+      if (classifyFileName(base).kind !== 'ignored') this.fail(`member ${entry.path} has a tar type raft-rescue does not read (${entry.type}) and a name the node needs`);
       this.refused.push({ member: entry.path, reason: `unsupported member type ${entry.type}` });
     }
   }

@@ -101,7 +101,8 @@ export function sparseMember(records: readonly (readonly [string, string])[]): S
       });
   }
   if (numbers.length !== 2 * blocks) throw new SparseMapError(`GNU.sparse.numblocks says ${blocks} regions, the map holds ${numbers.length / 2}`);
-  return { format: mapText !== undefined ? '0.1' : '0.0', name, realSize, map: checkedMap(regionsFrom(numbers), realSize) };
+  const map = checkedMap(regionsFrom(numbers), realSize);
+  return { format: mapText !== undefined ? '0.1' : '0.0', name, realSize, map };
 }
 
 function checkedMap(map: SparseRegion[], realSize: number): SparseRegion[] {

@@ -192,7 +192,8 @@ function tarFailure(archive: string, error: unknown, tarBytes: number): InputErr
 function warningFailure(archive: string, code: string, message: string, tarBytes: number, members: number): InputError {
   if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ABORT') return tarFailure(archive, new Error(`${code}: ${message}`), tarBytes);
   if (members === 0) return new InputError(`${archive}: not a tar archive (${message} in the first header)`, archive);
-  return new InputError(`${archive}: damaged tar header after ${members} member${members === 1 ? '' : 's'}, within the first ${tarBytes} bytes of the tar stream (${message}); the archive is corrupt`, archive);
+  const after = `after ${members} member${members === 1 ? '' : 's'}, within the first ${tarBytes} bytes of the tar stream`;
+  return new InputError(`${archive}: damaged tar header ${after} (${message}); the archive is corrupt`, archive);
 }
 
 function checkKind(archive: string): void {
@@ -217,9 +218,8 @@ async function run(archive: string, writer: MemberWriter): Promise<RunResult> {
     strict: false,
     brotli: false, // node-tar would otherwise guess brotli for anything that is not a tar header
     zstd: false,
-    onwarn: (code: string, message: string, data: Record<string, unknown>) => {
+    onwarn: (code: string, message: string) => {
       if (code === 'TAR_ENTRY_INFO') return;
-      void data;
       failure ??= warningFailure(archive, code, message, fed.bytes, writer.entriesSeen);
       parser.abort(failure);
     },
