@@ -46,10 +46,17 @@ async function timed(argv: string[]): Promise<{ ms: number; out: string }> {
   return { ms: r.ms, out: r.out };
 }
 
+/** The faster of two runs: the first also warms up the code and the page cache. */
+async function bestOfTwo(argv: string[]): Promise<{ ms: number; out: string }> {
+  const a = await timed(argv);
+  const b = await timed(argv);
+  return a.ms < b.ms ? a : b;
+}
+
 describe(`${LARGE} segment files`, () => {
   it.each(COMMANDS)('%s grows linearly with the number of files', async (...argv) => {
-    const small = await timed([...argv, path.join(box, String(SMALL))]);
-    const large = await timed([...argv, path.join(box, String(LARGE))]);
+    const small = await bestOfTwo([...argv, path.join(box, String(SMALL))]);
+    const large = await bestOfTwo([...argv, path.join(box, String(LARGE))]);
     const ratio = large.ms / small.ms;
     console.log(`${argv.join(' ')}: ${SMALL} files ${small.ms.toFixed(0)} ms, ${LARGE} files ${large.ms.toFixed(0)} ms (×${ratio.toFixed(1)})`);
     expect(ratio, `${argv[0]} is not linear: ×${ratio.toFixed(1)} for 4× the files`).toBeLessThan(8);
