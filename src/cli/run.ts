@@ -3,6 +3,7 @@ import yargs, { type Argv } from 'yargs';
 import {
   Cancelled, describeErrno, InputError, isErrnoError, RaftRescueError, RepairError, UsageError,
 } from '../core/errors.js';
+import { printable } from '../report/printable.js';
 import { ExitCode, SIGNAL_EXIT_CODES } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { commandModules, type CommandContext } from './commands/index.js';
@@ -34,8 +35,11 @@ export function exitCodeFor(error: unknown): number {
 
 export function describeError(error: unknown): string {
   if (error instanceof Cancelled) return `${error.message}; stopped, temp data removed, nothing published`;
-  if (error instanceof RaftRescueError) return error.message;
-  if (isErrnoError(error)) return describeErrno(error);
+  // Messages name files from the user's disk and archives: no escape sequences, and an exit-2
+  // message stays one line whatever newlines a name holds (repair's lists keep their lines).
+  if (error instanceof UsageError || error instanceof InputError) return printable(error.message);
+  if (error instanceof RaftRescueError) return error.message.split('\n').map(printable).join('\n');
+  if (isErrnoError(error)) return printable(describeErrno(error));
   if (error instanceof Error) return `internal error: ${error.message}\n${error.stack ?? ''}`;
   return `internal error: ${String(error)}`;
 }

@@ -22,13 +22,15 @@ export function planInputs(args: readonly string[], nodes: readonly NodeIndex[],
 
 export function planLog(log: Recovery, files: readonly PlannedFile[]): PlanLog {
   const s = log.source.snapshot.chosen;
+  const byFirst = new Map<unknown, string>(); // first file per first index (a log may have 100 000 files)
+  for (const f of files) if (!byFirst.has(f.firstIndex)) byFirst.set(f.firstIndex, f.name);
   return {
     snapshot: s ? { name: s.name, term: s.term.toString(), index: s.index.toString() } : null,
     startIndex: log.startIndex.toString(),
     lastIndex: log.lastIndex.toString(),
     lastTerm: log.lastTerm.toString(),
     pieces: log.pieces.map((p) => ({
-      file: files.find((f) => f.firstIndex === p.first.toString())?.name ?? '?',
+      file: byFirst.get(p.first.toString()) ?? '?',
       firstIndex: p.first.toString(),
       lastIndex: p.last.toString(),
       from: p.kind === 'run' ? `source ${p.run.source}` : `${p.piece.donor.node.name} ${p.piece.file}`,

@@ -31,6 +31,21 @@ export const fileName: Check<string> = (v, at) => {
   return problem ? fail(at, problem) : name;
 };
 
+/**
+ * A pinned input file's name, as readdir gave it: never written, only opened beside its node
+ * (read-only, no symlink followed), so it may hold any character a directory entry can hold
+ * (junk names with control characters are pinned like the rest) — but no path.
+ */
+export const inputFileName: Check<string> = (v, at) => {
+  const name = text(1024)(v, at);
+  const problem = name === '' ? 'is empty'
+    : name === '.' || name === '..' ? `${quote(name)} names a directory, not a file`
+    : name.includes('/') ? `${quote(name)} is a path, not a plain file name (it holds "/")`
+    : name.includes('\0') ? `${quote(name)} holds a NUL byte`
+    : Buffer.byteLength(name, 'utf8') > 255 ? `${quote(name)} is longer than 255 bytes` : undefined;
+  return problem ? fail(at, problem) : name;
+};
+
 export const address: Check<string> = (v, at) => {
   const a = text(1024)(v, at);
   const problem = addressProblem(a) ?? plainNameProblem(a);
@@ -90,7 +105,7 @@ const plannedNode = object({
 
 const inputNode = object({
   key: pathText, name: text(4096), id: nullable(dec), address: nullable(text(4096)),
-  files: array(object({ name: fileName, size, sha256: sha256Hex }), 1_000_000),
+  files: array(object({ name: inputFileName, size, sha256: sha256Hex }), 1_000_000),
 });
 
 const rankRow = object({

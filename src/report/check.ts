@@ -3,6 +3,7 @@ import type { Finding } from '../analysis/findings.js';
 import type { Rule } from '../analysis/rules/rule.js';
 import type { NodeVerdict } from '../analysis/verdict.js';
 import { contributionWords, startupWords } from './verdict.js';
+import { printable } from './printable.js';
 import { chalkFor, table, type RenderOptions } from './style.js';
 
 export function findingJson(f: Finding): Record<string, unknown> {
@@ -13,13 +14,13 @@ export function renderCheck(verdicts: readonly NodeVerdict[], findings: readonly
   const c = chalkFor(o);
   const sev = (s: Finding['severity']) => (s === 'error' ? c.red(s) : s === 'warning' ? c.yellow(s) : c.dim(s));
   const parts: string[] = [];
-  const rows = verdicts.map((v) => [v.name, startupWords(v.startup, v.startupDrops), contributionWords(v)]);
+  const rows = verdicts.map((v) => [printable(v.name), printable(startupWords(v.startup, v.startupDrops)), printable(contributionWords(v))]);
   parts.push(table(['node', 'start-up (libraft 0.15 / dqlite 1.11)', 'as a repair source'], rows, o));
   if (!findings.length) parts.push(c.green('No findings.'));
   for (const f of findings) {
-    const where = f.file ? ` ${f.file}${f.offset !== undefined ? ` @${f.offset}` : ''}` : '';
-    const lines = [`${f.code} ${sev(f.severity)} ${c.bold(f.node)}${where}`, `  ${f.message}`];
-    f.repairs.forEach((r, i) => lines.push(`  ${i === 0 ? 'repair:' : '   or: '} ${r}`));
+    const where = f.file ? ` ${printable(f.file)}${f.offset !== undefined ? ` @${f.offset}` : ''}` : '';
+    const lines = [`${f.code} ${sev(f.severity)} ${c.bold(printable(f.node))}${where}`, `  ${printable(f.message)}`];
+    f.repairs.forEach((r, i) => lines.push(`  ${i === 0 ? 'repair:' : '   or: '} ${printable(r)}`));
     parts.push(lines.join('\n'));
   }
   const count = (s: string) => findings.filter((f) => f.severity === s).length;

@@ -1,4 +1,5 @@
 // Rendering of `dump`: one line per entry.
+import { printable } from './printable.js';
 import { table, type RenderOptions } from './style.js';
 
 export interface DumpRow {
@@ -24,7 +25,7 @@ export interface DumpNode {
 
 export function renderDump(nodes: readonly DumpNode[], o: RenderOptions): string {
   const parts = nodes.map((n) => {
-    const head = `Node ${n.name}  ${n.path}  (entries as held on disk; start-up: ${n.startup})`;
+    const head = `Node ${printable(n.name)}  ${printable(n.path)}  (entries as held on disk; start-up: ${printable(n.startup)})`;
     const t = table(
       ['index', 'term', 'type', 'bytes', 'file@offset', 'content'],
       n.rows.map((r) => [`${r.index}${r.droppedAtStartup ? ' ✗' : ''}`, String(r.term), r.type, r.length, `${r.file}@${r.offset}`, r.summary]),

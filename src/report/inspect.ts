@@ -1,14 +1,22 @@
-// Human rendering of `inspect`: a summary table, then one section per node.
+// Human rendering of `inspect`: a summary table, then one section per node. Long lists (a node
+// with thousands of segments) are cut to their first and last rows; --json has every row.
+// Names from the disk go through printable() (tables do it themselves).
 import type { NodeReport } from '../analysis/inspect-report.js';
 import { roleName as yamlRole } from '../format/node-yaml.js';
-import { chalkFor, formatBytes, indent, table, type RenderOptions } from './style.js';
+import { printable } from './printable.js';
+import { chalkFor, formatBytes, indent, summarizeRows, table, type RenderOptions } from './style.js';
 import { contributionWords, startupWords, verdictJson } from './verdict.js';
+
+const omittedRow = (columns: number) => (n: number): string[] => [`… ${n} more (see --json)`, ...Array<string>(columns - 1).fill('')];
 
 /** A node of `inspect --json`: the inspect record, with the node's verdict in place of the object behind it. */
 export function inspectNodeJson(n: NodeReport): Record<string, unknown> {
   const { verdict, ...report } = n;
   const v = verdictJson(verdict);
-  return { ...report, held: v['held'], startup: v['startup'], startupDrops: v['startupDrops'], contribution: v['contribution'], read: v['read'], checksumsVerified: v['checksumsVerified'] };
+  return {
+    ...report, held: v['held'], startup: v['startup'], startupDrops: v['startupDrops'], contribution: v['contribution'],
+    read: v['read'], checksumsVerified: v['checksumsVerified'],
+  };
 }
 
 const str = (v: bigint | number | null | undefined) => (v === null || v === undefined ? '-' : String(v));
@@ -32,20 +40,21 @@ function summary(nodes: readonly NodeReport[], o: RenderOptions): string {
 
 function identity(n: NodeReport): string[] {
   const lines: string[] = [];
-  lines.push(n.info ? `info.yaml    ID ${n.info.id}  Address ${n.info.address}  Role ${n.info.role} (${yamlRole(n.info.role)})` : 'info.yaml    (missing)');
+  lines.push(n.info ? `info.yaml    ID ${n.info.id}  Address ${printable(n.info.address)}  Role ${n.info.role} (${yamlRole(n.info.role)})` : 'info.yaml    (missing)');
   if (n.cluster) {
-    lines.push(`cluster.yaml ${n.cluster.map((m) => `${m.address} ID ${m.id} ${yamlRole(m.role)}`).join('; ') || '(empty)'}`);
+    const members = n.cluster.map((m) => `${printable(m.address)} ID ${m.id} ${yamlRole(m.role)}`);
+    lines.push(`cluster.yaml ${summarizeRows(members, (k) => `… ${k} more`, 20).join('; ') || '(empty)'}`);
   } else lines.push('cluster.yaml (missing)');
   for (const m of n.metadata) {
-    const p = m.problems.length ? `  !! ${m.problems.join('; ')}` : '';
+    const p = m.problems.length ? `  !! ${printable(m.problems.join('; '))}` : '';
     lines.push(`${m.file.padEnd(12)} version ${str(m.version)}  term ${str(m.term)}  votedFor ${str(m.votedFor)}${p}`);
   }
   if (!n.metadata.length) lines.push('metadata     (no metadata1/metadata2)');
   lines.push(`log          first ${str(n.log.firstIndex)}  last ${str(n.log.lastIndex)}  last term ${str(n.log.lastTerm)}  (${n.segmentTotals.entries} entries in segments, ${formatBytes(n.segmentTotals.bytes)})`);
-  lines.push(`start-up     ${startupWords(n.verdict.startup, n.verdict.startupDrops)}`);
-  lines.push(`as a source  ${contributionWords(n.verdict)}`);
+  lines.push(`start-up     ${printable(startupWords(n.verdict.startup, n.verdict.startupDrops))}`);
+  lines.push(`as a source  ${printable(contributionWords(n.verdict))}`);
   const src = n.configurationSource;
-  lines.push(`raft config  ${src ? `index ${src.index} from ${src.source} (${src.file})` : '(none found)'}`);
+  lines.push(`raft config  ${src ? `index ${src.index} from ${src.source} (${printable(src.file)})` : '(none found)'}`);
   return lines;
 }
 
@@ -53,7 +62,7 @@ function snapshotTable(n: NodeReport, o: RenderOptions): string {
   if (!n.snapshots.length) return 'snapshots: none';
   return table(
     ['snapshot', 'term', 'index', 'size', 'lz4', 'conf index', 'members', 'meta crc'],
-    n.snapshots.map((s) => [
+    summarizeRows(n.snapshots.map((s) => [
       s.name,
       str(s.term),
       str(s.index),
@@ -62,7 +71,7 @@ function snapshotTable(n: NodeReport, o: RenderOptions): string {
       str(s.configurationIndex),
       s.members.length,
       s.metaSize === null ? 'no .meta' : s.metaChecksumOk === null ? 'unreadable' : s.metaChecksumOk ? 'ok' : 'MISMATCH',
-    ]),
+    ]), omittedRow(8)),
     o,
   );
 }
@@ -71,7 +80,7 @@ function segmentTable(n: NodeReport, o: RenderOptions): string {
   if (!n.segments.length) return 'segments: none';
   return table(
     ['segment', 'kind', 'indexes', 'entries', 'terms', 'size', 'bad crc', 'reader stops'],
-    n.segments.map((s) => [
+    summarizeRows(n.segments.map((s) => [
       s.name,
       s.kind,
       s.entries ? `${s.firstIndex}-${s.lastIndex}` : '-',
@@ -80,31 +89,32 @@ function segmentTable(n: NodeReport, o: RenderOptions): string {
       formatBytes(s.size),
       s.badChecksumBatches,
       s.stop ?? (s.kind === 'open' ? '-' : 'end of file'),
-    ]),
+    ]), omittedRow(8)),
     o,
   );
 }
 
 function members(n: NodeReport, o: RenderOptions): string {
   if (!n.configuration.length) return 'configuration: none';
-  return table(['ID', 'address', 'raft role'], n.configuration.map((m) => [str(m.id), m.address, m.role]), o);
+  return table(['ID', 'address', 'raft role'], summarizeRows(n.configuration.map((m) => [str(m.id), m.address, m.role]), omittedRow(3)), o);
 }
 
 function issues(n: NodeReport, o: RenderOptions): string {
   const c = chalkFor(o);
   if (!n.issues.length && !n.otherFiles.length) return c.green('no decode issues');
-  const lines = n.issues.map((i) => c.yellow(`! ${i.file} @${i.offset}: ${i.message}`));
-  for (const f of n.otherFiles) lines.push(`· other file ${f.name} (${f.kind}, ${formatBytes(f.size)})`);
+  const lines = summarizeRows(n.issues.map((i) => c.yellow(`! ${printable(i.file)} @${i.offset}: ${printable(i.message)}`)), (k) => `… ${k} more issues (see --json)`);
+  const others = n.otherFiles.map((f) => `· other file ${printable(f.name)} (${f.kind}, ${formatBytes(f.size)})`);
+  lines.push(...summarizeRows(others, (k) => `… ${k} more other files (see --json)`));
   return lines.join('\n');
 }
 
-export function renderInspect(nodes: readonly NodeReport[], skipped: readonly { path: string; reason: string }[], o: RenderOptions): string {
+export function renderInspect(nodes: readonly NodeReport[], o: RenderOptions): string {
   const c = chalkFor(o);
   const parts = [summary(nodes, o)];
   for (const n of nodes) {
     parts.push(
       [
-        c.bold(`Node ${n.name}`) + `  ${c.dim(n.path)}`,
+        c.bold(`Node ${printable(n.name)}`) + `  ${c.dim(printable(n.path))}`,
         indent(identity(n).join('\n')),
         indent(snapshotTable(n, o)),
         indent(segmentTable(n, o)),
@@ -113,6 +123,5 @@ export function renderInspect(nodes: readonly NodeReport[], skipped: readonly { 
       ].join('\n'),
     );
   }
-  if (skipped.length) parts.push(skipped.map((s) => c.yellow(`skipped ${s.path}: ${s.reason}`)).join('\n'));
   return `${parts.join('\n\n')}\n`;
 }

@@ -2,10 +2,16 @@
 // order with each node's start-up verdict and the repair it needs, then what was read.
 import { needWords, type RankResult, type RankedNode } from '../analysis/rank.js';
 import type { ReadDepth } from '../analysis/verdict.js';
-import { READ_WORDS, startupWords, verdictJson } from './verdict.js';
+import { printable } from './printable.js';
+import { READ_WORDS, verdictJson } from './verdict.js';
 import { chalkFor, table, type RenderOptions } from './style.js';
 
+/** The start-up verdict in a few words (names from disk escaped). */
 function startupCell(r: RankedNode): string {
+  return printable(startupText(r));
+}
+
+function startupText(r: RankedNode): string {
   const s = r.verdict.startup;
   if (s.ok) return s.renamed.length ? `starts, dropping ${r.verdict.startupDrops ? `${r.verdict.startupDrops.from}-${r.verdict.startupDrops.to}` : 'files'}` : 'starts';
   if (s.outcome === 'crash') return 'CRASHES (segfault)';
@@ -34,11 +40,11 @@ function row(view: RankView, r: RankedNode, o: RenderOptions): string[] {
   const v = r.verdict;
   const rank = r.rank === 1 ? c.green(`${r.rank} ★`) : String(r.rank);
   if (!verdictShown(view, r)) {
-    return [rank, r.name, `${v.held.lastTerm}`, `${v.held.lastIndex}`, '-', c.dim('not verified (see below)'), READ_CELL[v.read]];
+    return [rank, printable(r.name), `${v.held.lastTerm}`, `${v.held.lastIndex}`, '-', c.dim('not verified (see below)'), READ_CELL[v.read]];
   }
   return [
     rank,
-    r.name,
+    printable(r.name),
     String(v.contribution.lastTerm),
     String(v.contribution.lastIndex),
     v.contribution.need === 'none' ? 'none' : v.contribution.need === 'lossless' ? 'lossless' : c.yellow('loses data'),
@@ -51,11 +57,11 @@ export function renderRank(view: RankView, o: RenderOptions): string {
   const { result } = view;
   const c = chalkFor(o);
   const best = result.best;
-  const head = best ? `Keep the data of ${c.bold(best.name)}.` : 'No node to rank.';
+  const head = best ? `Keep the data of ${c.bold(printable(best.name))}.` : 'No node to rank.';
   const rows = result.nodes.map((r) => row(view, r, o));
   const t = table(['rank', 'node', 'last term', 'last index', 'repair', 'start-up', 'read'], rows, o);
-  const lines = result.explanation.map((e) => `- ${e}`);
-  return `${head}\n${lines.join('\n')}\n\n${t}\n${c.dim(readSummary(view))}\n`;
+  const lines = result.explanation.map((e) => `- ${printable(e)}`);
+  return `${head}\n${lines.join('\n')}\n\n${t}\n${c.dim(printable(readSummary(view)))}\n`;
 }
 
 /** What the ranking rests on, in words, so nobody mistakes a partial read for a full check. */

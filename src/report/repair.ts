@@ -2,6 +2,7 @@
 // before anything is written: where the data comes from, what is repaired and how, what is lost.
 import type { ApplyResult } from '../repair/apply.js';
 import type { PlannedFile, PlannedNode, RepairPlan } from '../repair/types.js';
+import { printable } from './printable.js';
 import { chalkFor, formatBytes, table, type RenderOptions } from './style.js';
 
 function origin(f: PlannedFile): string {
@@ -20,8 +21,8 @@ function header(plan: RepairPlan, o: RenderOptions): string[] {
   const status = plan.status === 'ready' ? c.green('READY') : c.red('REFUSED');
   const lines = [`Repair plan (plan version ${plan.planVersion}): ${status}`];
   if (plan.source) {
-    lines.push('', `Source: ${c.bold(plan.source.name)}${plan.source.id ? ` (ID ${plan.source.id})` : ''}, chosen by ${plan.source.chosenBy === 'rank' ? 'the raft rule' : '--source'}`);
-    for (const r of plan.source.reasons) lines.push(`  - ${r}`);
+    lines.push('', `Source: ${c.bold(printable(plan.source.name))}${plan.source.id ? ` (ID ${plan.source.id})` : ''}, chosen by ${plan.source.chosenBy === 'rank' ? 'the raft rule' : '--source'}`);
+    for (const r of plan.source.reasons) lines.push(`  - ${printable(r)}`);
   }
   return lines;
 }
@@ -62,7 +63,8 @@ function sharedFiles(nodes: readonly PlannedNode[]): PlannedFile[] {
   const [first, ...rest] = nodes;
   if (!first) return [];
   const key = (f: PlannedFile) => `${f.name}\0${JSON.stringify(f.from)}`;
-  return first.files.filter((f) => rest.every((n) => n.files.some((g) => key(g) === key(f))));
+  const others = rest.map((n) => new Set(n.files.map(key))); // sets: a log may have 100 000 files
+  return first.files.filter((f) => others.every((keys) => keys.has(key(f))));
 }
 
 function outputs(plan: RepairPlan, o: RenderOptions): string[] {
@@ -71,19 +73,19 @@ function outputs(plan: RepairPlan, o: RenderOptions): string[] {
   const names = new Set(shared.map((f) => f.name));
   const lines = ['', `Data files written to every node (${plan.outputs.length}):`, table(['file', 'size', 'from'], fileRows(shared), o), 'Per node:'];
   for (const n of plan.outputs) {
-    lines.push(`${n.address} (ID ${n.id}, ${n.roleName}${n.isSource ? ', source' : ''}, metadata ${n.metadata})`);
+    lines.push(`${printable(n.address)} (ID ${n.id}, ${n.roleName}${n.isSource ? ', source' : ''}, metadata ${n.metadata})`);
     lines.push(table(['file', 'size', 'from'], fileRows(n.files.filter((f) => !names.has(f.name))), o));
   }
   if (plan.metadata) lines.push(`Metadata: ${plan.metadata.rule} (T = ${plan.metadata.freshTerm})`);
-  if (plan.notCopied.length) lines.push('Not copied:', ...plan.notCopied.map((n) => `  - ${n.file}: ${n.reason}`));
+  if (plan.notCopied.length) lines.push('Not copied:', ...plan.notCopied.map((n) => `  - ${printable(n.file)}: ${printable(n.reason)}`));
   return lines;
 }
 
 function problems(plan: RepairPlan, o: RenderOptions): string[] {
   const c = chalkFor(o);
   const lines: string[] = [];
-  if (plan.warnings.length) lines.push('', c.yellow('Warnings:'), ...plan.warnings.map((w) => `  - ${w}`));
-  if (plan.refusals.length) lines.push('', c.red('Refused:'), ...plan.refusals.map((r) => `  - ${r}`));
+  if (plan.warnings.length) lines.push('', c.yellow('Warnings:'), ...plan.warnings.map((w) => `  - ${printable(w)}`));
+  if (plan.refusals.length) lines.push('', c.red('Refused:'), ...plan.refusals.map((r) => `  - ${printable(r)}`));
   return lines;
 }
 

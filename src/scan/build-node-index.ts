@@ -8,6 +8,8 @@ import { decodeMetadata } from '../format/metadata.js';
 import { SEGMENT_HEADER_BYTES } from '../format/segment.js';
 import { parseClusterYaml, parseNodeInfo } from '../format/node-yaml.js';
 import type { DecodeIssue } from '../format/issue.js';
+import { FileReadError } from './file-source.js';
+import { errnoText, readFailure, unreadableIssue } from './io-errors.js';
 import type {
   FileRecord,
   FileType,
@@ -52,12 +54,18 @@ function fileType(st: fs.Stats): FileType {
 
 function listFiles(dir: string, issues: ScanIssue[]): FileRecord[] {
   const records: FileRecord[] = [];
-  for (const name of fs.readdirSync(dir).sort()) {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).sort();
+  } catch (error) {
+    throw readFailure(dir, error, 'list');
+  }
+  for (const name of names) {
     try {
       const st = fs.lstatSync(path.join(dir, name));
       records.push({ name, type: fileType(st), size: st.size, mtimeMs: st.mtimeMs, class: classifyFileName(name) });
     } catch (error) {
-      issues.push({ file: name, kind: 'unreadable', offset: 0, message: `cannot stat: ${(error as Error).message}` });
+      issues.push(unreadableIssue(name, new FileReadError(path.join(dir, name), 'stat', errnoText(error), error)));
     }
   }
   return records;

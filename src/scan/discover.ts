@@ -1,13 +1,20 @@
 // Finds raft node directories under an input directory, at any depth: people hand us
 // `/var/snap/microk8s/current/var/kubernetes/backend/`, a whole backup tree, or one node dir.
-// A directory is a node directory when it directly holds a file named like raft's or
-// go-dqlite's (metadata1/2, segments, snapshots, info.yaml); we do not descend into it.
+// A directory is a node directory when it directly holds a file whose name raft or go-dqlite
+// uses (metadata1/2, segments, snapshots, info.yaml: format/file-names.ts classifies names the
+// way the C code parses them); we do not descend into it.
 // Symlinks inside the tree are never followed (they are reported), special files are skipped,
-// and depth and directory count are bounded so a hostile or looping tree cannot hang the scan.
+// a directory reached twice (a bind mount of a parent) is searched once, and depth and
+// directory count are bounded so a hostile or looping tree cannot hang the scan. The bounds are
+// far above what real trees need (a tarball of a whole /var/snap/lxd with many instances), and
+// whatever they or an unreadable directory leave unsearched is returned as `incomplete`: callers
+// refuse to go on without the user's consent, since a node left out changes every verdict.
 // The order is deterministic (names sorted by code unit) so reports are stable.
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
+import { classifyFileName } from '../format/file-names.js';
+import { errnoText } from './io-errors.js';
 
 export interface DiscoveredNode {
   /** Absolute path of the node directory. */
@@ -23,22 +30,36 @@ export interface SkippedPath {
 
 export interface DiscoverResult {
   readonly nodes: DiscoveredNode[];
+  /** Left out on purpose, nothing of a node lost: symlinks, special files, repeated directories. */
   readonly skipped: SkippedPath[];
+  /** Not searched (limits, unreadable directories): nodes there would be missing. */
+  readonly incomplete: SkippedPath[];
+  /** Regular files named like tar archives, outside node directories (absolute paths). */
+  readonly archives: string[];
 }
 
 export interface DiscoverOptions {
-  /** Levels below the input that are searched (default 12). */
+  /** Levels below the input that are searched (default DEFAULT_MAX_DEPTH). */
   readonly maxDepth?: number;
-  /** Directories read before giving up (default 10000). */
+  /** Directories read before giving up (default DEFAULT_MAX_DIRS). */
   readonly maxDirs?: number;
 }
 
-// TODO: switch to classifyFileName from format/file-names.ts (written concurrently); this local
-// pattern only has to recognise that a directory belongs to a node.
-const NODE_FILE = /^(?:metadata[12]|info\.yaml|open-\d+|\d+-\d+|snapshot-\d+-\d+-\d+(?:\.meta)?)$/;
+export const DEFAULT_MAX_DEPTH = 40;
+export const DEFAULT_MAX_DIRS = 1_000_000;
+/** Paths listed in `incomplete`; the rest are counted in the last entry. */
+const MAX_LISTED = 100;
 
+const NODE_KINDS = new Set(['metadata1', 'metadata2', 'closed-segment', 'open-segment', 'snapshot-meta', 'snapshot-data', 'info-yaml']);
+
+/** A name that makes its directory a node directory (cluster.yaml alone does not). */
 export function looksLikeNodeFile(name: string): boolean {
-  return NODE_FILE.test(name);
+  return NODE_KINDS.has(classifyFileName(name).kind);
+}
+
+/** Names of archives a bundle holds (node1.tar.gz, case.tgz, a .tar.gz gzipped again). */
+export function looksLikeArchiveName(name: string): boolean {
+  return /\.(?:tar|tgz)(?:\.gz){0,3}$/i.test(name);
 }
 
 function skipReason(entry: fs.Dirent): string {
@@ -54,11 +75,6 @@ function specialKind(entry: fs.Dirent): string {
   return 'special file';
 }
 
-function errnoText(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code ?? (error instanceof Error ? error.message : String(error));
-}
-
 function readSorted(dir: string): fs.Dirent[] {
   const entries = fs.readdirSync(dir, { withFileTypes: true });
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -69,6 +85,10 @@ interface Walk {
   readonly maxDepth: number;
   readonly maxDirs: number;
   dirsRead: number;
+  /** Set once the directory limit stopped the walk. */
+  stopped: boolean;
+  unlisted: number;
+  readonly seen: Set<string>;
   readonly result: DiscoverResult;
 }
 
@@ -78,19 +98,44 @@ function isNodeDir(entries: fs.Dirent[]): boolean {
   return entries.some((e) => !e.isDirectory() && looksLikeNodeFile(e.name));
 }
 
+function notSearched(walk: Walk, dir: string, reason: string): void {
+  if (walk.result.incomplete.length < MAX_LISTED) walk.result.incomplete.push({ path: dir, reason });
+  else walk.unlisted++;
+}
+
+/** The directory's identity; false when it was searched already (a bind mount of a parent). */
+function firstVisit(walk: Walk, dir: string): boolean {
+  let id: string;
+  try {
+    const st = fs.statSync(dir, { bigint: true });
+    id = `${st.dev}:${st.ino}`;
+  } catch {
+    return true; // readdir below reports the problem
+  }
+  if (walk.seen.has(id)) return false;
+  walk.seen.add(id);
+  return true;
+}
+
 function visit(walk: Walk, dir: string, depth: number): void {
   const { result } = walk;
+  if (walk.stopped) return;
   if (walk.dirsRead >= walk.maxDirs) {
-    result.skipped.push({ path: dir, reason: `not searched: limit of ${walk.maxDirs} directories reached` });
+    walk.stopped = true;
+    notSearched(walk, dir, `not searched: limit of ${walk.maxDirs} directories reached here (this directory and every one after it in name order)`);
     return;
   }
   walk.dirsRead++;
+  if (!firstVisit(walk, dir)) {
+    result.skipped.push({ path: dir, reason: 'the same directory was searched already (a bind mount?)' });
+    return;
+  }
   let entries: fs.Dirent[];
   try {
     entries = readSorted(dir);
   } catch (error) {
     if (depth === 0) throw new InputError(`cannot read input directory ${dir}: ${errnoText(error)}`, dir);
-    result.skipped.push({ path: dir, reason: `unreadable directory: ${errnoText(error)}` });
+    notSearched(walk, dir, `unreadable directory: ${errnoText(error)}`);
     return;
   }
   if (isNodeDir(entries)) {
@@ -100,12 +145,11 @@ function visit(walk: Walk, dir: string, depth: number): void {
   for (const entry of entries) {
     const child = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (depth + 1 > walk.maxDepth) {
-        result.skipped.push({ path: child, reason: `not searched: deeper than ${walk.maxDepth} levels` });
-      } else {
-        visit(walk, child, depth + 1);
-      }
-    } else if (!entry.isFile()) {
+      if (depth + 1 > walk.maxDepth) notSearched(walk, child, `not searched: deeper than ${walk.maxDepth} levels`);
+      else visit(walk, child, depth + 1);
+    } else if (entry.isFile()) {
+      if (looksLikeArchiveName(entry.name)) result.archives.push(child);
+    } else {
       result.skipped.push({ path: child, reason: skipReason(entry) });
     }
   }
@@ -127,12 +171,16 @@ export function discoverNodes(input: string, options: DiscoverOptions = {}): Dis
   if (!stat.isDirectory()) throw new InputError(`input is not a directory: ${input}`, input);
   const walk: Walk = {
     root,
-    maxDepth: options.maxDepth ?? 12,
-    maxDirs: options.maxDirs ?? 10_000,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    maxDirs: options.maxDirs ?? DEFAULT_MAX_DIRS,
     dirsRead: 0,
-    result: { nodes: [], skipped: [] },
+    stopped: false,
+    unlisted: 0,
+    seen: new Set(),
+    result: { nodes: [], skipped: [], incomplete: [], archives: [] },
   };
   visit(walk, root, 0);
+  if (walk.unlisted > 0) walk.result.incomplete.push({ path: root, reason: `and ${walk.unlisted} more places not searched` });
   walk.result.nodes.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
   return walk.result;
 }

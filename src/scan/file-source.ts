@@ -7,9 +7,26 @@
 // blocking (a FIFO named like a segment must not hang us): a recovery tool must not be the thing
 // that damages or redirects the evidence.
 import fs from 'node:fs';
-import { InputError, InternalError, ShortReadError } from '../core/errors.js';
+import { InputError, InternalError } from '../core/errors.js';
 import type { ByteSource } from '../format/byte-source.js';
 import { crc32, crcScratch } from '../format/crc32.js';
+import { errnoAdvice, errnoText } from './io-errors.js';
+
+/**
+ * A file of the input could not be read: an errno (EACCES, EIO, …) or a file that shrank while
+ * it was read. The user's situation, not damage in the data and not a bug: exit 2.
+ */
+export class FileReadError extends InputError {
+  /** "EACCES (permission denied)", or what happened. */
+  readonly reason: string;
+  /** The errno code, when there is one. */
+  readonly errno: string | undefined;
+  constructor(file: string, verb: string, reason: string, error?: unknown) {
+    super(`cannot ${verb} ${file}: ${reason}${errnoAdvice(error)}`, file);
+    this.reason = reason;
+    this.errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  }
+}
 
 export const CHUNK_SIZE = 1 << 20;
 /** Read-ahead for small reads: a few batches of a segment per readSync. */
@@ -26,11 +43,6 @@ function scratchBuffer(): Buffer {
 function zeroBuffer(): Buffer {
   zeros ??= Buffer.alloc(CHUNK_SIZE);
   return zeros;
-}
-
-function describe(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code ?? (error instanceof Error ? error.message : String(error));
 }
 
 export class FileSource implements ByteSource {
@@ -63,18 +75,18 @@ export class FileSource implements ByteSource {
     try {
       this.fd = fs.openSync(path, flags);
     } catch (error) {
-      throw new InputError(`cannot open ${path}: ${describe(error)}`, path);
+      throw new FileReadError(path, 'open', errnoText(error), error);
     }
     let st: fs.Stats;
     try {
       st = fs.fstatSync(this.fd);
     } catch (error) {
       this.close();
-      throw new InputError(`cannot stat ${path}: ${describe(error)}`, path);
+      throw new FileReadError(path, 'stat', errnoText(error), error);
     }
     if (!st.isFile()) {
       this.close();
-      throw new InputError(`cannot read ${path}: not a regular file`, path);
+      throw new FileReadError(path, 'read', 'not a regular file');
     }
     this.size = st.size;
   }
@@ -93,7 +105,7 @@ export class FileSource implements ByteSource {
       try {
         n = fs.readSync(fd, target, done, length - done, offset + done);
       } catch (error) {
-        throw new InputError(`cannot read ${this.path} at offset ${offset + done}: ${describe(error)}`, this.path);
+        throw new FileReadError(this.path, 'read', `${errnoText(error)} at offset ${offset + done}`, error);
       }
       if (n === 0) break;
       done += n;
@@ -102,12 +114,16 @@ export class FileSource implements ByteSource {
   }
 
   /**
-   * Fills target[0, length) from `offset`. Throws ShortReadError when the file ends first (it
-   * shrank after it was opened, or the caller did not check bounds against `size`).
+   * Fills target[0, length) from `offset`. Callers check bounds against `size`, so a file that
+   * ends first shrank after it was opened (something still writes to it): a FileReadError.
    */
   private fill(target: Uint8Array, offset: number, length: number, field: string): void {
     const done = this.readInto(target, offset, length);
-    if (done < length) throw new ShortReadError(field, offset, length, done, this.path);
+    if (done < length) throw this.shrank(field, offset, length, done);
+  }
+
+  private shrank(field: string, offset: number, length: number, got: number): FileReadError {
+    return new FileReadError(this.path, 'read', `the file shrank while it was read (it had ${this.size} bytes; reading ${length} bytes of ${field} at offset ${offset} gave ${got}): is something still writing to it?`);
   }
 
   /**
@@ -123,7 +139,7 @@ export class FileSource implements ByteSource {
       this.window = window;
       this.windowStart = offset;
       this.windowLength = got;
-      if (got < length) throw new ShortReadError(field, offset, length, got, this.path);
+      if (got < length) throw this.shrank(field, offset, length, got);
     }
     const at = offset - this.windowStart;
     return this.window.subarray(at, at + length);

@@ -2,6 +2,7 @@
 // FileSource as everything else.
 import path from 'node:path';
 import { FileSource } from './file-source.js';
+import { unreadableIssue } from './io-errors.js';
 import type { FileRecord, ScanIssue } from './node-index.js';
 
 /** Largest file read whole; bigger ones (YAML, metadata) are evidence of damage, not data. */
@@ -24,7 +25,7 @@ export function readSmallFile(dir: string, file: FileRecord, issues: ScanIssue[]
       source.close();
     }
   } catch (error) {
-    issues.push({ file: file.name, kind: 'unreadable', offset: 0, message: `cannot read: ${(error as Error).message}` });
+    issues.push(unreadableIssue(file.name, error));
     return undefined;
   }
 }

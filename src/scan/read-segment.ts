@@ -5,6 +5,7 @@ import path from 'node:path';
 import { decodeConfiguration } from '../format/configuration.js';
 import { EntryType, decodeSegment, decodeSegmentFormatOnly } from '../format/segment.js';
 import { FileSource } from './file-source.js';
+import { unreadableIssue } from './io-errors.js';
 import type { FileRecord, LogConfiguration, ScanIssue, SegmentReadDepth, SegmentRecord } from './node-index.js';
 
 /** Header-only walks read this much at each batch: its preamble and headers, not its payloads. */
@@ -42,7 +43,7 @@ export function readSegmentFile(dir: string, file: FileRecord, depth: SegmentRea
     // The decoder and the configuration reader use each view at once: one window buffer is enough.
     source = new FileSource(path.join(dir, file.name), { readAhead: depth === 'data' ? undefined : HEADER_READ_AHEAD, reuseWindow: true });
   } catch (error) {
-    issues.push({ file: file.name, kind: 'unreadable', offset: 0, message: `cannot open: ${(error as Error).message}` });
+    issues.push(unreadableIssue(file.name, error));
     return undefined;
   }
   try {
@@ -56,7 +57,7 @@ export function readSegmentFile(dir: string, file: FileRecord, depth: SegmentRea
       ? { ...base, kind: 'closed', firstIndex: cls.first, lastIndex: cls.last, counter: undefined, configurations }
       : { ...base, kind: 'open', firstIndex: undefined, lastIndex: undefined, counter: cls.counter, configurations };
   } catch (error) {
-    issues.push({ file: file.name, kind: 'unreadable', offset: 0, message: `read failed: ${(error as Error).message}` });
+    issues.push(unreadableIssue(file.name, error));
     return undefined;
   } finally {
     source.close();

@@ -9,6 +9,7 @@ import { walkLz4Frame } from '../format/lz4-frame.js';
 import { mergeLz4Issues, verifyLz4Frame } from '../format/lz4-verify.js';
 import { SnapshotPayloadChecker, type SnapshotPayloadCheck } from '../format/snapshot-payload.js';
 import { FileSource } from './file-source.js';
+import { unreadableIssue } from './io-errors.js';
 import type { FileRecord, ScanIssue, SnapshotRecord } from './node-index.js';
 import { readSmallFile } from './read-file.js';
 
@@ -66,7 +67,7 @@ function readData(dir: string, file: FileRecord, verifyData: boolean, issues: Sc
       source.close();
     }
   } catch (error) {
-    issues.push({ file: file.name, kind: 'unreadable', offset: 0, message: `cannot read: ${(error as Error).message}` });
+    issues.push(unreadableIssue(file.name, error));
     return undefined;
   }
 }

@@ -1,17 +1,24 @@
-// Turns the user's input paths (node directories, trees holding them, tarballs of either) into
-// NodeIndexes. Archives are unpacked, safely, into a private temp dir that the caller removes
-// with `cleanup()`; the inputs themselves are only ever read. Every node is found first, so that
-// progress can be reported against the total bytes and files to read.
+// Turns the user's input paths (node directories, trees holding them, tarballs of either, and
+// archives inside those) into NodeIndexes. Archives are unpacked, safely, into private temp dirs
+// that the caller removes with `cleanup()`; the inputs themselves are only ever read. Every node
+// is found first, so that progress can be reported against the total bytes and files to read.
+// The scan fails closed: an input that could not be searched completely (a discovery limit, an
+// unreadable directory, an archive without its end marker) is refused unless the caller accepts
+// a partial scan, and a node file that cannot be read (a permission, an I/O error, a file that
+// shrinks) is refused outright, because every verdict about that node would rest on a guess.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkpoint } from '../core/cancel.js';
 import { InputError } from '../core/errors.js';
-import { discoverNodes } from './discover.js';
-import { readNodes } from './read-nodes.js';
+import type { DiscoverOptions, SkippedPath } from './discover.js';
+import { findInputNodes, newFindState, type FoundNode, type InputNotes } from './find-nodes.js';
+import { errnoAdvice } from './io-errors.js';
 import type { NodeIndex } from './node-index.js';
-import { InputSet } from './path-identity.js';
-import { extractArchive, isArchive } from './tarball.js';
+import { readNodes } from './read-nodes.js';
+
+export type { SkippedPath } from './discover.js';
+export type { DuplicateMembers, InputNotes, NestedArchive } from './find-nodes.js';
 
 export interface ScanProgress {
   readonly bytesDone: number;
@@ -28,6 +35,13 @@ export interface ScanOptions {
   readonly verifyData?: boolean;
   /** See BuildNodeIndexOptions.logTailOnly. */
   readonly logTailOnly?: boolean;
+  /**
+   * Go on when part of an input could not be searched (limits, unreadable directories, an
+   * archive without its end marker); what was left out is in `notes.incomplete`. Default: refuse.
+   */
+  readonly acceptPartialScan?: boolean;
+  /** Discovery bounds (default: discover.ts's); tests lower them. */
+  readonly discovery?: DiscoverOptions;
   /** Called before each node is read (progress reporting). */
   readonly onNode?: (displayPath: string) => void;
   /** Called after each file of a node is read, with totals over every input. */
@@ -38,67 +52,13 @@ export interface ScanOptions {
   readonly signal?: AbortSignal;
 }
 
-export interface SkippedPath {
-  readonly path: string;
-  readonly reason: string;
-}
-
 export interface ScanResult {
   readonly nodes: readonly NodeIndex[];
+  /** Same as notes.skipped. */
   readonly skipped: readonly SkippedPath[];
+  /** Everything about the inputs that every command's output must mention. */
+  readonly notes: InputNotes;
   cleanup(): void;
-}
-
-interface Found {
-  readonly dir: string;
-  readonly displayPath: string;
-  readonly origin: NodeIndex['origin'];
-}
-
-function discoverTree(root: string, display: (relative: string) => string, origin: (relative: string) => NodeIndex['origin'], found: Found[], skipped: SkippedPath[]): void {
-  const result = discoverNodes(root);
-  for (const s of result.skipped) skipped.push({ path: display(path.relative(root, s.path)), reason: s.reason });
-  for (const n of result.nodes) found.push({ dir: n.dir, displayPath: display(n.relative), origin: origin(n.relative) });
-}
-
-/** Finds the nodes of one input (extracting an archive); returns the archive's cleanup. */
-async function discoverInput(
-  input: string,
-  found: Found[],
-  skipped: SkippedPath[],
-  directoryInputs: readonly string[],
-  signal?: AbortSignal,
-): Promise<(() => void) | undefined> {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(input);
-  } catch (error) {
-    throw new InputError(`cannot read ${input}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}`, input);
-  }
-  if (st.isDirectory()) {
-    discoverTree(path.resolve(input), (rel) => (rel ? path.join(input, rel) : input), () => ({ kind: 'directory' }), found, skipped);
-    return undefined;
-  }
-  if (st.isFile() && isArchive(input)) {
-    // Archives are unpacked under TMPDIR: never into a directory that is itself an input.
-    const inside = new InputSet(directoryInputs).overlap(path.join(os.tmpdir(), 'raft-rescue-unpack'));
-    if (inside) {
-      const how = 'set TMPDIR to a directory outside the inputs';
-      throw new InputError(`TMPDIR ${os.tmpdir()} is inside the input ${inside}, where ${input} would be unpacked; ${how}`, input);
-    }
-    const archive = await extractArchive(input, { signal });
-    for (const r of archive.refused) skipped.push({ path: `${input}:${r.member}`, reason: r.reason });
-    // e.g. no end-of-archive marker: members after the cut are missing, and nothing else says so.
-    for (const w of archive.warnings) skipped.push({ path: input, reason: w.startsWith(`${input}: `) ? w.slice(input.length + 2) : w });
-    try {
-      discoverTree(archive.root, (rel) => `${input}:${rel || '.'}`, (rel) => ({ kind: 'archive', archive: input, member: rel || '.' }), found, skipped);
-    } catch (error) {
-      archive.cleanup();
-      throw error;
-    }
-    return archive.cleanup;
-  }
-  throw new InputError(`${input} is neither a directory nor a .tar/.tar.gz archive`, input);
 }
 
 /** Regular files of a node directory and their sizes (what reading it will cost). */
@@ -139,7 +99,7 @@ export function nodeFileProgress(sizes: ReadonlyMap<string, number>, node: strin
   return { onFile, rest: () => [...left.keys()].forEach(onFile) };
 }
 
-async function buildAll(found: readonly Found[], options: ScanOptions): Promise<NodeIndex[]> {
+async function buildAll(found: readonly FoundNode[], options: ScanOptions): Promise<NodeIndex[]> {
   const report = options.onProgress;
   const sizes = report ? found.map((f) => filesOf(f.dir)) : [];
   const count = progressCounter(sizes.flatMap((s) => [...s.values()].map((size) => ({ size }))), report);
@@ -150,18 +110,42 @@ async function buildAll(found: readonly Found[], options: ScanOptions): Promise<
     dir: f.dir, options: { verifyData: options.verifyData, logTailOnly: options.logTailOnly, displayPath: f.displayPath, origin: f.origin },
   })), { workers: options.workers, signal: options.signal, onFile: (i, name) => progress[i]?.onFile(name) });
   for (const p of progress) p.rest();
+  nodes.forEach(refuseUnreadable);
   await checkpoint(options.signal);
   return nodes;
 }
 
-/** Scans every input. Throws InputError for a path that cannot be read or holds no node. */
+/** A node file that could not be read stops the scan: nothing about the node can be trusted. */
+export function refuseUnreadable(node: NodeIndex): void {
+  const bad = node.issues.filter((i) => i.kind === 'unreadable');
+  const first = bad[0];
+  if (!first) return;
+  const errno = first.data?.['errno'];
+  const more = bad.length > 1 ? ` (and ${bad.length - 1} more files of this node)` : '';
+  const advice = typeof errno === 'string' ? errnoAdvice({ code: errno }) : '';
+  const reason = first.message.replace(/^cannot read: /, '');
+  throw new InputError(`cannot read ${node.displayPath}/${first.file}: ${reason}${more}${advice}; raft-rescue does not judge a node from part of its files`, node.displayPath);
+}
+
+function refuseIncomplete(notes: InputNotes): void {
+  const first = notes.incomplete[0];
+  if (!first) return;
+  const more = notes.incomplete.length > 1 ? ` (and ${notes.incomplete.length - 1} more places)` : '';
+  throw new InputError(`${first.path}: ${first.reason}${more}; nodes there would be missing from every verdict. Pass --accept-partial-scan to go on with the nodes found`, first.path);
+}
+
+function noNodeMessage(input: string, notes: InputNotes): string {
+  const opened = notes.archives.filter((a) => a.opened && a.path.startsWith(input));
+  const inside = opened.length ? `; searched ${opened.length} archive${opened.length === 1 ? '' : 's'} inside it (${opened.slice(0, 3).map((a) => a.path).join(', ')}${opened.length > 3 ? ', …' : ''})` : '';
+  return `${input} holds no raft node directory (no metadata1/2, segments, snapshots or info.yaml found${inside})`;
+}
+
+/**
+ * Scans every input. Throws InputError for a path that cannot be read or holds no node, for an
+ * input searched only in part (unless options.acceptPartialScan), and for a node file that
+ * cannot be read.
+ */
 export async function scanInputs(inputs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
-  const found: Found[] = [];
-  const skipped: SkippedPath[] = [];
-  const cleanups: Array<() => void> = [];
-  const cleanup = () => {
-    for (const c of cleanups.splice(0)) c();
-  };
   const directoryInputs = inputs.filter((i) => {
     try {
       return fs.statSync(i).isDirectory();
@@ -169,17 +153,20 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
       return false;
     }
   });
+  const state = newFindState(options.discovery, { signal: options.signal, directoryInputs });
+  const cleanup = () => {
+    for (const c of state.cleanups.splice(0)) c();
+  };
   try {
     for (const input of inputs) {
-      const before = found.length;
+      const before = state.found.length;
       await checkpoint(options.signal);
-      const done = await discoverInput(input, found, skipped, directoryInputs, options.signal);
-      if (done) cleanups.push(done);
-      if (found.length === before) {
-        throw new InputError(`${input} holds no raft node directory (no metadata1/2, segments, snapshots or info.yaml found)`, input);
-      }
+      await findInputNodes(input, state);
+      if (state.found.length === before && !state.notes.incomplete.length) throw new InputError(noNodeMessage(input, state.notes), input);
     }
-    return { nodes: await buildAll(found, options), skipped, cleanup };
+    if (!options.acceptPartialScan) refuseIncomplete(state.notes);
+    if (!state.found.length) throw new InputError(noNodeMessage(inputs.join(', '), state.notes), inputs[0]);
+    return { nodes: await buildAll(state.found, options), skipped: state.notes.skipped, notes: state.notes, cleanup };
   } catch (error) {
     cleanup();
     throw error;
@@ -187,7 +174,9 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
 }
 
 /** Reads nodes again, more deeply (e.g. every byte where a log-tail scan was not enough). */
-export function rescanNodes(nodes: readonly NodeIndex[], options: Pick<ScanOptions, 'verifyData' | 'logTailOnly' | 'workers'>): Promise<NodeIndex[]> {
-  const { workers, ...depth } = options;
-  return readNodes(nodes.map((n) => ({ dir: n.dir, options: { ...depth, displayPath: n.displayPath, origin: n.origin } })), { workers });
+export async function rescanNodes(nodes: readonly NodeIndex[], options: Pick<ScanOptions, 'verifyData' | 'logTailOnly' | 'workers' | 'signal'>): Promise<NodeIndex[]> {
+  const { workers, signal, ...depth } = options;
+  const read = await readNodes(nodes.map((n) => ({ dir: n.dir, options: { ...depth, displayPath: n.displayPath, origin: n.origin } })), { workers, signal });
+  read.forEach(refuseUnreadable);
+  return read;
 }

@@ -1,35 +1,45 @@
 // Safe reading of `.tar`, `.tar.gz` and `.tgz` inputs (people attach node directories to bug
-// reports as tarballs). The archive is extracted into a fresh private temp directory and never
-// trusted: only regular files and directories are written; absolute paths lose their leading
-// `/`; members with `..` segments, links, devices and fifos are refused and recorded; owners are
-// never restored (node-tar would chown as root by default); modes are limited to rwx bits with
-// owner read/write forced, so the copy is always readable and removable; mtimes are kept so
-// reports can show them. The declared sizes and the member count are capped before any byte of a
-// member is written, which defeats gzip bombs. We gunzip ourselves so that we know the exact
-// length of the tar stream and can tell a truncated archive from a complete one.
+// reports as tarballs). The archive is parsed by node-tar's Parser and its members are written by
+// tar-members.ts into a fresh private temp directory (what is written, and why not by node-tar's
+// Unpack, is explained there). The declared sizes and the member count are capped before any
+// byte of a member is written, which defeats gzip bombs. We gunzip ourselves, layer by layer (a
+// gzip inside a gzip is read through, up to three layers), so that we know the exact length of
+// the tar stream and can tell a truncated archive from a complete one. Every failure — a
+// truncated or corrupt archive, a header node-tar cannot parse, a write that fails because the
+// temp dir is full — stops the extraction with one message naming the archive (and the member
+// and errno), and the temp dir is removed: a half-extracted node never reaches analysis.
 import { once } from 'node:events';
 import fs from 'node:fs';
 import stream from 'node:stream';
 import zlib from 'node:zlib';
-import type { ReadEntry, Unpack } from 'tar';
+import type { Parser, ReadEntry } from 'tar';
 import { throwIfCancelled } from '../core/cancel.js';
 import { Cancelled, InputError } from '../core/errors.js';
 import { allZero } from '../format/byte-source.js';
-import { createTempDir, releaseTempPath, removeTempDir } from './temp-dirs.js';
+import { errnoAdvice, errnoText } from './io-errors.js';
+import { MemberWriter, type DuplicateMember, type RefusedMember } from './tar-members.js';
+import { createTempDir, removeTempDir } from './temp-dirs.js';
+
+export type { DuplicateMember, RefusedMember } from './tar-members.js';
 
 export type ArchiveKind = 'tar' | 'gzip' | 'zstd' | 'xz' | 'bzip2';
-
-export interface RefusedMember {
-  readonly member: string;
-  readonly reason: string;
-}
 
 export interface ExtractedArchive {
   /** Private directory holding the extracted members. */
   readonly root: string;
   readonly refused: RefusedMember[];
-  /** Doubts that did not stop extraction (e.g. no end-of-archive marker). */
+  /** Members stored more than once (the last copy was extracted, as GNU tar does). */
+  readonly duplicates: DuplicateMember[];
+  /** Facts worth telling that did not change what was read (e.g. a gzip inside a gzip). */
   readonly warnings: string[];
+  /**
+   * Why members may be missing although nothing failed (no end-of-archive marker: the archive
+   * may have been cut at a block boundary). Callers refuse such an archive unless told to accept
+   * a partial scan.
+   */
+  readonly incomplete: string | undefined;
+  /** Bytes the members declared (sparse files at their full size). */
+  readonly bytes: number;
   cleanup(): void;
 }
 
@@ -46,7 +56,10 @@ export interface ExtractOptions {
 
 export const DEFAULT_MAX_BYTES = 64 * 2 ** 30;
 export const DEFAULT_MAX_MEMBERS = 1_000_000;
+/** Gzip layers read through (a .tar.gz gzipped again by a mail client or an upload form). */
+export const MAX_GZIP_LAYERS = 3;
 const BLOCK = 512;
+const HEAD = 64 * 1024;
 
 const MAGIC: readonly { kind: ArchiveKind; bytes: readonly number[] }[] = [
   { kind: 'gzip', bytes: [0x1f, 0x8b] },
@@ -70,6 +83,14 @@ function hasUstarMagic(head: Uint8Array): boolean {
   return Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar';
 }
 
+/** What leading bytes say: a compressed stream, a tar (ustar magic at 257), or undefined. */
+export function kindOfBytes(head: Uint8Array): ArchiveKind | undefined {
+  for (const { kind, bytes } of MAGIC) {
+    if (head.length >= bytes.length && bytes.every((b, i) => head[i] === b)) return kind;
+  }
+  return hasUstarMagic(head) ? 'tar' : undefined;
+}
+
 /** What the first bytes say: a tar (ustar magic at 257) or a compressed stream; else undefined. */
 export function detectArchiveKind(file: string): ArchiveKind | undefined {
   let head: Buffer;
@@ -79,118 +100,81 @@ export function detectArchiveKind(file: string): ArchiveKind | undefined {
   } catch {
     return undefined;
   }
-  for (const { kind, bytes } of MAGIC) {
-    if (head.length >= bytes.length && bytes.every((b, i) => head[i] === b)) return kind;
-  }
-  return hasUstarMagic(head) ? 'tar' : undefined;
+  return kindOfBytes(head);
 }
 
 /** True for a file that should be read as an archive (by magic bytes, or by its extension). */
 export function isArchive(file: string): boolean {
   if (detectArchiveKind(file) !== undefined) return true;
-  return /\.(?:tar|tgz|tar\.gz)$/i.test(file) && fs.existsSync(file) && fs.statSync(file).isFile();
-}
-
-const REGULAR = new Set(['File', 'OldFile', 'ContiguousFile']);
-
-/** Normalised member path, or a refusal reason. */
-function memberPath(raw: string): { key: string } | { reason: string } {
-  const parts = raw.split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.includes('..')) return { reason: 'path contains a ".." segment' };
-  return { key: parts.join('/') };
-}
-
-function refusalForType(entry: ReadEntry): string | undefined {
-  if (REGULAR.has(entry.type) || entry.type === 'Directory') return undefined;
-  const target = entry.linkpath ? ` to ${entry.linkpath}` : '';
-  switch (entry.type) {
-    case 'SymbolicLink': return `symbolic link${target} (links are never extracted)`;
-    case 'Link': return `hard link${target} (links are never extracted)`;
-    case 'CharacterDevice': return 'character device';
-    case 'BlockDevice': return 'block device';
-    case 'FIFO': return 'fifo';
-    default: return `unsupported member type ${entry.type}`;
-  }
-}
-
-interface State {
-  readonly archive: string;
-  readonly maxBytes: number;
-  readonly maxMembers: number;
-  readonly refused: RefusedMember[];
-  readonly seen: Set<string>;
-  members: number;
-  bytes: number;
-  capError: InputError | undefined;
-}
-
-function admit(state: State, unpack: Unpack, entry: ReadEntry): boolean {
-  state.members++;
-  if (state.members > state.maxMembers) {
-    state.capError ??= new InputError(
-      `${state.archive}: more than ${state.maxMembers} members; refusing to extract (raise the member limit if this is expected)`,
-      state.archive,
-    );
-    unpack.abort(state.capError);
+  try {
+    return /\.(?:tar|tgz|tar\.gz)$/i.test(file) && fs.statSync(file).isFile();
+  } catch {
     return false;
   }
-  const p = memberPath(entry.path);
-  const typeReason = refusalForType(entry);
-  const reason = typeReason ?? ('reason' in p ? p.reason : undefined);
-  if (reason !== undefined) {
-    state.refused.push({ member: entry.path, reason });
-    return false;
-  }
-  const key = 'key' in p ? p.key : '';
-  if (key === '') return false; // "./" or "/": the extraction root itself, nothing to do
-  if (state.seen.has(key)) {
-    state.refused.push({ member: entry.path, reason: 'duplicate member (the first copy is kept)' });
-    return false;
-  }
-  state.seen.add(key);
-  if (REGULAR.has(entry.type)) {
-    state.bytes += entry.size;
-    if (state.bytes > state.maxBytes) {
-      state.capError ??= new InputError(
-        `${state.archive}: members declare more than ${state.maxBytes} bytes (at ${entry.path}); refusing to extract (possible decompression bomb; raise the size limit if this is expected)`,
-        state.archive,
-      );
-      unpack.abort(state.capError);
-      return false;
-    }
-  }
-  entry.mode = ((entry.mode ?? 0) & 0o777) | (entry.type === 'Directory' ? 0o700 : 0o600);
-  return true;
 }
 
-/** Feeds the (decompressed) tar stream into unpack; returns its length and last block. */
-async function feed(
-  file: string,
-  gzip: boolean,
-  unpack: Unpack,
-  done: Promise<unknown>,
-  stop: () => boolean,
-): Promise<{ length: number; tail: Buffer }> {
+/** Decompresses as much of a gzip stream's start as `head` allows (no error for a cut input). */
+function gunzipHead(head: Buffer): Buffer | undefined {
+  try {
+    return zlib.gunzipSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  } catch {
+    return undefined; // corrupt from the start: the streaming pass names the problem
+  }
+}
+
+/** The gzip layers around the tar stream and what is inside them; refuses other compressors. */
+function layersOf(archive: string): { layers: number; warnings: string[] } {
+  let head: Buffer;
+  try {
+    head = readHead(archive, HEAD);
+  } catch (error) {
+    throw new InputError(`cannot read ${archive}: ${errnoText(error)}${errnoAdvice(error)}`, archive);
+  }
+  let layers = 0;
+  let inner: ArchiveKind | undefined = kindOfBytes(head);
+  while (inner === 'gzip') {
+    if (layers === MAX_GZIP_LAYERS) throw new InputError(`${archive}: more than ${MAX_GZIP_LAYERS} layers of gzip; decompress it and pass the .tar`, archive);
+    layers++;
+    const next = gunzipHead(head);
+    if (!next) break;
+    head = next;
+    inner = kindOfBytes(head);
+  }
+  const within = layers === 0 ? '' : ` inside ${layers === 1 ? 'gzip' : `${layers} layers of gzip`}`;
+  if (inner === 'zstd' || inner === 'xz' || inner === 'bzip2') {
+    throw new InputError(`${archive}: ${inner}-compressed data${within} is not supported; decompress it first and pass the .tar`, archive);
+  }
+  const warnings = layers > 1 ? [`${archive}: a tar archive inside ${layers} layers of gzip (compressed ${layers} times); read through all of them`] : [];
+  return { layers, warnings };
+}
+
+/** Feeds the (decompressed) tar stream into the parser; returns its length and last block. */
+async function feed(file: string, layers: number, parser: Parser, stop: () => boolean, finished: Promise<void>, fed: { bytes: number }): Promise<{ length: number; tail: Buffer }> {
   const input = fs.createReadStream(file, { highWaterMark: 1 << 20 });
-  const source: stream.Readable = gzip ? stream.pipeline(input, zlib.createGunzip(), () => {}) : input;
+  const stages: stream.Transform[] = Array.from({ length: layers }, () => zlib.createGunzip());
+  // Errors of any stage come out of the last one, where the loop below meets them.
+  const source: stream.Readable = stages.length ? (stream.pipeline([input, ...stages], () => {}) as unknown as stream.Readable) : input;
   let length = 0;
   let tail: Buffer = Buffer.alloc(0);
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
-      if (stop()) break; // aborted (cap exceeded) or failed: do not inflate the rest of a bomb
+      if (stop()) break; // aborted (cap exceeded, a failed write): do not inflate the rest of a bomb
       length += chunk.length;
+      fed.bytes = length;
       tail = chunk.length >= BLOCK ? chunk.subarray(-BLOCK) : Buffer.concat([tail, chunk]).subarray(-BLOCK);
-      if (!unpack.write(chunk)) await Promise.race([once(unpack, 'drain'), done]);
+      if (!parser.write(chunk) && !stop()) await Promise.race([once(parser, 'drain'), finished]);
     }
   } finally {
     input.destroy();
+    for (const s of stages) s.destroy();
   }
-  unpack.end();
+  if (!stop()) parser.end();
   return { length, tail };
 }
 
 function tarFailure(archive: string, error: unknown, tarBytes: number): InputError {
-  const e = error as { code?: string; message?: string } | undefined;
+  if (error instanceof InputError) return error;
+  const e = error as { code?: string; message?: string; syscall?: string } | undefined;
   const message = e?.message ?? String(error);
   if (e?.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message)) {
     return new InputError(`${archive}: archive truncated at byte ${fs.statSync(archive).size} (gzip stream ends early)`, archive);
@@ -200,107 +184,110 @@ function tarFailure(archive: string, error: unknown, tarBytes: number): InputErr
   }
   if (/Unrecognized archive format/.test(message)) return new InputError(`${archive}: not a tar archive`, archive);
   if (e?.code?.startsWith('Z_')) return new InputError(`${archive}: corrupt gzip stream (${message})`, archive);
+  if (e?.syscall) return new InputError(`cannot read ${archive}: ${errnoText(error)}${errnoAdvice(error)}`, archive);
   return new InputError(`${archive}: cannot extract: ${message}`, archive);
 }
 
-function checkKind(archive: string): ArchiveKind {
+/**
+ * A damaged header or a cut member: node-tar warns and skips ahead; we stop (GNU tar exits 2).
+ * `tarBytes` is how much of the tar stream was fed so far; `members` how many entries preceded.
+ */
+function warningFailure(archive: string, code: string, message: string, tarBytes: number, members: number): InputError {
+  if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ABORT') return tarFailure(archive, new Error(`${code}: ${message}`), tarBytes);
+  if (members === 0) return new InputError(`${archive}: not a tar archive (${message} in the first header)`, archive);
+  const after = `after ${members} member${members === 1 ? '' : 's'}, within the first ${tarBytes} bytes of the tar stream`;
+  return new InputError(`${archive}: damaged tar header ${after} (${message}); the archive is corrupt`, archive);
+}
+
+function checkKind(archive: string): void {
   const kind = detectArchiveKind(archive);
   if (kind === 'zstd' || kind === 'xz' || kind === 'bzip2') {
     throw new InputError(`${archive}: ${kind}-compressed archives are not supported; decompress it first and pass the .tar`, archive);
   }
-  // No ustar magic: maybe an old v7 tar. Let the parser decide; it says "not a tar archive".
-  return kind ?? 'tar';
 }
 
-/**
- * After a failed extraction node-tar may still have a file write in flight (abort() does not wait
- * for them), and a write that lands after the temp dir was removed creates it again. Remove it
- * until it stays gone for two checks 20 ms apart (at most ~2 s).
- */
-async function removeUntilQuiet(root: string): Promise<void> {
-  for (let quiet = 0, i = 0; quiet < 2 && i < 100; i++) {
-    if (fs.existsSync(root)) {
-      quiet = 0;
-      try {
-        fs.rmSync(root, { recursive: true, force: true });
-      } catch {
-        // ENOTEMPTY: a write landed while removing; the next round removes it
-      }
-    } else quiet++;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  // Still there after ~2 s: it stays registered, and the exit hook (or a later run) removes it.
-  if (!fs.existsSync(root)) releaseTempPath(root);
+interface RunResult {
+  readonly warnings: string[];
+  readonly incomplete: string | undefined;
 }
 
-async function run(archive: string, root: string, state: State, signal?: AbortSignal): Promise<string[]> {
-  const gzip = checkKind(archive) === 'gzip';
+async function run(archive: string, writer: MemberWriter, signal?: AbortSignal): Promise<RunResult> {
+  checkKind(archive);
+  const { layers, warnings } = layersOf(archive);
   const tar = await import('tar'); // here, not at the top: loading tar costs every start ~20 ms
-  const unpack: Unpack = new tar.Unpack({
-    cwd: root,
-    preservePaths: false,
-    preserveOwner: false,
+  let failure: InputError | undefined;
+  const fed = { bytes: 0 };
+  const parser: Parser = new tar.Parser({
     strict: false,
-    maxDepth: 64,
-    filter: (_p: string, entry: unknown) => admit(state, unpack, entry as ReadEntry),
-    onwarn: (code: string, message: string, data: Record<string, unknown>) => {
-      if (code === 'TAR_ENTRY_INFO') return; // e.g. "stripping / from absolute path"
-      const entry = data['entry'] as ReadEntry | undefined;
-      state.refused.push({ member: entry?.path ?? '(unknown)', reason: `${code}: ${message}` });
+    brotli: false, // node-tar would otherwise guess brotli for anything that is not a tar header
+    zstd: false,
+    onwarn: (code: string, message: string) => {
+      if (code === 'TAR_ENTRY_INFO') return;
+      failure ??= warningFailure(archive, code, message, fed.bytes, writer.entriesSeen);
+      parser.abort(failure);
     },
   });
-  const done = new Promise<void>((resolve, reject) => {
-    unpack.on('close', () => resolve());
-    unpack.on('error', reject);
+  writer.onFatal = (error) => {
+    failure ??= error;
+    parser.abort(error);
+  };
+  // abort() reports itself as an unrecoverable warning, which node-tar emits as 'error'.
+  parser.on('error', (error: unknown) => {
+    failure ??= tarFailure(archive, error, fed.bytes);
   });
-  let failed = false;
-  done.catch(() => {
-    failed = true;
+  parser.on('meta', (text: string) => writer.onMeta(text));
+  parser.on('entry', (entry: ReadEntry) => writer.onEntry(entry));
+  parser.on('ignoredEntry', (entry: ReadEntry) => writer.onIgnored(entry));
+  const finished = new Promise<void>((resolve) => {
+    parser.on('end', () => resolve());
+    parser.on('abort', () => resolve());
   });
+  // Members are written synchronously (tar-members.ts), so stopping leaves no write in flight.
+  const stopped = () => failure !== undefined || signal?.aborted === true;
   let tarBytes = 0;
   try {
-    const stop = (): boolean => failed || state.capError !== undefined || signal?.aborted === true;
-    const { length, tail } = await feed(archive, gzip, unpack, done, stop);
+    const { length, tail } = await feed(archive, layers, parser, stopped, finished, fed);
     tarBytes = length;
     throwIfCancelled(signal);
-    await done;
+    if (!stopped()) await finished;
+    if (failure) throw failure;
     if (length % BLOCK !== 0) throw new InputError(`${archive}: archive truncated at byte ${length} of the tar stream (not a whole number of 512-byte blocks)`, archive);
-    return length === 0 || allZero(tail) ? [] : [`${archive}: no end-of-archive marker after byte ${length}; the archive may be truncated`];
+    const complete = length === 0 || allZero(tail);
+    return { warnings, incomplete: complete ? undefined : `no end-of-archive marker after byte ${length} of the tar stream: the archive may have been cut short, and members after that point would be missing` };
   } catch (error) {
-    unpack.abort(new Error('extraction stopped')); // no-op if tar already gave up
-    if (state.capError) throw state.capError;
-    if (error instanceof InputError || error instanceof Cancelled) throw error;
-    throw tarFailure(archive, error, tarBytes);
+    if (error instanceof Cancelled) throw error;
+    throw failure ?? tarFailure(archive, error, tarBytes);
   }
 }
 
 /**
  * Extracts an archive into a new private temp directory. Throws InputError naming the archive
- * when it is missing, truncated, not a tar, or over the caps; the temp directory is removed then.
+ * when it is missing, truncated, not a tar, over the caps, or cannot be written out (a full temp
+ * dir); the temp directory is removed then.
  */
 export async function extractArchive(archive: string, options: ExtractOptions = {}): Promise<ExtractedArchive> {
   try {
     if (!fs.statSync(archive).isFile()) throw new InputError(`${archive}: not a regular file`, archive);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`archive not found or not accessible: ${archive}`, archive);
+    throw new InputError(`archive not found or not accessible: ${archive} (${errnoText(error)})`, archive);
   }
-  const root = createTempDir(options.tempParent === undefined ? {} : { parent: options.tempParent });
-  const state: State = {
-    archive,
+  let root: string;
+  try {
+    root = createTempDir(options.tempParent === undefined ? {} : { parent: options.tempParent });
+  } catch (error) {
+    const where = options.tempParent ?? process.env['TMPDIR'] ?? '/tmp';
+    throw new InputError(`cannot create a temp dir in ${where} to unpack ${archive}: ${errnoText(error)}${errnoAdvice(error)}`, archive);
+  }
+  const writer = new MemberWriter(archive, root, {
     maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
     maxMembers: options.maxMembers ?? DEFAULT_MAX_MEMBERS,
-    refused: [],
-    seen: new Set(),
-    members: 0,
-    bytes: 0,
-    capError: undefined,
-  };
+  });
   try {
-    const warnings = await run(archive, root, state, options.signal);
-    return { root, refused: state.refused, warnings, cleanup: () => removeTempDir(root) };
+    const { warnings, incomplete } = await run(archive, writer, options.signal);
+    return { root, refused: writer.refused, duplicates: writer.duplicates(), warnings, incomplete, bytes: writer.declaredBytes, cleanup: () => removeTempDir(root) };
   } catch (error) {
-    await removeUntilQuiet(root);
+    removeTempDir(root);
     throw error;
   }
 }

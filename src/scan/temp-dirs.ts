@@ -41,14 +41,9 @@ export function createTempDir(options: TempDirOptions = {}): string {
   const parent = options.parent ?? os.tmpdir();
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (prefix === DEFAULT_PREFIX) removeStaleTempDirs(parent);
-  let dir: string;
-  try {
-    dir = fs.mkdtempSync(path.join(parent, `${prefix}${process.pid}-`));
-  } catch (error) {
-    // Archives cannot be read without a place to unpack them: an input problem (exit 2), one line.
-    if (!isErrnoError(error)) throw error;
-    throw new InputError(`cannot make a temp dir to unpack into (TMPDIR ${parent}): ${describeErrno(error)}`, parent);
-  }
+  // An errno here (a missing, full or read-only TMPDIR) is for the caller to phrase: extractArchive
+  // makes it an input error naming the archive and the errno (exit 2).
+  const dir = fs.mkdtempSync(path.join(parent, `${prefix}${process.pid}-`));
   // mkdtemp already uses 0700; chmod again so a permissive umask or platform cannot widen it.
   fs.chmodSync(dir, 0o700);
   live.add(dir);

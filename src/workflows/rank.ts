@@ -16,6 +16,8 @@ export interface RankRequest {
   readonly autoRecovery?: boolean;
   /** Worker threads for reading nodes in full (see scan/read-nodes.ts). */
   readonly workers?: number | 'auto';
+  /** Aborted on SIGINT/SIGTERM/SIGHUP: reading stops between files. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RankOutcome {
@@ -42,8 +44,8 @@ export async function rankNodes(first: readonly NodeIndex[], request: RankReques
       const everyByte = fast ? [] : deeper.everyByte;
       if ((!deeper.headers.length && !everyByte.length) || round >= MAX_ROUNDS) return { result, verdicts, nodes, fast };
       const reread = new Map([
-        ...await rescanNodes(deeper.headers, { verifyData: false, workers: request.workers }),
-        ...await rescanNodes(everyByte, { verifyData: true, workers: request.workers }),
+        ...await rescanNodes(deeper.headers, { verifyData: false, workers: request.workers, signal: request.signal }),
+        ...await rescanNodes(everyByte, { verifyData: true, workers: request.workers, signal: request.signal }),
       ].map((n) => [n.dir, n]));
       nodes = nodes.map((n) => reread.get(n.dir) ?? n);
     }

@@ -15,6 +15,8 @@
 //   peak RSS        inspect, check, repair (/usr/bin/time -v "Maximum resident set size")
 //                                                                                  target ≤ 200 MB
 //   at 1×, 2×, 4× the data size (growth should be linear or better).
+//   many files      wall time of inspect, rank and check on one node of 100 000 one-entry
+//                   segment files (--many N)                                    target < 30 s
 //
 // Data lives in .bench/ (gitignored) and is reused while the generator is unchanged. Options:
 // --scales 1,2,4   --runs N (best of N, default 2)   --keep-out
@@ -143,6 +145,42 @@ function table(rows, crcMbs) {
   ].join('\n');
 }
 
+/** One node of `count` one-entry closed segments, built once under .bench/ with the project's encoders. */
+async function ensureManyFiles(count) {
+  const dir = path.join(benchDir, `many-${count}`, 'node');
+  if (fs.existsSync(path.join(dir, 'metadata1'))) return dir;
+  log(`building a node of ${count} segment files …`);
+  const imp = (p) => import(new URL(`../../dist/${p}`, import.meta.url).href);
+  const { encodeSegment } = await imp('format/segment.js');
+  const { encodeConfiguration } = await imp('format/configuration.js');
+  const { encodeMetadata } = await imp('format/metadata.js');
+  const { formatClosedSegmentName } = await imp('format/file-names.js');
+  fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const servers = [{ id: 1n, address: '127.0.0.1:9001', role: 1 }];
+  for (let i = 1; i <= count; i++) {
+    const entry = i === 1 ? { term: 1n, type: 3, payload: encodeConfiguration(servers) } : { term: 1n, type: 1, payload: new Uint8Array(8).fill(i % 251) };
+    fs.writeFileSync(path.join(dir, formatClosedSegmentName(BigInt(i), BigInt(i))), encodeSegment([[entry]]));
+  }
+  fs.writeFileSync(path.join(dir, 'info.yaml'), 'Address: 127.0.0.1:9001\nID: 1\nRole: 0\n');
+  fs.writeFileSync(path.join(dir, 'cluster.yaml'), '- Address: 127.0.0.1:9001\n  ID: 1\n  Role: 0\n');
+  fs.writeFileSync(path.join(dir, 'metadata1'), encodeMetadata({ version: 1n, term: 1n, votedFor: 0n }));
+  return dir;
+}
+
+async function manyFiles() {
+  const count = Number(opt('many', '100000'));
+  const node = await ensureManyFiles(count);
+  log(`measuring ${count} segment files …`);
+  const t = (argv) => best(1, () => tool(argv));
+  const cells = [['inspect'], ['rank'], ['check'], ['inspect', '--json']].map((argv) => {
+    const r = t([...argv, node]);
+    return `${argv.join(' ')} ${r.seconds.toFixed(1)} s (${r.cpu.toFixed(1)} s CPU, ${r.rssMb.toFixed(0)} MB)`;
+  });
+  return `many files: one node of ${count} one-entry segment files (target < 30 s each): ${cells.join('; ')}`;
+}
+
 const rows = [];
 for (const scale of SCALES) rows.push(await measure(scale));
 console.log(table(rows, await crcThroughput()));
+console.log(await manyFiles());

@@ -97,7 +97,7 @@ describe('temp dirs', () => {
 
   it('a TMPDIR that does not exist: exit 2, one line naming it', async () => {
     const r = await runBin(['inspect', path.join(sampleDataDir, 'healthy.tar.gz')], { env: { ...process.env, TMPDIR: path.join(sandbox, 'no-such-tmp') } });
-    expect(oneLine(r, 2)).toMatch(/cannot make a temp dir to unpack into \(TMPDIR .*no-such-tmp\): .*\(ENOENT\)/);
+    expect(oneLine(r, 2)).toMatch(/cannot create a temp dir in .*no-such-tmp to unpack .*healthy\.tar\.gz: ENOENT \(no such file or directory\)/);
   });
 });
 

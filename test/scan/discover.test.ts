@@ -85,22 +85,41 @@ describe('discoverNodes', () => {
     touch('a/b/c/d/metadata1');
     const shallow = discoverNodes(root, { maxDepth: 2 });
     expect(shallow.nodes).toEqual([]);
-    expect(shallow.skipped).toEqual([{ path: path.join(root, 'a/b/c'), reason: 'not searched: deeper than 2 levels' }]);
+    expect(shallow.skipped).toEqual([]);
+    expect(shallow.incomplete).toEqual([{ path: path.join(root, 'a/b/c'), reason: 'not searched: deeper than 2 levels' }]);
     expect(discoverNodes(root, { maxDepth: 4 }).nodes).toHaveLength(1);
     for (let i = 0; i < 5; i++) touch(`many/d${i}/x`);
     const few = discoverNodes(root, { maxDirs: 4 });
-    expect(few.skipped.some((s) => /limit of 4 directories/.test(s.reason))).toBe(true);
+    expect(few.incomplete).toEqual([{ path: path.join(root, 'a/b/c/d'), reason: expect.stringMatching(/limit of 4 directories reached here/) }]);
   });
 
-  it('skips unreadable subdirectories but fails on an unreadable input', () => {
-    if (process.getuid?.() === 0) return; // root reads everything
+  it('reports unreadable subdirectories as not searched but fails on an unreadable input', () => {
+    if (process.getuid?.() === 0) return; // root reads everything: test/hardening/input-discovery-limits runs this as nobody
     touch('locked/metadata1');
     fs.chmodSync(path.join(root, 'locked'), 0);
     try {
-      expect(discoverNodes(root).skipped[0]!.reason).toMatch(/unreadable directory: EACCES/);
+      expect(discoverNodes(root).incomplete[0]!.reason).toMatch(/unreadable directory: EACCES/);
     } finally {
       fs.chmodSync(path.join(root, 'locked'), 0o755);
     }
+  });
+
+  it('lists archive-named files outside node directories, for the caller to open', () => {
+    touch('bundle/node1.tar.gz');
+    touch('bundle/node2.tgz');
+    touch('bundle/twice.tar.gz.gz');
+    touch('bundle/notes.txt');
+    touch('bundle/node3/metadata1');
+    touch('bundle/node3/inside-a-node.tar');
+    const r = discoverNodes(root);
+    expect(r.archives.map((a) => path.relative(root, a))).toEqual(['bundle/node1.tar.gz', 'bundle/node2.tgz', 'bundle/twice.tar.gz.gz']);
+  });
+
+  it('classifies names as the C code parses them (quirky spellings count, junk does not)', () => {
+    touch('quirky/+000000000002041-0000000000002048');
+    touch('junk/metadata1.bak');
+    touch('junk/cluster.yaml');
+    expect(discoverNodes(root).nodes.map((n) => n.relative)).toEqual(['quirky']);
   });
 
   it('throws InputError naming a missing or non-directory input', () => {

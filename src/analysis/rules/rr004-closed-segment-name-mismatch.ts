@@ -4,7 +4,7 @@
 // "%016llu-%016llu" accepts a '-' sign (negated modulo 2^64) or saturates numbers above
 // 2^64-1, so C can read a name as a range nobody would read in it.
 import { formatClosedSegmentName } from '../../format/file-names.js';
-import type { SegmentRecord } from '../../scan/node-index.js';
+import { fileNamed, type SegmentRecord } from '../../scan/node-index.js';
 import type { Finding } from '../findings.js';
 import type { NodeFacts, Rule } from './rule.js';
 import { fromSegmentOn, goodEntryCount, ignoredByFilter, isLastClosed } from './segment-facts.js';
@@ -37,7 +37,7 @@ function countFinding(facts: NodeFacts, s: SegmentRecord): Finding | undefined {
 }
 
 function spellingFinding(facts: NodeFacts, s: SegmentRecord): Finding | undefined {
-  const cls = facts.node.files.find((f) => f.name === s.name)?.class;
+  const cls = fileNamed(facts.node, s.name)?.class;
   if (cls?.kind !== 'closed-segment' || !cls.nonCanonical || !misleadingSpelling(cls.reason)) return undefined;
   return finding(rule, facts.node.name, {
     severity: 'warning',

@@ -2,7 +2,7 @@
 // configuration, which other nodes hold a range, and snapshot and file-name facts. Segment facts
 // are in segment-facts.ts.
 import type { ConfigurationServer } from '../../format/configuration.js';
-import type { SnapshotRecord } from '../../scan/node-index.js';
+import { fileNamed, type SnapshotRecord } from '../../scan/node-index.js';
 import type { Finding, SeverityName } from '../findings.js';
 import type { NodeFacts, Rule, RuleContext } from './rule.js';
 import { covers } from './term-spans.js';
@@ -104,6 +104,6 @@ export function entriesSpan(from: bigint, to: bigint): string {
 
 /** Whether a file's name is a non-canonical spelling (RR030 reports those; snapshot rules leave them to it). */
 export function nonCanonical(facts: NodeFacts, name: string): boolean {
-  const c = facts.node.files.find((f) => f.name === name)?.class;
+  const c = fileNamed(facts.node, name)?.class;
   return c !== undefined && 'nonCanonical' in c && c.nonCanonical === true;
 }

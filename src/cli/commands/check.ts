@@ -7,7 +7,7 @@ import { checkNodes } from '../../workflows/check.js';
 import { renderJson } from '../../report/json.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
+import { inputNotesField, inputNotesText, renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
 
 interface CheckArgs extends CommonArgs {
   failOn: SeverityName;
@@ -42,9 +42,9 @@ export function checkCommand(ctx: CommandContext): AnyCommand {
       await withScan(args, {}, (scan) => {
         const { verdicts, findings } = checkNodes(scan.nodes, { autoRecovery: args.autoRecovery, only });
         if (args.json) {
-          const body = { nodes: verdicts.map(verdictJson), findings: findings.map(findingJson), skipped: scan.skipped };
+          const body = { nodes: verdicts.map(verdictJson), findings: findings.map(findingJson), skipped: scan.skipped, ...inputNotesField(scan) };
           ctx.io.stdout(renderJson('check', body));
-        } else ctx.io.stdout(renderCheck(verdicts, findings, renderOptions(args, ctx.io)));
+        } else ctx.io.stdout(renderCheck(verdicts, findings, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, scan));
         ctx.exitCode = findings.some((f) => atOrAbove(f, args.failOn)) ? ExitCode.FINDINGS : ExitCode.OK;
       }, ctx.io);
     },

@@ -12,7 +12,7 @@ import { renderDump, type DumpNode, type DumpRow } from '../../report/dump.js';
 import { renderJson } from '../../report/json.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
+import { inputNotesField, inputNotesText, renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
 
 interface DumpArgs extends CommonArgs {
   from?: string;
@@ -83,7 +83,9 @@ export function dumpCommand(ctx: CommandContext): AnyCommand {
         const chosen = args.node ? verdicts.filter((v) => v.name === args.node) : verdicts;
         if (!chosen.length) throw new UsageError(`no node named ${args.node}; nodes: ${scan.nodes.map((n) => n.name).join(', ')}`);
         const dumped = chosen.map((v) => dumpNode(v, args));
-        ctx.io.stdout(args.json ? renderJson('dump', { nodes: dumped }) : renderDump(dumped, renderOptions(args, ctx.io)));
+        ctx.io.stdout(args.json
+          ? renderJson('dump', { nodes: dumped, ...inputNotesField(scan) })
+          : renderDump(dumped, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, scan));
         ctx.exitCode = ExitCode.OK;
       }, ctx.io);
     },

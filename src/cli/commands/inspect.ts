@@ -4,7 +4,7 @@ import { verdictsOf } from '../../workflows/check.js';
 import { renderJson } from '../../report/json.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
+import { inputNotesField, inputNotesText, renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
 
 export function inspectCommand(ctx: CommandContext): AnyCommand {
   return {
@@ -15,7 +15,9 @@ export function inspectCommand(ctx: CommandContext): AnyCommand {
       const args = argv as unknown as CommonArgs;
       await withScan(args, {}, (scan) => {
         const reports = verdictsOf(scan.nodes).map(buildNodeReport);
-        ctx.io.stdout(args.json ? renderJson('inspect', { nodes: reports.map(inspectNodeJson), skipped: scan.skipped }) : renderInspect(reports, scan.skipped, renderOptions(args, ctx.io)));
+        ctx.io.stdout(args.json
+          ? renderJson('inspect', { nodes: reports.map(inspectNodeJson), skipped: scan.skipped, ...inputNotesField(scan) })
+          : renderInspect(reports, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, scan));
         ctx.exitCode = ExitCode.OK;
       }, ctx.io);
     },

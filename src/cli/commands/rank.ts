@@ -4,7 +4,7 @@ import { renderJson } from '../../report/json.js';
 import { rankJson, renderRank } from '../../report/rank.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { renderOptions, withCommon, withScan, workersFrom, type CommonArgs } from './shared.js';
+import { inputNotesField, inputNotesText, renderOptions, withCommon, withScan, workersFrom, type CommonArgs } from './shared.js';
 
 interface RankArgs extends CommonArgs {
   fast: boolean;
@@ -32,9 +32,11 @@ export function rankCommand(ctx: CommandContext): AnyCommand {
       if (args.fast && args.verify) throw new UsageError('--fast and --verify contradict each other: --fast skips the checksums --verify reads');
       // By default rank reads the cheap way first and then every byte of what decides the answer.
       await withScan(args, { verifyData: args.verify, logTailOnly: !args.verify }, async (scan) => {
-        const outcome = await rankNodes(scan.nodes, { fast: args.fast, workers: workersFrom(ctx.io) });
+        const outcome = await rankNodes(scan.nodes, { fast: args.fast, workers: workersFrom(ctx.io), signal: ctx.io.signal });
         const view = { result: outcome.result, fast: args.fast };
-        ctx.io.stdout(args.json ? renderJson('rank', { ...rankJson(view), skipped: scan.skipped }) : renderRank(view, renderOptions(args, ctx.io)));
+        ctx.io.stdout(args.json
+          ? renderJson('rank', { ...rankJson(view), skipped: scan.skipped, ...inputNotesField(scan) })
+          : renderRank(view, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, scan));
         ctx.exitCode = ExitCode.OK;
       }, ctx.io);
     },

@@ -12,11 +12,11 @@ import { renderJson } from '../../report/json.js';
 import { renderRepairPlan, renderRepairResult } from '../../report/repair.js';
 import { digestNodes } from '../../scan/digest.js';
 import { openPayloadReader } from '../../scan/payloads.js';
-import type { ScanProgress } from '../../scan/scan-inputs.js';
+import type { InputNotes, ScanProgress } from '../../scan/scan-inputs.js';
 import { ExitCode } from '../exit-codes.js';
 import { VERSION } from '../run.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { progressFor, renderOptions, withScan, type CommonArgs } from './shared.js';
+import { inputNotesField, inputNotesText, progressFor, renderOptions, withInputOptions, withScan, type CommonArgs } from './shared.js';
 
 interface RepairArgs extends CommonArgs {
   out: string;
@@ -30,7 +30,7 @@ interface RepairArgs extends CommonArgs {
 }
 
 function builder(y: Argv): Argv {
-  return y
+  return withInputOptions(y)
     .positional('input', { describe: 'node directories, directories holding them, or .tar/.tar.gz archives (omit with --plan)', type: 'string', array: true })
     .option('out', { type: 'string', demandOption: true, describe: 'output directory (one <Address>/ per node), or FILE.tar.gz' })
     .option('cluster', { type: 'string', describe: 'target membership YAML (Address, ID, Role: 0/voter, 1/stand-by, 2/spare)' })
@@ -45,7 +45,16 @@ function builder(y: Argv): Argv {
 }
 
 type Progress = ((p: ScanProgress) => void) | undefined;
-type Made = { plan: RepairPlan; result?: ApplyResult };
+/**
+ * --source names a node by name, ID or path. Inputs are resolved against the cwd (node paths are
+ * absolute), so a path is too: `--source ./copies/node2` or `x.tar.gz:set/node2`. Names and IDs
+ * hold no slash and pass unchanged.
+ */
+function sourceArg(source: string | undefined, cwd: string): string | undefined {
+  return source !== undefined && source.includes('/') ? path.resolve(cwd, source) : source;
+}
+
+type Made = { plan: RepairPlan; result?: ApplyResult; notes: InputNotes };
 
 interface RunContext {
   readonly onProgress: Progress;
@@ -71,9 +80,9 @@ async function makePlan(args: RepairArgs, inputs: string[], run: RunContext): Pr
       payloads.close();
     }
     if (args.planOut) writePlanFile(args.planOut, plan, new InputSet(inputPathsOf(scan.nodes, inputs, otherInputs)));
-    if (plan.status !== 'ready' || args.dryRun) return { plan };
+    if (plan.status !== 'ready' || args.dryRun) return { plan, notes: scan.notes };
     const applyOptions = { out: args.out, force: args.force, onProgress, signal, otherInputs, lock };
-    return { plan, result: await applyPlan(plan, scan.nodes, applyOptions) };
+    return { plan, result: await applyPlan(plan, scan.nodes, applyOptions), notes: scan.notes };
   });
 }
 
@@ -83,9 +92,9 @@ async function applySaved(args: RepairArgs, saved: RepairPlan, paths: string[], 
   return withScan({ ...args, input: paths }, { verifyData: true, onProgress, signal }, async (scan) => {
     const tool = `raft-rescue ${VERSION}`;
     const plan = await replayPlan({ saved, file: args.plan!, nodes: scan.nodes, args: paths, tool, onProgress, signal });
-    if (plan.status !== 'ready' || args.dryRun) return { plan };
+    if (plan.status !== 'ready' || args.dryRun) return { plan, notes: scan.notes };
     const options = { out: args.out, force: args.force, onProgress, signal, otherInputs: [args.plan!], lock };
-    return { plan, result: await applyPlan(plan, scan.nodes, options) };
+    return { plan, result: await applyPlan(plan, scan.nodes, options), notes: scan.notes };
   });
 }
 
@@ -118,16 +127,18 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
       // lasted a second, whichever phase that falls in.
       const bar = progressFor(args, ctx.io);
       const onProgress: Progress = bar ? (p) => bar.update(p) : undefined;
-      let made: { plan: RepairPlan; result?: ApplyResult };
+      let made: Made;
       try {
-        made = await runRepair(args, inputs, onProgress, ctx.io.signal);
+        made = await runRepair({ ...args, source: sourceArg(args.source, ctx.io.cwd) }, inputs, onProgress, ctx.io.signal);
       } finally {
         bar?.done();
       }
       const { plan, result } = made;
       if (result) ctx.published = true;
       const o = renderOptions(args, ctx.io);
-      ctx.io.stdout(args.json ? renderJson('repair', { plan, result: result ?? null }) : renderRepairPlan(plan, o) + (result ? `\n${renderRepairResult(result, o)}` : ''));
+      ctx.io.stdout(args.json
+        ? renderJson('repair', { plan, result: result ?? null, ...inputNotesField(made) })
+        : renderRepairPlan(plan, o) + (result ? `\n${renderRepairResult(result, o)}` : '') + inputNotesText(args, ctx.io, made));
       if (plan.status !== 'ready') ctx.io.stderr('raft-rescue: repair refused; nothing was written (see "Refused" above)\n');
       ctx.exitCode = plan.status === 'ready' ? ExitCode.OK : ExitCode.REPAIR_FAILED;
     },

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { scanInputs, type ScanOptions, type ScanProgress, type ScanResult } from '../../scan/scan-inputs.js';
 import { removeStaleTempDirs } from '../../scan/temp-dirs.js';
 import { ProgressBar } from '../../report/progress.js';
+import { inputNotesJson, renderInputNotes } from '../../report/input-notes.js';
 import { colorEnabled, type RenderOptions } from '../../report/style.js';
 import type { CliIo } from '../io.js';
 
@@ -10,10 +11,20 @@ export interface CommonArgs {
   input: string[];
   json: boolean;
   color?: boolean;
+  acceptPartialScan?: boolean;
+}
+
+/** Options every command that reads inputs takes, besides the inputs (repair builds its own). */
+export function withInputOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
+  return y.option('accept-partial-scan', {
+    type: 'boolean',
+    default: false,
+    describe: 'go on when part of an input could not be searched (a discovery limit, an unreadable directory, an archive without its end marker); the output says what was left out',
+  }) as unknown as Argv<T & CommonArgs>;
 }
 
 export function withCommon<T>(y: Argv<T>, inputRequired = true): Argv<T & CommonArgs> {
-  return y
+  return withInputOptions(y)
     .positional('input', {
       describe: 'node directories, directories holding them (at any depth), or .tar/.tar.gz archives of either',
       type: 'string',
@@ -55,7 +66,7 @@ export async function withScan<R>(args: CommonArgs, options: ScanOptions, body: 
   removeStaleTempDirs();
   let scan: ScanResult;
   try {
-    scan = await scanInputs(args.input, { workers: workersFrom(io), signal: io?.signal, ...options, onProgress });
+    scan = await scanInputs(args.input, { workers: workersFrom(io), signal: io?.signal, ...options, onProgress, acceptPartialScan: args.acceptPartialScan ?? false });
   } finally {
     bar?.done();
   }
@@ -64,4 +75,14 @@ export async function withScan<R>(args: CommonArgs, options: ScanOptions, body: 
   } finally {
     scan.cleanup();
   }
+}
+
+/** The notes about the inputs that end every people's report (partial scans, duplicates, …). */
+export function inputNotesText(args: CommonArgs, io: CliIo, scan: Pick<ScanResult, 'notes'>): string {
+  return renderInputNotes(scan.notes, renderOptions(args, io));
+}
+
+/** The same notes for a JSON document: spread into its body. */
+export function inputNotesField(scan: Pick<ScanResult, 'notes'>): { inputNotes: Record<string, unknown> } {
+  return { inputNotes: inputNotesJson(scan.notes) };
 }
