@@ -7,6 +7,7 @@
 // each node, run `.reconfigure`, keep the highest last index) is computed beside it and any
 // disagreement is put into words.
 import type { NodeIndex } from '../scan/node-index.js';
+import { clusterGroups } from './cluster-identity.js';
 import { REPAIR_NEED_ORDER, type NodeVerdict, type RepairNeed } from './verdict.js';
 
 export interface RankedNode {
@@ -115,6 +116,13 @@ function explain(ranked: readonly RankedNode[], speaksFor: (v: NodeVerdict) => b
   const best = ranked[0]?.verdict;
   if (!best) return [];
   const out = [bestSentence(best)];
+  const conflicts = ranked.flatMap((r) => r.verdict.clusterConflicts);
+  if (conflicts.length) {
+    const groups = clusterGroups(ranked.map((r) => r.verdict.node.displayPath), conflicts);
+    const x = conflicts[0]!;
+    out.unshift(`Warning: the inputs hold ${groups.length} different clusters (${groups.map((g) => `{${g.join(', ')}}`).join(' and ')}): ` +
+      `${x.nodes[0]} and ${x.nodes[1]} hold different content at index ${x.index}, term ${x.term} (${x.what}). Rank and repair each cluster on its own (RR038).`);
+  }
   const c = best.contribution;
   const tied = ranked.slice(1).map((r) => r.verdict).filter((v) => v.contribution.lastTerm === c.lastTerm && v.contribution.lastIndex === c.lastIndex);
   out.push(...tieSentence(best, tied, speaksFor));

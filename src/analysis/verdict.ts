@@ -11,6 +11,7 @@ import { parseClosedSegmentName } from '../format/file-names.js';
 import type { NodeIndex, SegmentRecord } from '../scan/node-index.js';
 import type { PayloadReader } from '../scan/payloads.js';
 import { diskLog, simulateStartup, type LogView, type Simulation, type StartupPrediction } from './loader/index.js';
+import { clusterConflicts, type ClusterConflict } from './cluster-identity.js';
 import { assembleRecovery, type Recovery } from './recovery/assemble.js';
 import type { Donor } from './recovery/fill.js';
 import type { IndexRange, LostEntries, RecoveryStep } from './recovery/types.js';
@@ -76,6 +77,8 @@ export interface NodeVerdict {
   readonly simulation: Simulation;
   /** The on-disk log behind `held`. */
   readonly diskLog: LogView;
+  /** Evidence that this node and another belong to different clusters (cluster-identity.ts). */
+  readonly clusterConflicts: readonly ClusterConflict[];
 }
 
 export interface VerdictOptions {
@@ -145,6 +148,7 @@ function contributionOf(r: Recovery, p: StartupPrediction): Contribution {
 export function buildVerdicts(nodes: readonly NodeIndex[], payloads: PayloadReader, options: VerdictOptions = {}): NodeVerdict[] {
   const autoRecovery = options.autoRecovery ?? true;
   const logs = new Map(nodes.map((n) => [n, diskLog(n)]));
+  const conflicts = clusterConflicts(nodes.map((n) => ({ node: n, view: logs.get(n)! })), payloads);
   return nodes.map((node) => {
     const simulation = simulateStartup(node, { autoRecovery });
     const view = logs.get(node)!;
@@ -155,6 +159,7 @@ export function buildVerdicts(nodes: readonly NodeIndex[], payloads: PayloadRead
     return {
       node, name: node.name, read: readDepthOf(node), held, startup, startupDrops: startupDrops(startup, held),
       contribution: contributionOf(recovery, startup), recovery, simulation, diskLog: view,
+      clusterConflicts: conflicts.filter((c) => c.nodes.includes(node.displayPath)),
     };
   });
 }

@@ -3,6 +3,7 @@
 // to agree), so the plan keeps exactly what `rank` and `check` say a repair keeps. The inputs'
 // digests (scan/digest.ts) pin the files the plan copies.
 import { latestConfiguration, type Recovery } from '../analysis/recovery/assemble.js';
+import { clusterGroups } from '../analysis/cluster-identity.js';
 import { buildVerdicts, type NodeVerdict } from '../analysis/verdict.js';
 import type { NodeInfo } from '../format/node-yaml.js';
 import type { InputDigests } from '../scan/digest.js';
@@ -62,6 +63,14 @@ function membership(req: PlanRequest, log: Recovery, known: KnownAddresses) {
   return { ...checkMembers(fromConf.members, known, fromConf.errors), usage: false };
 }
 
+/** Nodes of more than one cluster among the inputs (RR038): refused, or with --force, said. */
+function mixedClusters(groups: readonly string[][], force: boolean): string[] {
+  if (groups.length < 2 || force) return [];
+  const list = groups.map((g) => `{${g.join(', ')}}`).join(' and ');
+  return [`the inputs hold ${groups.length} different clusters (${list}; see RR038 in \`check\`): repair one cluster at a time, ` +
+    'or repeat with --force to repair from the chosen node\'s cluster and leave the others out'];
+}
+
 export function planRepair(req: PlanRequest): PlanResult {
   const { nodes } = req;
   // A target file is recorded in the options too, whoever called: `repair --plan` re-plans from
@@ -69,6 +78,8 @@ export function planRepair(req: PlanRequest): PlanResult {
   const options = req.target && req.options.cluster === null ? { ...req.options, cluster: req.target.file } : req.options;
   const verdicts = req.verdicts ?? buildVerdicts(nodes, req.payloads);
   const choice = chooseSource(verdicts, options.source, options.force);
+  const clusters = clusterGroups(verdicts.map((v) => v.node.displayPath), verdicts.flatMap((v) => v.clusterConflicts));
+  const ownCluster = clusters.find((g) => g.includes(choice.source.verdict.node.displayPath)) ?? [];
   const log = choice.source.verdict.recovery;
   const src = log.source;
   const files = logFiles(log, req.digests);
@@ -81,7 +92,9 @@ export function planRepair(req: PlanRequest): PlanResult {
   const repairs: PlanRepair[] = log.steps.map(planRepairOf);
   if (!keepSourceMetadata) repairs.push({ kind: 'fresh-metadata', lossless: true, node: src.node.displayPath, description: 'the source\'s metadata files would stop start-up or are missing: it gets fresh metadata like the other nodes' });
   const freshTerm = highestTerm(nodes, log.lastTerm);
-  const ranked = choice.rank.nodes.map((r) => r.verdict.node);
+  // With nodes of another cluster among the inputs (--force), identity files come from the
+  // source's cluster only: both clusters' first nodes have go-dqlite's bootstrap ID.
+  const ranked = choice.rank.nodes.map((r) => r.verdict.node).filter((n) => ownCluster.includes(n.displayPath));
   const ctx: OutputContext = {
     members, source: src.node, sourceId: sourceIdOf(src.node, known), keepSourceMetadata, freshTerm,
     dataFiles: [...snapshotFiles(src.node, src.snapshot, req.digests), ...files, ...(conf ? [conf.file] : [])],
@@ -90,7 +103,7 @@ export function planRepair(req: PlanRequest): PlanResult {
   const left: { file: string; reason: string }[] = [];
   const outputs = members.map((m) => outputNode(ctx, m, left));
   const lost = [...choice.lost, ...log.lost].map(planLostOf);
-  const refusals = [...choice.refusals, ...refusalsFor(options, log, lost, target.errors)];
+  const refusals = [...choice.refusals, ...refusalsFor(options, log, lost, target.errors), ...mixedClusters(clusters, options.force)];
   const warnings = [...target.warnings, ...warningsFor(nodes, members, log.fills, ctx)];
   if (conf && Buffer.from(conf.entry.payloadBase64, 'base64').length > RECOVERY_PAYLOAD_LIMIT) {
     warnings.push(`the configuration is ${Buffer.from(conf.entry.payloadBase64, 'base64').length} bytes: dqlite .reconfigure would refuse it (RAFT_TOOBIG above ${RECOVERY_PAYLOAD_LIMIT}), the normal loader reads it`);

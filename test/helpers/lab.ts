@@ -88,6 +88,8 @@ export interface MakeOptions {
   lagAfter?: number;
   valueBytes?: number;
   keys?: number;
+  /** Base port (node i listens on base + i); default: a fresh one of this process's slot. */
+  port?: number;
 }
 
 const made: string[] = [];
@@ -100,7 +102,7 @@ export async function makeCluster(o: MakeOptions = {}): Promise<string> {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-lab-'));
   made.push(parent);
   const dir = path.join(parent, 'data');
-  const args = [path.join(labDir, 'lab.mjs'), 'make', '--dir', dir, '--port', String(nextPortBase())];
+  const args = [path.join(labDir, 'lab.mjs'), 'make', '--dir', dir, '--port', String(o.port ?? nextPortBase())];
   args.push('--nodes', String(o.nodes ?? 3), '--writes', String(o.writes ?? 600), '--stop', o.stop ?? 'term');
   args.push('--value-bytes', String(o.valueBytes ?? 16), '--keys', String(o.keys ?? 64));
   if (o.lagNode) args.push('--lag-node', String(o.lagNode), '--lag-after', String(o.lagAfter ?? 100));
