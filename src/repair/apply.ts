@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkpoint, throwIfCancelled } from '../core/cancel.js';
 import { describeErrno, InternalError, isErrnoError, RepairError } from '../core/errors.js';
-import { digestNode, type FileDigest } from '../scan/digest.js';
+import { nodeDigests, type FileDigest } from '../scan/digest.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { nodeFileProgress, progressCounter, type ScanProgress } from '../scan/scan-inputs.js';
 import { removeTempDir } from '../scan/temp-dirs.js';
@@ -55,10 +55,10 @@ type Options = Pick<ApplyOptions, 'onProgress' | 'signal'>;
 /** Recomputes the digest of every input file the plan pinned; refuses on any difference. */
 export async function verifyInputs(plan: RepairPlan, nodes: readonly NodeIndex[], options: Options = {}): Promise<NodeLookup> {
   const count = progressCounter(plan.inputs.nodes.flatMap((i) => i.files), options.onProgress, 'checking inputs of');
-  const cache = new Map<NodeIndex, Promise<Map<string, FileDigest>>>();
-  const digestOf = (n: NodeIndex): Promise<Map<string, FileDigest>> => {
+  const cache = new Map<NodeIndex, Promise<ReadonlyMap<string, FileDigest>>>();
+  const digestOf = (n: NodeIndex): Promise<ReadonlyMap<string, FileDigest>> => {
     let d = cache.get(n);
-    if (!d) cache.set(n, (d = digestNode(n, (size) => count(size, n.displayPath), options.signal)));
+    if (!d) cache.set(n, (d = nodeDigests(n, (size) => count(size, n.displayPath), options.signal)));
     return d;
   };
   const byKey = await matchInputs(plan, nodes, digestOf);
@@ -66,24 +66,37 @@ export async function verifyInputs(plan: RepairPlan, nodes: readonly NodeIndex[]
   return byKey;
 }
 
+/**
+ * Writes every output node. A file several nodes get identically (the log, the snapshot) is made
+ * once and written to all of them from one read of its input; each read also checks the input's
+ * sha256 against the plan's pin.
+ */
 async function writeNodes(root: string, plan: RepairPlan, nodes: NodeLookup, options: Options): Promise<ManifestFile[]> {
-  const written: ManifestFile[] = [];
-  const cache = new Map<string, Uint8Array>();
   const count = progressCounter(plan.outputs.flatMap((o) => o.files), options.onProgress, 'writing');
+  const pins = new Map(plan.inputs.nodes.flatMap((i) => i.files.map((f) => [`${i.key}\0${f.name}`, f.sha256] as const)));
+  const pinned = (node: string, file: string) => pins.get(`${node}\0${file}`);
+  const groups = new Map<string, { file: RepairPlan['outputs'][number]['files'][number]; nodes: string[] }>();
   for (const o of plan.outputs) {
     const bad = plainNameProblem(o.address);
     if (bad) throw new InternalError(`refusing to make output directory ${JSON.stringify(o.address)}: ${bad}`);
-    const dir = path.join(root, o.address);
-    fs.mkdirSync(dir, { mode: 0o755 });
+    fs.mkdirSync(path.join(root, o.address), { mode: 0o755 });
     for (const f of o.files) {
-      await checkpoint(options.signal);
-      const w = await writePlannedFile(dir, f, nodes, cache, options.signal);
-      written.push({ path: path.relative(root, w.path), size: w.size, sha256: w.sha256 });
-      count(f.size, o.address);
+      const key = `${f.name}\0${JSON.stringify(f.from)}\0${f.mode}`;
+      const g = groups.get(key) ?? { file: f, nodes: [] };
+      g.nodes.push(o.address);
+      groups.set(key, g);
     }
-    fsyncDir(dir);
   }
-  return written;
+  const written = new Map<string, ManifestFile>();
+  for (const g of groups.values()) {
+    await checkpoint(options.signal);
+    const results = await writePlannedFile(g.nodes.map((a) => path.join(root, a)), g.file, nodes, pinned, options.signal);
+    for (const w of results) written.set(path.relative(root, w.path), { path: path.relative(root, w.path), size: w.size, sha256: w.sha256 });
+    for (const a of g.nodes) count(g.file.size, a);
+  }
+  for (const o of plan.outputs) fsyncDir(path.join(root, o.address));
+  // The manifest lists files node by node, in plan order.
+  return plan.outputs.flatMap((o) => o.files.map((f) => written.get(path.join(o.address, f.name))!));
 }
 
 /** The loader simulation on every written node (reading every byte again). */

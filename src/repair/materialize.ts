@@ -32,16 +32,25 @@ function inputPath(nodes: NodeLookup, node: string, file: string): string {
   return path.join(n.dir, file);
 }
 
-/** Streams the first `bytes` bytes of an input file into fd, returning their sha256. */
-async function copyPrefix(
-  from: string,
-  fd: number,
-  to: string,
-  bytes: number,
-  expectSize: number,
-  signal?: AbortSignal,
-): Promise<string> {
-  const src = new FileSource(from);
+/**
+ * The sha256 the plan pinned for an input file (undefined when the plan does not pin it, e.g. a
+ * file of a node that is no input): reading a file to copy it also proves it is still that file.
+ */
+export type PinnedSha = (node: string, file: string) => string | undefined;
+
+function checkPin(src: FileSource, pinned: string | undefined, from: string): void {
+  if (pinned === undefined) return;
+  const now = src.sha256();
+  if (now !== pinned) throw new RepairError(`${from} changed since the plan was made (sha256 ${pinned.slice(0, 12)}… → ${now.slice(0, 12)}…): make a new plan`, 'E_INPUTS_CHANGED');
+}
+
+/**
+ * Streams the first `bytes` bytes of an input file into every fd, returning their sha256; the
+ * whole input is hashed on the way (the rest read only for that) and checked against its pin.
+ */
+async function copyPrefix(from: string, fds: readonly { fd: number; path: string }[], bytes: number, expectSize: number,
+  pinned: string | undefined, signal?: AbortSignal): Promise<string> {
+  const src = new FileSource(from, { hash: pinned !== undefined });
   try {
     if (src.size !== expectSize) {
       throw new RepairError(`${from} has ${src.size} bytes, the plan expected ${expectSize}: the input changed`);
@@ -52,8 +61,9 @@ async function copyPrefix(
       await checkpoint(signal);
       const chunk = src.read(off, Math.min(CHUNK_SIZE, bytes - off));
       hash.update(chunk);
-      writeAll(fd, chunk, to);
+      for (const t of fds) writeAll(t.fd, chunk, t.path);
     }
+    checkPin(src, pinned, from);
     return hash.digest('hex');
   } finally {
     src.close();
@@ -61,11 +71,13 @@ async function copyPrefix(
 }
 
 /** Re-encodes a donor range: same terms, types and payloads, batches as in the donor file. */
-export function encodeEntries(nodes: NodeLookup, o: Extract<FileOrigin, { kind: 'entries' }>): Uint8Array {
+export function encodeEntries(nodes: NodeLookup, o: Extract<FileOrigin, { kind: 'entries' }>, pinned?: PinnedSha): Uint8Array {
   const file = inputPath(nodes, o.node, o.file);
-  const src = new FileSource(file);
+  const pin = pinned?.(o.node, o.file);
+  const src = new FileSource(file, { hash: pin !== undefined });
   try {
     const decoded = decodeSegment(src, { verifyData: true });
+    checkPin(src, pin, file);
     const batches = entryBatches({ name: o.file, decoded }, o.firstPosition, o.count);
     const table = decoded.batches;
     for (let b = 0; b < table.length; b++) {
@@ -82,54 +94,57 @@ export function encodeEntries(nodes: NodeLookup, o: Extract<FileOrigin, { kind: 
   }
 }
 
-function bytesOf(nodes: NodeLookup, from: FileOrigin, cache: Map<string, Uint8Array>): Uint8Array | undefined {
+function bytesOf(nodes: NodeLookup, from: FileOrigin, pinned?: PinnedSha): Uint8Array | undefined {
   if (from.kind === 'generated') return Buffer.from(from.base64, 'base64');
   if (from.kind !== 'entries') return undefined;
-  const key = JSON.stringify(from);
-  let bytes = cache.get(key);
-  if (!bytes) {
-    bytes = encodeEntries(nodes, from);
-    cache.set(key, bytes);
-  }
-  return bytes;
+  return encodeEntries(nodes, from, pinned);
 }
 
-/** Writes one planned file into `dir` and fsyncs it. */
-export async function writePlannedFile(
-  dir: string,
-  file: PlannedFile,
-  nodes: NodeLookup,
-  cache: Map<string, Uint8Array>,
-  signal?: AbortSignal,
-): Promise<WrittenFile> {
+function openTarget(dir: string, file: PlannedFile): { fd: number; path: string } {
   // validatePlan refused such names already; this is the last line before a path is built.
   const bad = plainNameProblem(file.name) ?? (path.isAbsolute(dir) ? undefined : 'relative output directory');
   if (bad) throw new InternalError(`refusing to write ${JSON.stringify(file.name)} into ${dir}: ${bad}`);
   const target = path.join(dir, file.name);
   const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0);
-  const fd = fs.openSync(target, flags, file.mode);
+  return { fd: fs.openSync(target, flags, file.mode), path: target };
+}
+
+/**
+ * Writes one planned file into every directory in `dirs` (the output nodes that get the same
+ * file: the log is the same on every node) and fsyncs each: its input is read once, whatever the
+ * number of nodes.
+ */
+export async function writePlannedFile(
+  dirs: readonly string[],
+  file: PlannedFile,
+  nodes: NodeLookup,
+  pinned?: PinnedSha,
+  signal?: AbortSignal,
+): Promise<WrittenFile[]> {
+  const targets: { fd: number; path: string }[] = [];
   let sha: string;
   let size: number;
   try {
+    for (const dir of dirs) targets.push(openTarget(dir, file));
     const from = file.from;
-    const bytes = bytesOf(nodes, from, cache);
+    const bytes = bytesOf(nodes, from, pinned);
     if (bytes) {
-      writeAll(fd, bytes, target);
+      for (const t of targets) writeAll(t.fd, bytes, t.path);
       sha = createHash('sha256').update(bytes).digest('hex');
       size = bytes.length;
-    } else if (from.kind === 'copy') {
-      size = file.size;
-      sha = await copyPrefix(inputPath(nodes, from.node, from.file), fd, target, file.size, file.size, signal);
-    } else if (from.kind === 'truncated-copy') {
-      size = from.bytes;
-      sha = await copyPrefix(inputPath(nodes, from.node, from.file), fd, target, from.bytes, from.originalSize, signal);
+    } else if (from.kind === 'copy' || from.kind === 'truncated-copy') {
+      size = from.kind === 'copy' ? file.size : from.bytes;
+      const original = from.kind === 'copy' ? file.size : from.originalSize;
+      const input = inputPath(nodes, from.node, from.file);
+      sha = await copyPrefix(input, targets, size, original, pinned?.(from.node, from.file), signal);
     } else throw new RepairError(`unknown file origin in the plan: ${JSON.stringify(from)}`);
-    fs.fsyncSync(fd);
+    for (const t of targets) fs.fsyncSync(t.fd);
   } finally {
-    fs.closeSync(fd);
+    for (const t of targets) fs.closeSync(t.fd);
   }
-  if (size !== file.size) throw new RepairError(`${target}: wrote ${size} bytes, the plan says ${file.size}`);
-  if (file.sha256 !== null && sha !== file.sha256) throw new RepairError(`${target}: its sha256 ${sha} differs from the plan's ${file.sha256}: an input changed`);
-  return { path: target, size, sha256: sha };
+  for (const t of targets) {
+    if (size !== file.size) throw new RepairError(`${t.path}: wrote ${size} bytes, the plan says ${file.size}`);
+    if (file.sha256 !== null && sha !== file.sha256) throw new RepairError(`${t.path}: its sha256 ${sha} differs from the plan's ${file.sha256}: an input changed`);
+  }
+  return targets.map((t) => ({ path: t.path, size, sha256: sha }));
 }
-

@@ -11,7 +11,7 @@
 // one; the saved one has been shown to say the same.
 import { RepairError } from '../core/errors.js';
 import { formatClusterYaml } from '../format/node-yaml.js';
-import { digestNode, type DigestOptions, type FileDigest } from '../scan/digest.js';
+import { nodeDigests, type DigestOptions, type FileDigest } from '../scan/digest.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { openPayloadReader } from '../scan/payloads.js';
 import { progressCounter } from '../scan/scan-inputs.js';
@@ -64,12 +64,12 @@ function targetOf(saved: RepairPlan, file: string): { text: string; file: string
 /** Scans, pins and plans again; returns the re-made plan, or throws naming the first difference. */
 export async function replayPlan(req: ReplayRequest): Promise<RepairPlan> {
   const { saved, file } = req;
-  const cache = new Map<NodeIndex, Promise<Map<string, FileDigest>>>();
+  const cache = new Map<NodeIndex, Promise<ReadonlyMap<string, FileDigest>>>();
   const files = req.nodes.flatMap((n) => n.files.filter((f) => f.type === 'file'));
   const count = progressCounter(files, req.onProgress, 'hashing');
-  const digestOf = (n: NodeIndex): Promise<Map<string, FileDigest>> => {
+  const digestOf = (n: NodeIndex): Promise<ReadonlyMap<string, FileDigest>> => {
     let d = cache.get(n);
-    if (!d) cache.set(n, (d = digestNode(n, (size) => count(size, n.displayPath), req.signal)));
+    if (!d) cache.set(n, (d = nodeDigests(n, (size) => count(size, n.displayPath), req.signal)));
     return d;
   };
   const byKey = await matchInputs(saved, req.nodes, digestOf);

@@ -22,6 +22,7 @@ import type {
   YamlRecord,
 } from './node-index.js';
 import { readSnapshots } from './read-snapshots.js';
+import { sha256File, type FileDigest } from './digest.js';
 import { readSmallFile } from './read-file.js';
 import { readSegmentJob, type SegmentJob, type SegmentRead } from './read-segment.js';
 
@@ -40,6 +41,8 @@ export interface BuildNodeIndexOptions {
   readonly origin?: NodeOrigin;
   /** Called after each segment file is read (progress reporting). */
   readonly onFile?: (name: string) => void;
+  /** sha256 every regular file in the same pass that reads it (NodeIndex.digests). */
+  readonly hash?: boolean;
 }
 
 function fileType(st: fs.Stats): FileType {
@@ -71,10 +74,10 @@ function listFiles(dir: string, issues: ScanIssue[]): FileRecord[] {
   return records;
 }
 
-function readMetadata(dir: string, files: FileRecord[], name: 'metadata1' | 'metadata2', issues: ScanIssue[]): MetadataRecord | undefined {
+function readMetadata(dir: string, files: FileRecord[], name: 'metadata1' | 'metadata2', issues: ScanIssue[], digests?: Map<string, FileDigest>): MetadataRecord | undefined {
   const file = files.find((f) => f.name === name);
   if (!file) return undefined;
-  const bytes = readSmallFile(dir, file, issues) ?? new Uint8Array(0);
+  const bytes = readSmallFile(dir, file, issues, digests) ?? new Uint8Array(0);
   return { name, size: file.size, decoded: decodeMetadata(bytes, name) };
 }
 
@@ -91,6 +94,7 @@ function readYaml<T>(
   name: string,
   parse: (text: string, file?: string) => { value?: T; issues: DecodeIssue[] },
   issues: ScanIssue[],
+  digests?: Map<string, FileDigest>,
 ): YamlRecord<T> | undefined {
   const file = files.find((f) => f.name === name);
   if (!file) return undefined;
@@ -98,7 +102,7 @@ function readYaml<T>(
     const message = `${name} has ${file.size} bytes (go-dqlite writes a few hundred); not parsed`;
     return { name, value: undefined, issues: [{ kind: 'file-too-large', offset: YAML_SIZE_LIMIT, message, data: { level: 'error', size: file.size } }] };
   }
-  const bytes = readSmallFile(dir, file, issues);
+  const bytes = readSmallFile(dir, file, issues, digests);
   if (!bytes) return { name, value: undefined, issues: [] };
   const { text, firstInvalid } = yamlText(bytes);
   const parsed = parse(text, name);
@@ -192,24 +196,42 @@ export function planNodeRead(dir: string, options: BuildNodeIndexOptions = {}): 
   const fullDepth: SegmentReadDepth = (options.verifyData ?? true) ? 'data' : 'headers';
   const jobs = files
     .filter((f) => f.class.kind === 'closed-segment' || f.class.kind === 'open-segment')
-    .map((file) => ({ file, depth: nameOnly.has(file.name) ? 'name' as const : fullDepth }));
+    .map((file) => ({ file, depth: nameOnly.has(file.name) ? 'name' as const : fullDepth, hash: options.hash ?? false }));
   return { dir, options, files, issues, jobs };
 }
 
 /** The NodeIndex of a plan whose segment jobs were read (`reads` by file name, in any order). */
+/** Regular files the scan did not read (identity files, leftovers): read once, only to hash them. */
+function hashTheRest(dir: string, files: readonly FileRecord[], digests: Map<string, FileDigest>, issues: ScanIssue[]): void {
+  for (const f of files) {
+    if (f.type !== 'file' || digests.has(f.name)) continue;
+    try {
+      digests.set(f.name, { name: f.name, ...sha256File(path.join(dir, f.name)) });
+    } catch (error) {
+      issues.push(unreadableIssue(f.name, error));
+    }
+  }
+}
+
 export function finishNodeIndex(plan: NodeReadPlan, reads: ReadonlyMap<string, SegmentRead>): NodeIndex {
   const { dir, options, files, issues } = plan;
   const verifyData = options.verifyData ?? true;
   const segments: SegmentRecord[] = [];
+  const digests = options.hash ? new Map<string, FileDigest>() : undefined;
   for (const job of plan.jobs) {
     const read = reads.get(job.file.name);
     if (!read) continue;
     issues.push(...read.issues);
     if (read.record) segments.push(read.record);
+    if (digests && read.sha256) digests.set(job.file.name, { name: job.file.name, size: job.file.size, sha256: read.sha256 });
   }
   segments.sort(compareSegments);
-  const info = readYaml(dir, files, 'info.yaml', parseNodeInfo, issues);
-  const cluster = readYaml(dir, files, 'cluster.yaml', parseClusterYaml, issues);
+  const info = readYaml(dir, files, 'info.yaml', parseNodeInfo, issues, digests);
+  const cluster = readYaml(dir, files, 'cluster.yaml', parseClusterYaml, issues, digests);
+  const metadata1 = readMetadata(dir, files, 'metadata1', issues, digests);
+  const metadata2 = readMetadata(dir, files, 'metadata2', issues, digests);
+  const snapshots = readSnapshots(dir, files, issues, { verifyData, digests });
+  if (digests) hashTheRest(dir, files, digests, issues);
   const node: NodeIndex = {
     name: info?.value?.address || path.basename(dir),
     dir,
@@ -218,13 +240,14 @@ export function finishNodeIndex(plan: NodeReadPlan, reads: ReadonlyMap<string, S
     files,
     info,
     cluster,
-    metadata1: readMetadata(dir, files, 'metadata1', issues),
-    metadata2: readMetadata(dir, files, 'metadata2', issues),
-    snapshots: readSnapshots(dir, files, issues, { verifyData }),
+    metadata1,
+    metadata2,
+    snapshots,
     segments,
     issues,
     verifiedData: verifyData,
     logTailOnly: options.logTailOnly ?? false,
+    digests,
   };
   return deepFreeze(node);
 }

@@ -68,10 +68,18 @@ export async function digestNode(
   return out;
 }
 
+/**
+ * A node's digests: the ones its scan computed in the same pass (scanned with `hash`: no byte is
+ * read again), else read now.
+ */
+export async function nodeDigests(node: NodeIndex, onFile?: (size: number) => void, signal?: AbortSignal): Promise<ReadonlyMap<string, FileDigest>> {
+  return node.digests ?? digestNode(node, onFile, signal);
+}
+
 export async function digestNodes(nodes: readonly NodeIndex[], options: DigestOptions = {}): Promise<InputDigests> {
-  const files = nodes.flatMap((n) => n.files.filter((f) => f.type === 'file'));
+  const files = nodes.filter((n) => !n.digests).flatMap((n) => n.files.filter((f) => f.type === 'file'));
   const count = progressCounter(files, options.onProgress, 'hashing');
-  const out = new Map<string, Map<string, FileDigest>>();
-  for (const n of nodes) out.set(n.displayPath, await digestNode(n, (size) => count(size, n.displayPath), options.signal));
+  const out = new Map<string, ReadonlyMap<string, FileDigest>>();
+  for (const n of nodes) out.set(n.displayPath, await nodeDigests(n, (size) => count(size, n.displayPath), options.signal));
   return out;
 }

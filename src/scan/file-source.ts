@@ -6,6 +6,7 @@
 // `length` bytes per call. The file is opened read-only, never through a symlink, and never
 // blocking (a FIFO named like a segment must not hang us): a recovery tool must not be the thing
 // that damages or redirects the evidence.
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { InputError, InternalError } from '../core/errors.js';
 import type { ByteSource } from '../format/byte-source.js';
@@ -28,11 +29,18 @@ export class FileReadError extends InputError {
   }
 }
 
+/**
+ * Bytes read from input files by this thread (every read goes through FileSource). Tests use it to
+ * show that a run reads each input once.
+ */
+export const inputBytesRead = { bytes: 0 };
+
 export const CHUNK_SIZE = 1 << 20;
 /** Read-ahead for small reads: a few batches of a segment per readSync. */
 export const WINDOW_SIZE = 64 * 1024;
 
 let scratch: Buffer | undefined;
+let hashScratch: Buffer | undefined;
 let zeros: Buffer | undefined;
 
 function scratchBuffer(): Buffer {
@@ -55,20 +63,24 @@ export class FileSource implements ByteSource {
   private readonly readAhead: number;
   private readonly reuseWindow: boolean;
   private spare: Buffer | undefined;
+  private readonly hash: Hash | undefined;
+  /** Bytes [0, hashedTo) went into `hash`. */
+  private hashedTo = 0;
 
   /**
    * `readAhead`: bytes fetched per small read (default WINDOW_SIZE). A header-only walk over big
    * batches asks for less, so that the payloads it skips are not copied out of the page cache.
-   */
-  /**
    * `reuseWindow`: refills overwrite one buffer instead of allocating a new one, so a view returned
    * by read() is valid only until the next call. For a reader that uses each view at once (the
    * segment decoder): one allocation per file instead of one per 64 KiB.
+   * `hash`: compute the file's sha256 from the bytes the reader reads anyway (sha256() hashes the
+   * rest), so that pinning an input for a repair costs no second pass over it.
    */
-  constructor(path: string, options: { readAhead?: number; reuseWindow?: boolean } = {}) {
+  constructor(path: string, options: { readAhead?: number; reuseWindow?: boolean; hash?: boolean } = {}) {
     this.path = path;
     this.readAhead = Math.min(WINDOW_SIZE, Math.max(64, options.readAhead ?? WINDOW_SIZE));
     this.reuseWindow = options.reuseWindow ?? false;
+    this.hash = options.hash ? createHash('sha256') : undefined;
     // O_NOFOLLOW: a symlink planted in a node directory must not make us read another file.
     // O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer.
     const flags = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
@@ -98,6 +110,12 @@ export class FileSource implements ByteSource {
 
   /** Reads up to `length` bytes into target[0, …) from `offset`; fewer only at end of file. */
   private readInto(target: Uint8Array, offset: number, length: number): number {
+    const done = this.readRaw(target, offset, length);
+    if (this.hash) this.feedHash(target, offset, done);
+    return done;
+  }
+
+  private readRaw(target: Uint8Array, offset: number, length: number): number {
     const fd = this.descriptor();
     let done = 0;
     while (done < length) {
@@ -110,7 +128,38 @@ export class FileSource implements ByteSource {
       if (n === 0) break;
       done += n;
     }
+    inputBytesRead.bytes += done;
     return done;
+  }
+
+  /** Hashes what a read brought that the hash has not seen; a read that skips ahead hashes the gap first. */
+  private feedHash(bytes: Uint8Array, offset: number, length: number): void {
+    if (offset > this.hashedTo) this.hashRange(this.hashedTo, offset);
+    const end = offset + length;
+    if (end <= this.hashedTo) return;
+    this.hash!.update(bytes.subarray(this.hashedTo - offset, length));
+    this.hashedTo = end;
+  }
+
+  /** Reads [from, to) only to hash it (bytes the decoder skipped: header-only walks, early stops). */
+  private hashRange(from: number, to: number): void {
+    // Its own buffer: hashRange runs inside reads that may be filling the shared scratch buffer.
+    hashScratch ??= Buffer.allocUnsafe(CHUNK_SIZE);
+    const buf = hashScratch;
+    for (let at = from; at < to; ) {
+      const n = this.readRaw(buf, at, Math.min(buf.length, to - at));
+      if (n === 0) throw this.shrank('bytes to hash', at, to - at, 0);
+      this.hash!.update(buf.subarray(0, n));
+      at += n;
+    }
+    this.hashedTo = to;
+  }
+
+  /** The file's sha256 (hex): the bytes read so far and, read now, the rest. Only with `hash`. */
+  sha256(): string {
+    if (!this.hash) throw new InternalError(`${this.path} was not opened for hashing`);
+    this.hashRange(this.hashedTo, this.size);
+    return this.hash.digest('hex');
   }
 
   /**
@@ -135,7 +184,12 @@ export class FileSource implements ByteSource {
       const want = Math.max(length, Math.min(this.readAhead, this.size - offset));
       const window = this.reuseWindow && this.spare && this.spare.length >= want ? this.spare.subarray(0, want) : Buffer.allocUnsafe(want);
       if (this.reuseWindow && (!this.spare || this.spare.length < want)) this.spare = window;
-      const got = this.readInto(window, offset, want);
+      // The part of the old window the new one starts with is moved, not read again: a sequential
+      // reader reads each byte of the file once.
+      const end = this.windowStart + this.windowLength;
+      const keep = this.window && offset >= this.windowStart && offset < end ? Math.min(end - offset, want) : 0;
+      if (keep) this.window!.copy(window, 0, offset - this.windowStart, offset - this.windowStart + keep);
+      const got = keep + this.readInto(window.subarray(keep), offset + keep, want - keep);
       this.window = window;
       this.windowStart = offset;
       this.windowLength = got;

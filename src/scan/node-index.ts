@@ -1,6 +1,7 @@
 // The immutable index of one node directory: every file classified, every structure decoded.
 // Built by scan/build-node-index.ts; everything after scan/ works on these values only.
 import type { ConfigurationServer } from '../format/configuration.js';
+import type { FileDigest } from './digest.js';
 import type { DecodeIssue } from '../format/issue.js';
 import type { MetadataDecodeResult } from '../format/metadata.js';
 import type { FileNameClass } from '../format/file-names.js';
@@ -115,6 +116,11 @@ export interface NodeIndex {
   readonly verifiedData: boolean;
   /** Whether closed segments before the last two were read by name only (rank's fast scan). */
   readonly logTailOnly: boolean;
+  /**
+   * sha256 of every regular file, computed in the same pass that read it (a repair pins its
+   * inputs with these); undefined when the scan was not asked to hash.
+   */
+  readonly digests: ReadonlyMap<string, FileDigest> | undefined;
 }
 
 const byName = new WeakMap<NodeIndex, Map<string, FileRecord>>();

@@ -31,7 +31,9 @@ function decodeAtDepth(source: FileSource, depth: SegmentReadDepth): SegmentReco
 }
 
 /** Reads one segment file at `depth`; undefined (with an issue) when it is not a readable regular file. */
-export function readSegmentFile(dir: string, file: FileRecord, depth: SegmentReadDepth, issues: ScanIssue[]): SegmentRecord | undefined {
+export function readSegmentFile(
+  dir: string, file: FileRecord, depth: SegmentReadDepth, issues: ScanIssue[], hashed?: { sha256?: string },
+): SegmentRecord | undefined {
   const cls = file.class;
   if (cls.kind !== 'closed-segment' && cls.kind !== 'open-segment') return undefined;
   if (file.type !== 'file') {
@@ -41,7 +43,9 @@ export function readSegmentFile(dir: string, file: FileRecord, depth: SegmentRea
   let source: FileSource;
   try {
     // The decoder and the configuration reader use each view at once: one window buffer is enough.
-    source = new FileSource(path.join(dir, file.name), { readAhead: depth === 'data' ? undefined : HEADER_READ_AHEAD, reuseWindow: true });
+    source = new FileSource(path.join(dir, file.name), {
+      readAhead: depth === 'data' ? undefined : HEADER_READ_AHEAD, reuseWindow: true, hash: hashed !== undefined,
+    });
   } catch (error) {
     issues.push(unreadableIssue(file.name, error));
     return undefined;
@@ -53,6 +57,7 @@ export function readSegmentFile(dir: string, file: FileRecord, depth: SegmentRea
     for (const issue of decoded.issues) {
       if (!isNormalOpenTail(cls.kind, decoded, issue.kind)) issues.push({ ...issue, file: file.name });
     }
+    if (hashed) hashed.sha256 = source.sha256();
     return cls.kind === 'closed-segment'
       ? { ...base, kind: 'closed', firstIndex: cls.first, lastIndex: cls.last, counter: undefined, configurations }
       : { ...base, kind: 'open', firstIndex: undefined, lastIndex: undefined, counter: cls.counter, configurations };
@@ -75,21 +80,25 @@ function isNormalOpenTail(kind: string, decoded: SegmentRecord['decoded'], issue
 }
 
 
-/** One segment file to read, and how deeply. */
+/** One segment file to read, and how deeply; with `hash`, its sha256 from the same pass. */
 export interface SegmentJob {
   readonly file: FileRecord;
   readonly depth: SegmentReadDepth;
+  readonly hash?: boolean;
 }
 
-/** What reading one segment file gave: its record (undefined when unreadable) and its issues. */
+/** What reading one segment file gave: its record (undefined when unreadable), issues, and sha256 when asked. */
 export interface SegmentRead {
   readonly record: SegmentRecord | undefined;
   readonly issues: readonly ScanIssue[];
+  readonly sha256?: string;
 }
 
 /** Reads one segment job on this thread. */
 export function readSegmentJob(dir: string, job: SegmentJob): SegmentRead {
   const issues: ScanIssue[] = [];
-  return { record: readSegmentFile(dir, job.file, job.depth, issues), issues };
+  const hashed: { sha256?: string } = {};
+  const record = readSegmentFile(dir, job.file, job.depth, issues, job.hash ? hashed : undefined);
+  return { record, issues, ...hashed };
 }
 

@@ -10,6 +10,7 @@ import { mergeLz4Issues, verifyLz4Frame } from '../format/lz4-verify.js';
 import { SnapshotPayloadChecker, type SnapshotPayloadCheck } from '../format/snapshot-payload.js';
 import { FileSource } from './file-source.js';
 import { unreadableIssue } from './io-errors.js';
+import type { FileDigest } from './digest.js';
 import type { FileRecord, ScanIssue, SnapshotRecord } from './node-index.js';
 import { readSmallFile } from './read-file.js';
 
@@ -38,16 +39,18 @@ function pairUp(files: readonly FileRecord[]): Map<string, Pair> {
 export interface ReadSnapshotsOptions {
   /** Decode compressed data files in full (default true); false walks the frame structure only. */
   readonly verifyData?: boolean;
+  /** Gets the sha256 of every file read, computed from the same pass. */
+  readonly digests?: Map<string, FileDigest>;
 }
 
-function readData(dir: string, file: FileRecord, verifyData: boolean, issues: ScanIssue[]): SnapshotRecord['data'] {
+function readData(dir: string, file: FileRecord, verifyData: boolean, issues: ScanIssue[], digests?: Map<string, FileDigest>): SnapshotRecord['data'] {
   if (file.type !== 'file') {
     issues.push({ file: file.name, kind: 'not-a-regular-file', offset: 0, message: `${file.name} is a ${file.type}` });
     return undefined;
   }
   try {
     // A walk reads only the block words (one per 64 KiB .. 4 MiB block): small reads, not windows.
-    const source = new FileSource(path.join(dir, file.name), verifyData ? {} : { readAhead: 64 });
+    const source = new FileSource(path.join(dir, file.name), { ...(verifyData ? {} : { readAhead: 64 }), hash: digests !== undefined });
     try {
       const frame = walkLz4Frame(source);
       let payload: SnapshotPayloadCheck | undefined;
@@ -62,6 +65,7 @@ function readData(dir: string, file: FileRecord, verifyData: boolean, issues: Sc
       }
       for (const issue of frame.issues) issues.push({ ...issue, file: file.name });
       if (payload?.problem) issues.push({ ...payload.problem, file: file.name, message: `payload byte ${payload.problem.offset}${frame.compressed ? ' (after decompression)' : ''}: ${payload.problem.message}` });
+      if (digests) digests.set(file.name, { name: file.name, size: source.size, sha256: source.sha256() });
       return { size: file.size, mtimeMs: file.mtimeMs, frame, payload };
     } finally {
       source.close();
@@ -94,12 +98,12 @@ export function readSnapshots(dir: string, files: readonly FileRecord[], issues:
   for (const [name, pair] of pairUp(files)) {
     let meta: SnapshotRecord['meta'];
     if (pair.meta) {
-      const bytes = readSmallFile(dir, pair.meta, issues) ?? new Uint8Array(0);
+      const bytes = readSmallFile(dir, pair.meta, issues, options.digests) ?? new Uint8Array(0);
       const decoded = decodeSnapshotMeta(bytes);
       for (const issue of decoded.issues) issues.push({ ...issue, file: pair.meta.name });
       meta = { size: pair.meta.size, mtimeMs: pair.meta.mtimeMs, decoded };
     }
-    const data = pair.data ? readData(dir, pair.data, verifyData, issues) : undefined;
+    const data = pair.data ? readData(dir, pair.data, verifyData, issues, options.digests) : undefined;
     out.push({ name, term: pair.term, index: pair.index, timestamp: pair.timestamp, meta, data });
   }
   return out.sort((a, b) => {

@@ -48,6 +48,8 @@ export interface ScanOptions {
   readonly onProgress?: (progress: ScanProgress) => void;
   /** Worker threads for verifying segments: a number (0: none) or 'auto' (the default). */
   readonly workers?: number | 'auto';
+  /** sha256 every regular file in the same pass (NodeIndex.digests): a repair pins its inputs so. */
+  readonly hash?: boolean;
   /** Aborted by bin/ on SIGINT/SIGTERM/SIGHUP: the scan stops between files, temp dirs are removed. */
   readonly signal?: AbortSignal;
 }
@@ -107,7 +109,8 @@ async function buildAll(found: readonly FoundNode[], options: ScanOptions): Prom
   for (const f of found) options.onNode?.(f.displayPath);
   await checkpoint(options.signal);
   const nodes = await readNodes(found.map((f) => ({
-    dir: f.dir, options: { verifyData: options.verifyData, logTailOnly: options.logTailOnly, displayPath: f.displayPath, origin: f.origin },
+    dir: f.dir,
+    options: { verifyData: options.verifyData, logTailOnly: options.logTailOnly, hash: options.hash, displayPath: f.displayPath, origin: f.origin },
   })), { workers: options.workers, signal: options.signal, onFile: (i, name) => progress[i]?.onFile(name) });
   for (const p of progress) p.rest();
   nodes.forEach(refuseUnreadable);

@@ -67,7 +67,7 @@ async function makePlan(args: RepairArgs, inputs: string[], run: RunContext): Pr
   // The target file first: a FIFO, a device or a missing file fails before any input is read.
   const target = args.cluster ? { text: readTargetFile(args.cluster), file: args.cluster } : undefined;
   const otherInputs = args.cluster ? [args.cluster] : [];
-  return withScan({ ...args, input: inputs }, { verifyData: true, onProgress, signal }, async (scan) => {
+  return withScan({ ...args, input: inputs }, { verifyData: true, hash: true, onProgress, signal }, async (scan) => {
     const payloads = openPayloadReader();
     let plan: RepairPlan;
     try {
@@ -89,7 +89,7 @@ async function makePlan(args: RepairArgs, inputs: string[], run: RunContext): Pr
 /** `--plan FILE`: checked field by field, then honoured only if it is what raft-rescue plans (plan-replay.ts). */
 async function applySaved(args: RepairArgs, saved: RepairPlan, paths: string[], run: RunContext): Promise<Made> {
   const { onProgress, signal, lock } = run;
-  return withScan({ ...args, input: paths }, { verifyData: true, onProgress, signal }, async (scan) => {
+  return withScan({ ...args, input: paths }, { verifyData: true, hash: true, onProgress, signal }, async (scan) => {
     const tool = `raft-rescue ${VERSION}`;
     const plan = await replayPlan({ saved, file: args.plan!, nodes: scan.nodes, args: paths, tool, onProgress, signal });
     if (plan.status !== 'ready' || args.dryRun) return { plan, notes: scan.notes };
