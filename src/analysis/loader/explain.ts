@@ -99,7 +99,9 @@ export function explainFailure(cause: string, ctx: FailureContext): string {
   const file = ctx.file ?? '?';
   const engine = ctx.engine ?? DEFAULT_ENGINE;
   if (ctx.outcome === 'hang') {
-    const what = cause === 'lz4-no-content-size' ? 'an LZ4 frame without a content size' : 'an LZ4 frame that is cut short';
+    const what = cause === 'lz4-no-content-size' ? 'an LZ4 frame without a content size'
+      : cause === 'lz4-content-overflow' ? 'an LZ4 frame whose blocks hold more than the content size it declares (none counts as 0)'
+        : 'an LZ4 frame that is cut short';
     return `The snapshot data file ${file} is ${what}: raft's decompression loop never finishes, so the node hangs at start-up (100% CPU, no message).`;
   }
   if (ctx.outcome === 'crash') return crashWords(cause, file, engine);
