@@ -104,13 +104,14 @@ export interface VerdictOptions {
 
 /** What an interop test or an operator compares: the outcome, the message and what the loader leaves. */
 function startupKey(p: StartupPrediction): string {
-  const log = p.log ? [p.log.startIndex, p.log.entries, p.log.lastIndex, p.log.lastTerm, p.log.term, p.log.votedFor] : [];
-  return JSON.stringify([p.outcome, p.stage, p.code, p.codeName, p.error, p.renamed, p.removed, p.created, p.snapshot?.name,
-    log.map(String)]);
+  const l = p.log;
+  const log = l ? [l.startIndex, l.entries, l.lastIndex, l.lastTerm, l.term, l.votedFor].map(String) : [];
+  return JSON.stringify([p.outcome, p.stage, p.code, p.codeName, p.error, p.renamed, p.removed, p.created, p.snapshot?.name, log]);
 }
 
 /** The alternatives' predictions that differ from `main`, engines with the same outcome grouped. */
-function otherEnginesFor(node: NodeIndex, main: StartupPrediction, alternatives: readonly EngineProfile[], autoRecovery: boolean): EngineOutcome[] {
+function otherEnginesFor(node: NodeIndex, main: StartupPrediction, alternatives: readonly EngineProfile[],
+  autoRecovery: boolean): EngineOutcome[] {
   const groups = new Map<string, { engines: string[]; startup: StartupPrediction }>();
   const mainKey = startupKey(main);
   for (const engine of alternatives) {

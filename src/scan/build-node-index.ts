@@ -66,7 +66,10 @@ function listFiles(dir: string, issues: ScanIssue[]): FileRecord[] {
     try {
       const st = fs.lstatSync(path.join(dir, name));
       const statError = st.isSymbolicLink() ? linkStatError(path.join(dir, name)) : undefined;
-      records.push({ name, type: fileType(st), size: st.size, mtimeMs: st.mtimeMs, class: classifyFileName(name), ...(statError ? { statError } : {}) });
+      records.push({
+        name, type: fileType(st), size: st.size, mtimeMs: st.mtimeMs, class: classifyFileName(name),
+        ...(statError ? { statError } : {}),
+      });
     } catch (error) {
       issues.push({ file: name, kind: 'unreadable', offset: 0, message: `cannot stat: ${(error as Error).message}` });
     }

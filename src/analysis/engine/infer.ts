@@ -35,46 +35,62 @@ interface Clue {
   readonly excludes?: readonly EngineName[];
 }
 
-const DQLITE: readonly EngineName[] = ['dqlite-1.11', 'dqlite-1.16', 'dqlite-1.17', 'dqlite-1.18'];
-const byLock = (lock: boolean): EngineName[] => ENGINE_NAMES.filter((n) => profileOf(n).lockFile === lock);
+/** The engines whose profile says `test`: every clue is a profile field, never a version list. */
+const where = (test: (p: EngineProfile) => boolean): EngineName[] => ENGINE_NAMES.filter((n) => test(profileOf(n)));
+const DQLITE = where((p) => p.family === 'dqlite');
+const COWSQL = where((p) => p.family === 'cowsql');
+
+function clue(text: string, favours: readonly EngineName[], weight: number, excludes?: readonly EngineName[]): Clue {
+  return excludes ? { text, favours, weight, excludes } : { text, favours, weight };
+}
 
 function names(nodes: readonly NodeIndex[]): string {
-  return nodes.length > 3 ? `${nodes.slice(0, 3).map((n) => n.name).join(', ')} …` : nodes.map((n) => n.name).join(', ');
+  const shown = nodes.slice(0, 3).map((n) => n.name).join(', ');
+  return nodes.length > 3 ? `${shown} …` : shown;
 }
 
 function lockClues(nodes: readonly NodeIndex[]): Clue[] {
   const locked = nodes.filter((n) => n.files.some((f) => f.class.kind === 'lock'));
   if (locked.length > 0) {
-    return [{ text: `dqlite-lock in ${names(locked)}: a dqlite ≥ 1.16.5 started these directories`, favours: byLock(true), weight: 2, excludes: ['dqlite-1.11'] }];
+    return [clue(`dqlite-lock in ${names(locked)}: a dqlite ≥ 1.16.5 started these directories`,
+      where((p) => p.lockFile), 2, where((p) => p.family === 'dqlite' && !p.lockFile))];
   }
-  return [{ text: 'no dqlite-lock in any node: not started by dqlite ≥ 1.16.5 (unless the file was left out of the copy)', favours: byLock(false), weight: 0.5 }];
+  return [clue('no dqlite-lock in any node: not started by dqlite ≥ 1.16.5 (unless the file was left out of the copy)',
+    where((p) => !p.lockFile), 0.5)];
 }
 
+type SnapshotData = NonNullable<NodeIndex['snapshots'][number]['data']>;
+
 /** Each node's newest snapshot with a data file. */
-function newestSnapshots(nodes: readonly NodeIndex[]): { node: NodeIndex; data: NonNullable<NodeIndex['snapshots'][number]['data']>; name: string }[] {
+function newestSnapshots(nodes: readonly NodeIndex[]): { node: NodeIndex; data: SnapshotData }[] {
   return nodes.flatMap((node) => {
     const s = node.snapshots.find((x) => x.data && x.data.size > 0);
-    return s?.data ? [{ node, data: s.data, name: s.name }] : [];
+    return s?.data ? [{ node, data: s.data }] : [];
   });
 }
 
 function snapshotClues(nodes: readonly NodeIndex[]): Clue[] {
   const newest = newestSnapshots(nodes);
   const clues: Clue[] = [];
-  const raw = newest.filter((s) => !s.data.frame.compressed);
-  const lz4 = newest.filter((s) => s.data.frame.compressed);
+  const raw = newest.filter((s) => !s.data.frame.compressed).map((s) => s.node);
+  const lz4 = newest.filter((s) => s.data.frame.compressed).map((s) => s.node);
   if (raw.length > 0) {
-    clues.push({ text: `uncompressed newest snapshot in ${names(raw.map((s) => s.node))}: written by cowsql (cowsql/raft ≥ 0.17.3 never compresses) or with compression off`, favours: ['cowsql-1.15'], weight: 2 });
+    clues.push(clue(`uncompressed newest snapshot in ${names(raw)}: written by cowsql (cowsql/raft ≥ 0.17.3 never `
+      + 'compresses) or with compression off', where((p) => p.snapshots.written === 'raw'), 2));
   }
   if (lz4.length > 0) {
-    clues.push({ text: `LZ4 newest snapshot in ${names(lz4.map((s) => s.node))}: written by libraft or dqlite (cowsql writes them uncompressed)`, favours: DQLITE, weight: 1 });
+    clues.push(clue(`LZ4 newest snapshot in ${names(lz4)}: written by libraft or dqlite (cowsql writes them raw)`,
+      where((p) => p.snapshots.written === 'lz4'), 1));
   }
-  const payloads = newest.flatMap((s) => (s.data.payload && !s.data.payload.problem && s.data.payload.bytes > 16 ? [s] : []));
-  const withWal = payloads.filter((s) => s.data.payload!.walBytes > 0n);
+  const payloads = newest.filter((s) => s.data.payload && !s.data.payload.problem && s.data.payload.bytes > 16);
+  const withWal = payloads.filter((s) => s.data.payload!.walBytes > 0n).map((s) => s.node);
   if (payloads.length > 0 && withWal.length === 0) {
-    clues.push({ text: `every newest snapshot payload has wal_size 0 (${names(payloads.map((s) => s.node))}): written by dqlite ≥ 1.17`, favours: ['dqlite-1.17', 'dqlite-1.18'], weight: 2, excludes: ['dqlite-1.11', 'dqlite-1.16'] });
+    const which = names(payloads.map((s) => s.node));
+    clues.push(clue(`every newest snapshot payload has wal_size 0 (${which}): written by dqlite ≥ 1.17`,
+      where((p) => !p.snapshots.payloadWal), 2, where((p) => p.family === 'dqlite' && p.snapshots.payloadWal)));
   } else if (withWal.length > 0) {
-    clues.push({ text: `snapshot payloads carry a WAL image (${names(withWal.map((s) => s.node))}): written by dqlite ≤ 1.16 or cowsql`, favours: ['dqlite-1.11', 'dqlite-1.16', 'cowsql-1.15'], weight: 1 });
+    clues.push(clue(`snapshot payloads carry a WAL image (${names(withWal)}): written by dqlite ≤ 1.16 or cowsql`,
+      where((p) => p.snapshots.payloadWal), 1));
   }
   return clues;
 }
@@ -86,6 +102,7 @@ function newestSegments(node: NodeIndex): SegmentRecord[] {
   return [...open, ...closed].filter((s) => s.decoded.batches.entryCount > 0);
 }
 
+/** The unused entry-header bytes of each node's two newest segments (only a non-zero byte means much). */
 function paddingClues(nodes: readonly NodeIndex[]): Clue[] {
   let entries = 0;
   const stale: NodeIndex[] = [];
@@ -97,39 +114,53 @@ function paddingClues(nodes: readonly NodeIndex[]): Clue[] {
     }
   }
   if (stale.length > 0) {
-    return [{ text: `stale bytes in unused entry-header bytes of the newest segments (${names(stale)}): written by libraft or dqlite (cowsql/raft ≥ 0.22.1 writes zeros)`, favours: DQLITE, weight: 1 }];
+    return [clue(`stale bytes in unused entry-header bytes of the newest segments (${names(stale)}): written by `
+      + 'libraft or dqlite (cowsql/raft ≥ 0.22.1 writes zeros)', where((p) => !p.zeroPadding), 1)];
   }
-  if (entries >= 64) return [{ text: `only zeros in the unused entry-header bytes of the newest ${entries} entries: as cowsql/raft ≥ 0.22.1 writes them (common by chance elsewhere)`, favours: ['cowsql-1.15'], weight: 0.5 }];
-  return [];
+  if (entries < 64) return [];
+  return [clue(`only zeros in the unused entry-header bytes of the newest ${entries} entries: as cowsql/raft `
+    + '≥ 0.22.1 writes them (common by chance elsewhere)', where((p) => p.zeroPadding), 0.5)];
 }
 
-/** A `.reconfigure` recovery entry: the newest closed segment N-N holding one RAFT_CHANGE entry, after a higher-term log. */
-function recoveryClues(nodes: readonly NodeIndex[]): Clue[] {
-  const clues: Clue[] = [];
-  for (const node of nodes) {
-    const closed = node.segments.filter((s) => s.kind === 'closed' && s.firstIndex !== undefined);
-    const last = closed[closed.length - 1];
-    if (!last || last.firstIndex !== last.lastIndex || last.decoded.batches.entryCount !== 1 || last.decoded.batches.type(0) !== 3) continue;
-    const before = closed.find((s) => s.lastIndex === last.firstIndex! - 1n && s.decoded.batches.entryCount > 0);
-    if (!before) continue;
-    const prevTerm = before.decoded.batches.term(before.decoded.batches.entryCount - 1);
-    const term = last.decoded.batches.term(0);
-    if (prevTerm <= 1n) continue;
-    if (term === prevTerm) clues.push({ text: `recovery entry ${last.name} in ${node.name} has the last log term ${term}: written by cowsql/raft ≥ 0.20 (.reconfigure)`, favours: ['cowsql-1.15'], weight: 2 });
-    else if (term === 1n) clues.push({ text: `recovery entry ${last.name} in ${node.name} has term 1 after term ${prevTerm}: written by libraft or dqlite (.reconfigure)`, favours: DQLITE, weight: 2 });
+/** A `.reconfigure` entry: the newest closed segment N-N holding one RAFT_CHANGE entry, after a higher-term log. */
+function recoveryClue(node: NodeIndex): Clue | undefined {
+  const closed = node.segments.filter((s) => s.kind === 'closed' && s.firstIndex !== undefined);
+  const last = closed[closed.length - 1];
+  const table = last?.decoded.batches;
+  const single = last && table && last.firstIndex === last.lastIndex && table.entryCount === 1 && table.type(0) === 3;
+  if (!last || !table || !single) return undefined;
+  const before = closed.find((s) => s.lastIndex === last.firstIndex! - 1n && s.decoded.batches.entryCount > 0);
+  if (!before) return undefined;
+  const prevTerm = before.decoded.batches.term(before.decoded.batches.entryCount - 1);
+  const term = table.term(0);
+  const what = `recovery entry ${last.name} in ${node.name}`;
+  if (prevTerm <= 1n) return undefined;
+  if (term === prevTerm) {
+    return clue(`${what} has the last log term ${term}: written by cowsql/raft ≥ 0.20 (.reconfigure)`,
+      where((p) => p.recoveryEntryTerm === 'last-log-term'), 2);
   }
-  return clues;
+  if (term !== 1n) return undefined;
+  return clue(`${what} has term 1 after term ${prevTerm}: written by libraft or dqlite (.reconfigure)`,
+    where((p) => p.recoveryEntryTerm === 'one'), 2);
 }
+
+const PRODUCT_WORDS: Readonly<Record<ProductHint, string>> = {
+  incus: 'Incus', lxd: 'LXD', microk8s: 'MicroK8s', microcloud: 'MicroCloud',
+};
 
 function hintClues(hint: ProductHint | undefined): Clue[] {
   if (!hint) return [];
-  if (hint === 'incus') return [{ text: 'product layout: Incus runs cowsql', favours: ['cowsql-1.15'], weight: 4, excludes: DQLITE }];
-  return [{ text: `product layout: ${hint === 'lxd' ? 'LXD' : hint === 'microk8s' ? 'MicroK8s' : 'MicroCloud'} runs dqlite`, favours: DQLITE, weight: 4, excludes: ['cowsql-1.15'] }];
+  const cowsql = hint === 'incus';
+  return [clue(`product layout: ${PRODUCT_WORDS[hint]} runs ${cowsql ? 'cowsql' : 'dqlite'}`,
+    cowsql ? COWSQL : DQLITE, 4, cowsql ? DQLITE : COWSQL)];
 }
 
 /** Which engine runs these nodes, from their files (and the product layout, when known). */
 export function inferEngine(nodes: readonly NodeIndex[], productHint?: ProductHint): EngineResolution {
-  const clues = [...hintClues(productHint), ...lockClues(nodes), ...snapshotClues(nodes), ...recoveryClues(nodes), ...paddingClues(nodes)];
+  const recovered = nodes.map(recoveryClue).filter((c): c is Clue => c !== undefined);
+  const clues = [
+    ...hintClues(productHint), ...lockClues(nodes), ...snapshotClues(nodes), ...recovered, ...paddingClues(nodes),
+  ];
   const excluded = new Set(clues.flatMap((c) => c.excludes ?? []));
   const candidates = ORDER.filter((n) => !excluded.has(n));
   const score = (n: EngineName): number => clues.reduce((sum, c) => sum + (c.favours.includes(n) ? c.weight : 0), 0);
@@ -148,7 +179,8 @@ export function inferEngine(nodes: readonly NodeIndex[], productHint?: ProductHi
 }
 
 /** The engine for a set of nodes: a named profile (from --engine), or inferred for `auto`. */
-export function resolveEngine(choice: EngineProfile | 'auto', nodes: readonly NodeIndex[], productHint?: ProductHint): EngineResolution {
+export function resolveEngine(choice: EngineProfile | 'auto', nodes: readonly NodeIndex[],
+  productHint?: ProductHint): EngineResolution {
   if (choice === 'auto') return inferEngine(nodes, productHint);
   return { name: choice.name, source: 'flag', evidence: [], profile: choice, alternatives: [] };
 }

@@ -60,7 +60,7 @@ export interface EngineProfile {
      * uvSegmentLoadAll, two open segments with one counter, server ID 0 in a .meta configuration.
      */
     readonly asserts: boolean;
-    /** configurationDecode's code for a bad role / duplicate ID / address: 5, 3, 4 (0.15) or MALFORMED 6 (raft ≥ 0.18.0). */
+    /** configurationDecode on a bad role / duplicate ID / address: 5, 3, 4 (0.15), or 6 MALFORMED (raft ≥ 0.18). */
     readonly configurationErrors: 'specific' | 'malformed';
     /** raft_strerror: 0.15's table stops at RAFT_IOERR ("unknown error" for 19–23); raft ≥ 0.17.1 names them. */
     readonly strerror: 'raft-0.15' | 'raft-0.17';
@@ -73,13 +73,13 @@ export interface EngineProfile {
      */
     readonly listStatErrors: 'last-entry' | 'first';
   };
-  /** Term of the RAFT_CHANGE entry `.reconfigure` (uvRecover) writes: 1, or the last entry's/snapshot's (cowsql/raft ≥ 0.20.0). */
+  /** Term of the RAFT_CHANGE entry uvRecover (.reconfigure) writes: 1, or the last log term (cowsql/raft ≥ 0.20.0). */
   readonly recoveryEntryTerm: 'one' | 'last-log-term';
   /** dqlite ≥ 1.16.5 creates (and flocks) an empty `dqlite-lock` in the data directory. */
   readonly lockFile: boolean;
   /** Unused entry-header bytes and configuration padding written as zeros (cowsql/raft ≥ 0.22.1) or left stale. */
   readonly zeroPadding: boolean;
-  /** A FRAMES command with is_commit = 0: pages kept pending (≤ 1.18.1, cowsql) or the apply fails (dqlite ≥ 1.18.2). */
+  /** FRAMES with is_commit = 0: pages kept pending (dqlite ≤ 1.18.1, cowsql) or the apply fails (dqlite ≥ 1.18.2). */
   readonly framesNotCommit: 'pending' | 'rejected';
 }
 
@@ -89,17 +89,21 @@ interface Version {
   readonly patch: number;
 }
 
-const at = (v: Version, minor: number, patch: number): boolean => v.minor > minor || (v.minor === minor && v.patch >= patch);
+const at = (v: Version, minor: number, patch: number): boolean =>
+  v.minor > minor || (v.minor === minor && v.patch >= patch);
 
 /** The newest patch release known for each minor (ones above are read with the same thresholds). */
-const NEWEST_PATCH: Readonly<Record<string, number>> = { 'dqlite-1.11': 1, 'dqlite-1.16': 7, 'dqlite-1.17': 3, 'dqlite-1.18': 6, 'cowsql-1.15': 9 };
+const NEWEST_PATCH: Readonly<Record<string, number>> = {
+  'dqlite-1.11': 1, 'dqlite-1.16': 7, 'dqlite-1.17': 3, 'dqlite-1.18': 6, 'cowsql-1.15': 9,
+};
 
 function dqliteProfile(name: string, v: Version): EngineProfile {
   const bundled = v.minor >= 17; // 1.16 links the system libraft unless built --enable-build-raft
   const streaming = at(v, 18, 3); // aef65269 (#804)
   return {
     name, family: 'dqlite', version: `1.${v.minor}.${v.patch}`,
-    raft: bundled ? 'dqlite\'s in-tree raft (canonical raft 0.18.1 + dqlite fixes)' : 'the system canonical raft (≥ 0.18.1)',
+    raft: bundled ? 'dqlite\'s in-tree raft (canonical raft 0.18.1 + dqlite fixes)'
+      : 'the system canonical raft (≥ 0.18.1)',
     snapshots: {
       fallback: false,
       read: streaming ? 'always-lz4' : 'detect-magic',
@@ -123,8 +127,14 @@ function dqliteProfile(name: string, v: Version): EngineProfile {
 function libraft015Profile(name: string, v: Version): EngineProfile {
   return {
     name, family: 'dqlite', version: `1.11.${v.patch}`, raft: 'libraft 0.15.0',
-    snapshots: { fallback: false, read: 'detect-magic', lz4Decoder: 'raft-decompress', written: 'lz4', payloadWal: true, restoresWalPayload: true },
-    loader: { asserts: false, configurationErrors: 'specific', strerror: 'raft-0.15', removesProbeFallocate: false, listStatErrors: 'last-entry' },
+    snapshots: {
+      fallback: false, read: 'detect-magic', lz4Decoder: 'raft-decompress', written: 'lz4', payloadWal: true,
+      restoresWalPayload: true,
+    },
+    loader: {
+      asserts: false, configurationErrors: 'specific', strerror: 'raft-0.15', removesProbeFallocate: false,
+      listStatErrors: 'last-entry',
+    },
     recoveryEntryTerm: 'one', lockFile: false, zeroPadding: false, framesNotCommit: 'pending',
   };
 }
@@ -133,8 +143,14 @@ function libraft015Profile(name: string, v: Version): EngineProfile {
 function cowsqlProfile(name: string, v: Version): EngineProfile {
   return {
     name, family: 'cowsql', version: `1.15.${v.patch}`, raft: 'cowsql/raft 0.22.1',
-    snapshots: { fallback: true, read: 'detect-magic', lz4Decoder: 'raft-decompress', written: 'raw', payloadWal: true, restoresWalPayload: true },
-    loader: { asserts: false, configurationErrors: 'malformed', strerror: 'raft-0.17', removesProbeFallocate: false, listStatErrors: 'last-entry' },
+    snapshots: {
+      fallback: true, read: 'detect-magic', lz4Decoder: 'raft-decompress', written: 'raw', payloadWal: true,
+      restoresWalPayload: true,
+    },
+    loader: {
+      asserts: false, configurationErrors: 'malformed', strerror: 'raft-0.17', removesProbeFallocate: false,
+      listStatErrors: 'last-entry',
+    },
     recoveryEntryTerm: 'last-log-term', lockFile: false, zeroPadding: true, framesNotCommit: 'pending',
   };
 }

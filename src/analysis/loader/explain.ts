@@ -65,9 +65,12 @@ function snapshotWords(cause: string, file: string, engine: EngineProfile): stri
     return `${which} metadata file ${file} is damaged; ${fallbackWords(engine)}.`;
   }
   if (cause === 'lz4-not-a-frame' || cause === 'lz4-too-short') {
-    return `${which} data file is not an LZ4 frame (uncompressed, as cowsql writes snapshots): ${engine.name} reads every snapshot as LZ4; ${fallbackWords(engine)}.`;
+    return `${which} data file is not an LZ4 frame (uncompressed, as cowsql writes snapshots): `
+      + `${engine.name} reads every snapshot as LZ4; ${fallbackWords(engine)}.`;
   }
-  if (cause === 'lz4-unavailable') return `${which} data file is an LZ4 frame and ${engine.name} was built without LZ4; ${fallbackWords(engine)}.`;
+  if (cause === 'lz4-unavailable') {
+    return `${which} data file is an LZ4 frame and ${engine.name} was built without LZ4; ${fallbackWords(engine)}.`;
+  }
   if (cause.startsWith('lz4-') || cause === 'data-unreadable') {
     return `${which} data file is not a valid LZ4 frame; ${fallbackWords(engine)}.`;
   }
@@ -76,15 +79,21 @@ function snapshotWords(cause: string, file: string, engine: EngineProfile): stri
 
 const ASSERT_WORDS: Record<string, string> = {
   'assert-zero-id': 'holds a configuration with server ID 0: configurationAdd asserts `id != 0`',
-  'assert-open-counter': 'is one of two open segments with the same counter: uvSegmentInfoCompare asserts `s1->counter != s2->counter`',
-  'assert-closed-below-start': 'is a closed segment whose first index is below the start index: uvSegmentLoadAll asserts `info->first_index >= start_index`',
-  'assert-closed-inverted': 'is a closed segment whose name ends before it starts: uvSegmentLoadAll asserts `info->first_index <= info->end_index`',
+  'assert-open-counter': 'is one of two open segments with the same counter: uvSegmentInfoCompare asserts '
+    + '`s1->counter != s2->counter`',
+  'assert-closed-below-start': 'is a closed segment whose first index is below the start index: uvSegmentLoadAll '
+    + 'asserts `info->first_index >= start_index`',
+  'assert-closed-inverted': 'is a closed segment whose name ends before it starts: uvSegmentLoadAll asserts '
+    + '`info->first_index <= info->end_index`',
 };
 
 function crashWords(cause: string, file: string, engine: EngineProfile): string {
   const assert = ASSERT_WORDS[cause];
-  if (assert) return `${file} ${assert}, and ${engine.name} keeps raft's assertions on: the process aborts (SIGABRT) without a raft message.`;
-  return `Open segment ${file} ${BATCH_WORDS[cause.replace(/^open-/, '')] ?? 'is damaged'} after at least one good batch: raft frees the same buffer twice and the process dies without a message (glibc aborts on the double free, or it segfaults).`;
+  if (assert) {
+    return `${file} ${assert}, and ${engine.name} keeps raft's assertions on: the process aborts (SIGABRT) without a raft message.`;
+  }
+  return `Open segment ${file} ${BATCH_WORDS[cause.replace(/^open-/, '')] ?? 'is damaged'} after at least one good batch: `
+    + 'raft frees the same buffer twice and the process dies without a message (glibc aborts on the double free, or it segfaults).';
 }
 
 function recoveryTail(cause: string, ctx: FailureContext): string {
@@ -102,14 +111,17 @@ export function explainFailure(cause: string, ctx: FailureContext): string {
     const what = cause === 'lz4-no-content-size' ? 'an LZ4 frame without a content size'
       : cause === 'lz4-content-overflow' ? 'an LZ4 frame whose blocks hold more than the content size it declares (none counts as 0)'
         : 'an LZ4 frame that is cut short';
-    return `The snapshot data file ${file} is ${what}: raft's decompression loop never finishes, so the node hangs at start-up (100% CPU, no message).`;
+    return `The snapshot data file ${file} is ${what}: raft's decompression loop never finishes, so the node hangs at `
+      + 'start-up (100% CPU, no message).';
   }
   if (ctx.outcome === 'crash') return crashWords(cause, file, engine);
   if (cause === 'list-stat') {
-    return `stat(2) of the data file of ${file} fails (a symlink that cannot be followed): raft's directory listing fails with an I/O error and no message.`;
+    return `stat(2) of the data file of ${file} fails (a symlink that cannot be followed): raft's directory listing `
+      + 'fails with an I/O error and no message.';
   }
   if (cause === 'lz4-short-read') {
-    return `The newest snapshot's data file is an LZ4 frame that is cut short: ${engine.name}'s reader stops at the end of the file; ${fallbackWords(engine)}.`;
+    return `The newest snapshot's data file is an LZ4 frame that is cut short: ${engine.name}'s reader stops at the end `
+      + `of the file; ${fallbackWords(engine)}.`;
   }
   if (INIT_WORDS[cause]) return `${INIT_WORDS[cause]} (${ctx.error ?? ''})`;
   if (cause === 'past-snapshot') {
@@ -160,17 +172,22 @@ function snapshotNotes(pass: PassResult | undefined, engine: EngineProfile): str
     const s = pass.snapshot;
     if (s.name !== newest?.name) {
       const skipped = candidates.filter((c) => c.index > s.index || c.term > s.term).map((c) => c.name).reverse();
-      notes.push(`${engine.name} skipped the newer snapshot${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')} (failed to load, left on disk) and used ${s.name}.`);
+      notes.push(`${engine.name} skipped the newer snapshot${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')} `
+        + `(failed to load, left on disk) and used ${s.name}.`);
     }
     if (!s.compressed && engine.snapshots.written === 'lz4') {
-      notes.push(`${s.name} is uncompressed (written by cowsql, or with snapshot compression off): ${engine.name} finds no LZ4 magic and reads it as it is.`);
+      notes.push(`${s.name} is uncompressed (written by cowsql, or with snapshot compression off): ${engine.name} `
+        + 'finds no LZ4 magic and reads it as it is.');
     }
     if (s.note) notes.push(s.note);
   } else if (pass.kind === 'hang' && engine.snapshots.fallback && older.length > 0) {
-    notes.push(`${engine.name} falls back to older snapshots only after an error: the hang on ${newest?.name} never returns, so ${older.join(', ')} ${older.length > 1 ? 'are' : 'is'} never tried.`);
+    const are = older.length > 1 ? 'are' : 'is';
+    notes.push(`${engine.name} falls back to older snapshots only after an error: the hang on ${newest?.name} never `
+      + `returns, so ${older.join(', ')} ${are} never tried.`);
   } else if (!engine.snapshots.fallback && older.length > 0
     && (pass.kind === 'hang' || (pass.kind === 'error' && /^(meta|config|lz4|data)-/.test(pass.failure.cause)))) {
-    notes.push(`${engine.name} loads only the newest snapshot: the older ${older.join(', ')} ${older.length > 1 ? 'are' : 'is'} not tried.`);
+    notes.push(`${engine.name} loads only the newest snapshot: the older ${older.join(', ')} `
+      + `${older.length > 1 ? 'are' : 'is'} not tried.`);
   }
   return notes;
 }
@@ -181,7 +198,8 @@ function recoveryNote(pass: PassResult | undefined, lastTerm: bigint | undefined
   const next = pass.startIndex + pass.entries; // uvRecover: next_index = start_index + n_entries
   const term = recoveryEntryTerm(engine, lastTerm ?? 0n);
   const rule = engine.recoveryEntryTerm === 'one' ? 'always 1' : 'the last entry\'s or snapshot\'s term';
-  return [`A recovery (dqlite .reconfigure / node recover) with ${engine.name} would write its configuration entry at index ${next} with term ${term} (${rule}).`];
+  return [`A recovery (dqlite .reconfigure / node recover) with ${engine.name} would write its configuration entry `
+    + `at index ${next} with term ${term} (${rule}).`];
 }
 
 /** The term of the RAFT_CHANGE entry uvRecover writes after a log whose last term is `lastTerm`. */
@@ -194,10 +212,12 @@ export function notesFor(node: NodeIndex, pass: PassResult | undefined, engine: 
   const notes = snapshotNotes(pass, engine);
   notes.push(...recoveryNote(pass, lastTerm, engine));
   if (pass?.kind === 'crash' && !pass.cause.startsWith('assert-')) {
-    notes.push('The double free is in every engine\'s loader (libraft 0.15, canonical raft, dqlite\'s in-tree raft, cowsql/raft): all of them crash here.');
+    notes.push('The double free is in every engine\'s loader (libraft 0.15, canonical raft, dqlite\'s in-tree raft, '
+      + 'cowsql/raft): all of them crash here.');
   }
   if (pass?.kind === 'ok' && pass.snapshot && !engine.snapshots.restoresWalPayload && walBytesOf(node, pass.snapshot.name) > 0n) {
-    notes.push(`${pass.snapshot.name} carries a WAL image: raft loads it, then ${engine.name}'s restore asserts wal_size == 0 and raft_start aborts (fixed in dqlite 1.18.5).`);
+    notes.push(`${pass.snapshot.name} carries a WAL image: raft loads it, then ${engine.name}'s restore asserts `
+      + 'wal_size == 0 and raft_start aborts (fixed in dqlite 1.18.5).');
   }
   if (pass?.kind === 'ok' && pass.recoveredFrom) {
     notes.push('go-dqlite ReadLastEntryInfo / dqlite_node_describe_last_entry load with auto-recovery off and report this error instead.');

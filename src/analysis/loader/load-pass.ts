@@ -52,7 +52,8 @@ function pickSnapshot(ctx: PassContext, candidates: readonly SnapshotCandidate[]
     const c = candidates[i]!;
     const s = loadSnapshot(c, ctx.errmsg, ctx.engine);
     if (s.ok) return { ok: true, snapshot: s.snapshot, candidate: c };
-    if (s.hang || s.crash) return { ok: false, inner: { kind: s.hang ? 'hang' : 'crash', cause: s.cause, file: s.crash ? c.metaName : c.name, candidates } };
+    if (s.hang) return { ok: false, inner: { kind: 'hang', cause: s.cause, file: c.name, candidates } };
+    if (s.crash) return { ok: false, inner: { kind: 'crash', cause: s.cause, file: c.metaName, candidates } };
     failure = { kind: 'error', failure: { code: s.code, cause: s.cause, file: c.metaName }, candidates };
     if (!ctx.engine.snapshots.fallback) break;
   }

@@ -27,6 +27,8 @@ type Issue = Data['frame']['issues'][number];
 export const STREAM_CHUNK = 4 * 1024 * 1024 + Math.floor((4 * 1024 * 1024) / 255) + 16;
 /** LZ4F_HEADER_SIZE_MIN. */
 const HEADER_MIN = 7;
+const NO_CONTENT_SIZE = 'The LZ4 frame declares no content size: dqlite ≥ 1.18.3 hands raft an unset buffer '
+  + '("Not really an error"); dqlite\'s restore then reads garbage.';
 
 const outcomeOf = (i: Issue): unknown => i.data?.['cOutcome'];
 const isHeaderError = (i: Issue): boolean => String(i.data?.['cError'] ?? '').startsWith('LZ4F_getFrameInfo');
@@ -47,7 +49,10 @@ function raftDecompress(data: Data, errmsg: ErrMsg): DataRead {
   return { ok: true, compressed: true };
 }
 
-/** Content bytes out when the input ends: measured by decoding, else whole blocks of the maximum size (how raft and dqlite write frames). */
+/**
+ * Content bytes out when the input ends: measured by decoding, else whole blocks of the maximum
+ * size (exact for the frames raft and dqlite write: every block but the last is full).
+ */
 function bytesAtEnd(data: Data, contentSize: bigint): bigint {
   const f = data.frame;
   if (f.decodedBytes !== undefined) return f.decodedBytes;
@@ -55,7 +60,7 @@ function bytesAtEnd(data: Data, contentSize: bigint): bigint {
   return estimate < contentSize ? estimate : contentSize;
 }
 
-/** Whether the chunk read(2) returns holding the byte before `end` also holds `suffixEnd` (the checksum is then checked). */
+/** Whether the read(2) chunk holding the byte before `end` also holds `suffixEnd` (then the checksum is checked). */
 function suffixInSameChunk(end: number, suffixEnd: number, fileSize: number): boolean {
   const chunkEnd = Math.min((Math.floor((end - 1) / STREAM_CHUNK) + 1) * STREAM_CHUNK, fileSize);
   return suffixEnd <= chunkEnd;
@@ -70,7 +75,7 @@ function dqliteStream(data: Data, errmsg: ErrMsg): DataRead {
   if (header) return fail(errmsg, 'IOERR', header.kind, String(header.data!['cError']));
   const size = f.contentSize ?? 0n;
   if (size === 0n) {
-    return { ok: true, compressed: true, note: 'The LZ4 frame declares no content size: dqlite ≥ 1.18.3 hands raft an unset buffer ("Not really an error"); dqlite\'s restore then reads garbage.' };
+    return { ok: true, compressed: true, note: NO_CONTENT_SIZE };
   }
   const nomem = f.issues.find((i) => outcomeOf(i) === 'NOMEM');
   if (nomem) return fail(errmsg, 'NOMEM', nomem.kind);
@@ -100,7 +105,8 @@ export function readSnapshotData(data: Data | undefined, errmsg: ErrMsg, engine:
   if (engine.snapshots.lz4Decoder === 'dqlite-stream') return dqliteStream(data, errmsg);
   if (!data.frame.compressed) {
     // Decompress on a file without the magic: LZ4F_getFrameInfo refuses it.
-    return fail(errmsg, 'IOERR', 'lz4-not-a-frame', `LZ4F_getFrameInfo ERROR_${data.size < 5 ? 'frameHeader_incomplete' : 'frameType_unknown'}`);
+    const why = data.size < 5 ? 'frameHeader_incomplete' : 'frameType_unknown';
+    return fail(errmsg, 'IOERR', 'lz4-not-a-frame', `LZ4F_getFrameInfo ERROR_${why}`);
   }
   return raftDecompress(data, errmsg);
 }

@@ -60,7 +60,8 @@ export function chooseSnapshot(node: NodeIndex, engine: EngineProfile = DEFAULT_
     // raft loads it, but dqlite's restore would fail on its content (RR037): as bad as not loading.
     const restore = restoreProblem(c.record, engine);
     if (r.ok && !restore) return { chosen: r.snapshot, dropped, engine };
-    const cause = r.ok ? `dqlite cannot restore its content: ${restore!}` : r.crash ? `${r.cause} (the process aborts)` : r.cause;
+    const cause = r.ok ? `dqlite cannot restore its content: ${restore!}`
+      : r.crash ? `${r.cause} (the process aborts)` : r.cause;
     dropped.push({ name: c.name, cause, hang: !r.ok && r.hang === true });
   }
   return { chosen: undefined, dropped, engine };
@@ -84,8 +85,9 @@ function dropSnapshotRepairs(node: NodeIndex, choice: SnapshotChoice): RecoveryS
     lossless: true,
     node: node.displayPath,
     files: [d.name, `${d.name}.meta`],
-    description: `${d.name} is not copied: the engine would ${d.hang ? 'hang on it at start-up (cut-short LZ4 data)' : `refuse it (${d.cause})`}` +
-      `${d.hang || !fallback ? ' and never falls back to an older snapshot' : ', then try older snapshots'}. ` +
+    description: `${d.name} is not copied: the engine would `
+      + `${d.hang ? 'hang on it at start-up (cut-short LZ4 data)' : `refuse it (${d.cause})`}`
+      + `${d.hang || !fallback ? ' and never falls back to an older snapshot' : ', then try older snapshots'}. ` +
       (choice.chosen ? `${choice.chosen.name} is kept instead; the log must cover the entries after it (checked below).` : 'No older snapshot loads: the log must start at index 1.'),
   }));
 }

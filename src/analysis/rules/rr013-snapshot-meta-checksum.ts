@@ -20,7 +20,8 @@ function check(facts: NodeFacts): Finding[] {
     const sound = value?.configuration !== undefined && !s.meta!.decoded.issues.some((i) => i.kind.startsWith('config-') && i.data?.['raftCode']);
     const older = facts.node.snapshots.filter((o) => o !== s && o.meta?.decoded.value && !o.meta.decoded.issues.length && o.data?.size);
     const fallback = facts.engine.snapshots.fallback;
-    const effect = newest ? `raft refuses to start ("read ${meta}: checksum mismatch")${fallback ? `: ${facts.engine.name} tried the older snapshots too` : ''}`
+    const tried = fallback ? `: ${facts.engine.name} tried the older snapshots too` : '';
+    const effect = newest ? `raft refuses to start ("read ${meta}: checksum mismatch")${tried}`
       : fallback && s.name !== facts.snapshot?.name && facts.prediction.snapshot
         ? `${facts.engine.name} skips it and falls back to ${facts.prediction.snapshot.name}`
         : 'not the snapshot start-up uses, but unusable as a fallback';

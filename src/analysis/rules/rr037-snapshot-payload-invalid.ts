@@ -29,7 +29,8 @@ function walAssert(facts: NodeFacts, s: SnapshotRecord): DecodeIssue | undefined
   if (!payload || payload.problem || payload.walBytes === 0n || facts.engine.snapshots.restoresWalPayload) return undefined;
   return {
     kind: 'snapshot-wal-assert', offset: 0,
-    message: `the payload carries a WAL image (${payload.walBytes} bytes, as dqlite ≤ 1.16 and cowsql write it): ${facts.engine.name}'s restore asserts wal_size == 0 and raft_start aborts`,
+    message: `the payload carries a WAL image (${payload.walBytes} bytes, as dqlite ≤ 1.16 and cowsql write it): `
+      + `${facts.engine.name}'s restore asserts wal_size == 0 and raft_start aborts`,
   };
 }
 
