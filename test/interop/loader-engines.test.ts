@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inferEngine } from '../../src/analysis/engine/infer.js';
 import { profileOf, type EngineName } from '../../src/analysis/engine/profiles.js';
 import { predictStartup } from '../../src/analysis/loader/index.js';
 import { STREAM_CHUNK } from '../../src/analysis/loader/snapshot-read.js';
@@ -115,3 +116,12 @@ for (const engine of LAB_ENGINES) {
     }
   });
 }
+
+describe.skipIf(!available)('auto: each engine recognised from the files it wrote', () => {
+  it('Debian\'s samples, and the set each newer engine made', () => {
+    const names = (dirs: readonly string[]): string => inferEngine(dirs.map((d) => buildNodeIndex(d))).name;
+    for (const set of SAMPLE_SETS) expect(names(samples.get(set)!), set).toBe('dqlite-1.11');
+    for (const [maker, nodes] of made) expect(names(nodes), maker).toBe(PROFILE_OF[maker]);
+    expect(made.size).toBe([...built].filter(([e, ok]) => ok && e !== 'debian').length);
+  });
+});
