@@ -2,7 +2,9 @@
 // repair), so that no two of them can say different things about the same node:
 //   held          what the node holds on disk: its log's span, the ranges missing between files
 //                 and the ranges whose bytes are damaged (file and offset);
-//   startup       what the engine does with the directory at start-up (the loader simulation);
+//   startup       what the engine does with the directory at start-up (the loader simulation,
+//                 for the engine named or inferred: engine/); otherEngines lists the engines still
+//                 possible that would do something else;
 //   startupDrops  entries it holds that start-up would move aside (auto-recovery);
 //   contribution  what a repair keeps if this node is the source: the log after filling its
 //                 holes from other nodes (proven to agree), what would be lost, and how much
@@ -10,6 +12,8 @@
 import { parseClosedSegmentName } from '../format/file-names.js';
 import type { NodeIndex, SegmentRecord } from '../scan/node-index.js';
 import type { PayloadReader } from '../scan/payloads.js';
+import { resolveEngine, type EngineResolution, type ProductHint } from './engine/infer.js';
+import { DEFAULT_ENGINE, type EngineProfile } from './engine/profiles.js';
 import { diskLog, simulateStartup, type LogView, type Simulation, type StartupPrediction } from './loader/index.js';
 import { clusterConflicts, type ClusterConflict } from './cluster-identity.js';
 import { assembleRecovery, type Recovery } from './recovery/assemble.js';
@@ -63,12 +67,23 @@ export interface Contribution {
   readonly undecidedBy: readonly NodeIndex[];
 }
 
+/** What other possible engines would do at start-up, where it differs from `startup`. */
+export interface EngineOutcome {
+  /** Profile names of the engines that would all do this. */
+  readonly engines: readonly string[];
+  readonly startup: StartupPrediction;
+}
+
 export interface NodeVerdict {
   readonly node: NodeIndex;
   readonly name: string;
   readonly read: ReadDepth;
   readonly held: HeldLog;
+  /** The engine the verdict is for (the same object in every verdict of one buildVerdicts call). */
+  readonly engine: EngineResolution;
   readonly startup: StartupPrediction;
+  /** Engines still possible (auto) that would start this node differently; empty for a named engine. */
+  readonly otherEngines: readonly EngineOutcome[];
   readonly startupDrops: IndexRange | undefined;
   readonly contribution: Contribution;
   /** The repaired log with this node as the source (repair builds its plan from it). */
@@ -84,6 +99,33 @@ export interface NodeVerdict {
 export interface VerdictOptions {
   /** raft_uv_set_auto_recovery as the node will run (default true, as in dqlite and go-dqlite). */
   readonly autoRecovery?: boolean;
+  /** The engine (a profile), or `auto` to infer it from the nodes; default DEFAULT_ENGINE (libraft 0.15). */
+  readonly engine?: EngineProfile | 'auto';
+  /** For `auto`: the product whose layout the nodes came from. */
+  readonly productHint?: ProductHint;
+}
+
+/** What an interop test or an operator compares: the outcome, the message and what the loader leaves. */
+function startupKey(p: StartupPrediction): string {
+  const l = p.log;
+  const log = l ? [l.startIndex, l.entries, l.lastIndex, l.lastTerm, l.term, l.votedFor].map(String) : [];
+  return JSON.stringify([p.outcome, p.stage, p.code, p.codeName, p.error, p.renamed, p.removed, p.created, p.snapshot?.name, log]);
+}
+
+/** The alternatives' predictions that differ from `main`, engines with the same outcome grouped. */
+function otherEnginesFor(node: NodeIndex, main: StartupPrediction, alternatives: readonly EngineProfile[],
+  autoRecovery: boolean): EngineOutcome[] {
+  const groups = new Map<string, { engines: string[]; startup: StartupPrediction }>();
+  const mainKey = startupKey(main);
+  for (const engine of alternatives) {
+    const startup = simulateStartup(node, { autoRecovery, engine }).prediction;
+    const key = startupKey(startup);
+    if (key === mainKey) continue;
+    const group = groups.get(key);
+    if (group) group.engines.push(engine.name);
+    else groups.set(key, { engines: [engine.name], startup });
+  }
+  return [...groups.values()];
 }
 
 export function readDepthOf(node: NodeIndex): ReadDepth {
@@ -147,17 +189,19 @@ function contributionOf(r: Recovery, p: StartupPrediction): Contribution {
  */
 export function buildVerdicts(nodes: readonly NodeIndex[], payloads: PayloadReader, options: VerdictOptions = {}): NodeVerdict[] {
   const autoRecovery = options.autoRecovery ?? true;
+  const engine = resolveEngine(options.engine ?? DEFAULT_ENGINE, nodes, options.productHint);
   const logs = new Map(nodes.map((n) => [n, diskLog(n)]));
   const conflicts = clusterConflicts(nodes.map((n) => ({ node: n, view: logs.get(n)! })), payloads);
   return nodes.map((node) => {
-    const simulation = simulateStartup(node, { autoRecovery });
+    const simulation = simulateStartup(node, { autoRecovery, engine: engine.profile });
     const view = logs.get(node)!;
     const held = heldLog(view);
     const donors: Donor[] = nodes.filter((n) => n !== node).map((n) => ({ node: n, view: logs.get(n)! }));
-    const recovery = assembleRecovery(node, donors, payloads);
+    const recovery = assembleRecovery(node, donors, payloads, engine.profile);
     const startup = simulation.prediction;
     return {
-      node, name: node.name, read: readDepthOf(node), held, startup, startupDrops: startupDrops(startup, held),
+      node, name: node.name, read: readDepthOf(node), held, engine, startup,
+      otherEngines: otherEnginesFor(node, startup, engine.alternatives, autoRecovery), startupDrops: startupDrops(startup, held),
       contribution: contributionOf(recovery, startup), recovery, simulation, diskLog: view,
       clusterConflicts: conflicts.filter((c) => c.nodes.includes(node.displayPath)),
     };

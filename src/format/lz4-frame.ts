@@ -139,6 +139,8 @@ export interface Lz4FrameInfo {
   descriptor?: Lz4FrameDescriptor;
   contentChecksum?: number;
   issues: DecodeIssue[];
+  /** Set when the frame was decoded (lz4-verify.ts bytesBeforeStop): content bytes out before decoding stopped. */
+  decodedBytes?: bigint;
 }
 
 /**

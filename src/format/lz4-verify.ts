@@ -26,6 +26,12 @@ export interface Lz4VerifyResult {
   issues: DecodeIssue[];
   /** Content bytes decoded before the check ended. */
   contentBytes: bigint;
+  /**
+   * Content bytes LZ4F_decompress has handed out when decoding stopped: contentBytes plus the
+   * part of a stored block cut short that it copies as it arrives (dstage_copyDirect), up to the
+   * declared content size. What dqlite ≥ 1.18.3's reader reports as "short read: N bytes".
+   */
+  bytesBeforeStop: bigint;
   /** Whether the content checksum matched, when the frame has one and it was reached. */
   contentChecksumOk?: boolean;
 }
@@ -45,6 +51,8 @@ interface Run {
   readonly sink: ((bytes: Uint8Array) => void) | undefined;
   pos: number;
   produced: number;
+  /** Bytes of a stored block cut short that liblz4 still copies out. */
+  partial: number;
   /** End of the current LZ4F_decompress call's dst (min(left, INT_MAX) from where it began). */
   callEnd: number;
 }
@@ -100,7 +108,10 @@ function emit(r: Run, bytes: Uint8Array): void {
 
 /** dstage_copyDirect (+ dstage_getBlockChecksum). False when C stops here. */
 function storedBlock(r: Run, off: number, size: number, k: number): boolean {
-  if (off + 4 + size + (r.d.blockChecksum ? 4 : 0) > r.src.size) return false; // cut short: hang (walk)
+  if (off + 4 + size + (r.d.blockChecksum ? 4 : 0) > r.src.size) { // cut short: hang (walk)
+    r.partial = Math.max(0, Math.min(r.src.size - (off + 4), size, r.capN - r.produced));
+    return false;
+  }
   const bytes = r.src.read(off + 4, size);
   const before = r.produced;
   if (!place(r, size)) { r.produced = before; overflow(r, off, k, size); return false; }
@@ -168,16 +179,17 @@ function checkSuffix(r: Run, endMark: number, out: Lz4VerifyResult): void {
 
 function run(src: ByteSource, walk: Lz4FrameInfo, sink?: (bytes: Uint8Array) => void): { result: Lz4VerifyResult; complete: boolean } {
   const issues: DecodeIssue[] = [];
-  const result: Lz4VerifyResult = { issues, contentBytes: 0n };
+  const result: Lz4VerifyResult = { issues, contentBytes: 0n, bytesBeforeStop: 0n };
   const d = walk.descriptor;
   if (!walk.compressed || !d || d.blockMaxSize === 0 || stopsBeforeData(walk)) return { result, complete: false };
   const cap = walk.contentSize ?? 0n;
   const capN = cap > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cap);
-  const r: Run = { src, d, cap, capN, win: new Uint8Array(HISTORY + d.blockMaxSize), hash: new Xxh32(), issues, sink, pos: 0, produced: 0, callEnd: 0 };
+  const r: Run = { src, d, cap, capN, win: new Uint8Array(HISTORY + d.blockMaxSize), hash: new Xxh32(), issues, sink, pos: 0, produced: 0, partial: 0, callEnd: 0 };
   newCall(r);
   const endMark = runBlocks(r);
   if (endMark !== undefined) checkSuffix(r, endMark, result);
   result.contentBytes = BigInt(r.produced);
+  result.bytesBeforeStop = BigInt(r.produced + r.partial);
   return { result, complete: endMark !== undefined };
 }
 

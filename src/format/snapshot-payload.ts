@@ -20,6 +20,11 @@ export interface SnapshotPayloadCheck {
   readonly bytes: number;
   /** Bytes after the last database (dqlite ignores them). */
   readonly trailingBytes: number;
+  /**
+   * Sum of the wal_size fields read: 0 when every database was checkpointed into its main image,
+   * as dqlite ≥ 1.17 writes them; dqlite ≤ 1.16 and cowsql write the WAL image too.
+   */
+  readonly walBytes: bigint;
   /** The first thing dqlite's restore trips on; offset is within the payload. */
   readonly problem: DecodeIssue | undefined;
 }
@@ -42,6 +47,7 @@ export class SnapshotPayloadChecker {
   #nameLength = 0;
   #names: string[] = [];
   #trailing = 0;
+  #walBytes = 0n;
   #problem: DecodeIssue | undefined;
 
   feed(chunk: Uint8Array): void {
@@ -92,7 +98,8 @@ export class SnapshotPayloadChecker {
         data: { field, level: 'error', ...(unchecked ? { missing: s.remaining } : {}) },
       };
     }
-    return { databases: this.#db, filenames: this.#names, bytes: this.#offsetBase, trailingBytes: this.#trailing, problem: this.#problem };
+    return { databases: this.#db, filenames: this.#names, bytes: this.#offsetBase, trailingBytes: this.#trailing, walBytes: this.#walBytes,
+      problem: this.#problem };
   }
 
   #expect(field: string, need: number): void {
@@ -116,6 +123,7 @@ export class SnapshotPayloadChecker {
     // filename padding (ignored) then main_size and wal_size, little-endian u64s
     const main = view.getBigUint64(bytes.length - 16, true);
     const wal = view.getBigUint64(bytes.length - 8, true);
+    this.#walBytes += wal;
     const images = main + wal;
     if (images === 0n) this.#nextDatabase();
     else this.#state = { kind: 'skip', remaining: images, field: `database[${this.#db}] main and WAL images (${main} + ${wal} bytes)` };

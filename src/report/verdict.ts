@@ -66,6 +66,10 @@ export function verdictJson(v: NodeVerdict): Record<string, unknown> {
       damaged: v.held.damaged.map((d) => ({ file: d.file, offset: d.offset, from: d.from, to: d.to ?? null, what: d.what })),
     },
     startup: startupJson(v.startup),
+    // Only with --engine auto and engines the evidence cannot tell apart (absent otherwise).
+    ...(v.otherEngines.length > 0
+      ? { otherEngines: v.otherEngines.map((o) => ({ engines: o.engines, startup: startupJson(o.startup) })) }
+      : {}),
     startupDrops: v.startupDrops ?? null,
     contribution: {
       startIndex: c.startIndex,

@@ -55,6 +55,16 @@ function fileType(st: fs.Stats): FileType {
   return 'other';
 }
 
+/** stat(2) through a symlink, only to learn whether it fails (the target is never opened). */
+function linkStatError(file: string): string | undefined {
+  try {
+    fs.statSync(file);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'EIO';
+  }
+}
+
 function listFiles(dir: string, issues: ScanIssue[]): FileRecord[] {
   const records: FileRecord[] = [];
   let names: string[];
@@ -66,7 +76,11 @@ function listFiles(dir: string, issues: ScanIssue[]): FileRecord[] {
   for (const name of names) {
     try {
       const st = fs.lstatSync(path.join(dir, name));
-      records.push({ name, type: fileType(st), size: st.size, mtimeMs: st.mtimeMs, class: classifyFileName(name) });
+      const statError = st.isSymbolicLink() ? linkStatError(path.join(dir, name)) : undefined;
+      records.push({
+        name, type: fileType(st), size: st.size, mtimeMs: st.mtimeMs, class: classifyFileName(name),
+        ...(statError ? { statError } : {}),
+      });
     } catch (error) {
       issues.push(unreadableIssue(name, new FileReadError(path.join(dir, name), 'stat', errnoText(error), error)));
     }

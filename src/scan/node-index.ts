@@ -19,6 +19,11 @@ export interface FileRecord {
   readonly size: number;
   readonly mtimeMs: number;
   readonly class: FileNameClass;
+  /**
+   * A symlink whose target stat(2) cannot reach: the errno name (ELOOP, ENOENT, EACCES …). raft's
+   * UvList stats snapshot data files through links; the tool itself never follows them.
+   */
+  readonly statError?: string;
 }
 
 /** A finding-to-be from decoding, tied to a file of the node. */

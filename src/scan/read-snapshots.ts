@@ -58,6 +58,7 @@ function readData(dir: string, file: FileRecord, verifyData: boolean, issues: Sc
         const checker = new SnapshotPayloadChecker();
         const verified = verifyLz4Frame(source, frame, (bytes) => checker.feed(bytes));
         frame.issues = mergeLz4Issues(frame.issues, verified.issues);
+        frame.decodedBytes = verified.bytesBeforeStop;
         // Only a frame raft decompresses completely reaches dqlite's restore.
         if (verified.complete && !frame.issues.some(stopsRaft)) payload = checker.finish();
       } else if (verifyData && file.size > 0) {

@@ -2,7 +2,8 @@
 // the verdicts (so a finding and the node's start-up verdict quote the same ranges).
 import type { Finding } from '../analysis/findings.js';
 import { runRules } from '../analysis/rules/index.js';
-import { buildVerdicts, type NodeVerdict } from '../analysis/verdict.js';
+import type { EngineProfile } from '../analysis/engine/profiles.js';
+import { buildVerdicts, type NodeVerdict, type VerdictOptions } from '../analysis/verdict.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { openPayloadReader } from '../scan/payloads.js';
 
@@ -11,6 +12,8 @@ export interface CheckRequest {
   readonly autoRecovery?: boolean;
   /** Rule codes or names to run; all when absent. */
   readonly only?: readonly string[];
+  /** The engine to predict for, or `auto`; default libraft 0.15 (analysis/engine). */
+  readonly engine?: EngineProfile | 'auto';
 }
 
 export interface CheckOutcome {
@@ -19,7 +22,7 @@ export interface CheckOutcome {
 }
 
 /** Verdicts for nodes, with the payload reader their fill proofs need opened and closed here. */
-export function verdictsOf(nodes: readonly NodeIndex[], options: { autoRecovery?: boolean } = {}): NodeVerdict[] {
+export function verdictsOf(nodes: readonly NodeIndex[], options: VerdictOptions = {}): NodeVerdict[] {
   const payloads = openPayloadReader();
   try {
     return buildVerdicts(nodes, payloads, options);
@@ -29,7 +32,7 @@ export function verdictsOf(nodes: readonly NodeIndex[], options: { autoRecovery?
 }
 
 export function checkNodes(nodes: readonly NodeIndex[], request: CheckRequest = {}): CheckOutcome {
-  const verdicts = verdictsOf(nodes, { autoRecovery: request.autoRecovery });
+  const verdicts = verdictsOf(nodes, { autoRecovery: request.autoRecovery, engine: request.engine });
   const { findings } = runRules(verdicts, { only: request.only, autoRecovery: request.autoRecovery });
   return { verdicts, findings };
 }

@@ -4,6 +4,7 @@
 // rest on, again and again until the recommended node was read in full (rank.ts, nodesToReadDeeper
 // says why that is enough). `fast` keeps the cheap read and says so.
 import { nodesToReadDeeper, rankVerdicts, type RankResult } from '../analysis/rank.js';
+import type { EngineProfile } from '../analysis/engine/profiles.js';
 import { buildVerdicts, type NodeVerdict } from '../analysis/verdict.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { openPayloadReader } from '../scan/payloads.js';
@@ -18,6 +19,8 @@ export interface RankRequest {
   readonly workers?: number | 'auto';
   /** Aborted on SIGINT/SIGTERM/SIGHUP: reading stops between files. */
   readonly signal?: AbortSignal;
+  /** The engine to predict for, or `auto`; default libraft 0.15 (analysis/engine). */
+  readonly engine?: EngineProfile | 'auto';
 }
 
 export interface RankOutcome {
@@ -37,7 +40,7 @@ export async function rankNodes(first: readonly NodeIndex[], request: RankReques
   const payloads = openPayloadReader();
   try {
     for (let round = 0; ; round++) {
-      const verdicts = buildVerdicts(nodes, payloads, { autoRecovery: request.autoRecovery });
+      const verdicts = buildVerdicts(nodes, payloads, { autoRecovery: request.autoRecovery, engine: request.engine });
       // rank speaks only for nodes it read in full, unless the user chose the fast mode.
       const result = rankVerdicts(verdicts, { speaksFor: (v) => fast || v.read === 'every-byte' });
       const deeper = nodesToReadDeeper(result, verdicts);

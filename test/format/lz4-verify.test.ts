@@ -65,7 +65,8 @@ describe('verifyLz4Frame on real snapshots', () => {
     for (const file of files) {
       const bytes = new Uint8Array(fs.readFileSync(file));
       const walk = walkLz4Frame(bytes);
-      expect(verifyLz4Frame(new BufferSource(bytes)), file).toEqual({ issues: [], contentBytes: walk.contentSize, contentChecksumOk: true, complete: true });
+      expect(verifyLz4Frame(new BufferSource(bytes)), file).toEqual({ issues: [], contentBytes: walk.contentSize, bytesBeforeStop: walk.contentSize, contentChecksumOk: true,
+        complete: true });
       const d = decompressLz4Frame(bytes);
       expect(d.issues).toEqual([]);
       expect(xxh32(d.data!)).toBe(walk.contentChecksum);

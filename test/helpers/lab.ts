@@ -90,6 +90,8 @@ export interface MakeOptions {
   keys?: number;
   /** Base port (node i listens on base + i); default: a fresh one of this process's slot. */
   port?: number;
+  /** The whole environment `lab.mjs make` runs in (engine.ts engineEnv picks another engine). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const made: string[] = [];
@@ -106,7 +108,7 @@ export async function makeCluster(o: MakeOptions = {}): Promise<string> {
   args.push('--nodes', String(o.nodes ?? 3), '--writes', String(o.writes ?? 600), '--stop', o.stop ?? 'term');
   args.push('--value-bytes', String(o.valueBytes ?? 16), '--keys', String(o.keys ?? 64));
   if (o.lagNode) args.push('--lag-node', String(o.lagNode), '--lag-after', String(o.lagAfter ?? 100));
-  const { stdout, stderr } = await run('node', args, { timeout: 300_000 });
+  const { stdout, stderr } = await run('node', args, { timeout: 300_000, ...(o.env ? { env: o.env } : {}) });
   if (!fs.existsSync(path.join(dir, 'expect.json'))) throw new Error(`lab.mjs make left no cluster in ${dir}: ${stdout}${stderr}`);
   return dir;
 }

@@ -18,6 +18,9 @@ export const RaftCode = {
   IOERR: 18,
   NOTFOUND: 19,
   INVALID: 20,
+  UNAUTHORIZED: 21,
+  NOSPACE: 22,
+  TOOMANY: 23,
 } as const;
 export type RaftCodeName = keyof typeof RaftCode;
 
@@ -34,8 +37,19 @@ const CODE_TEXT: Partial<Record<RaftCodeName, string>> = {
   IOERR: 'I/O error',
 };
 
-export function raftStrerror(code: RaftCodeName): string {
-  return CODE_TEXT[code] ?? 'unknown error';
+/** Codes raft ≥ 0.17.1 added to the table (src/err.h), hence dqlite's in-tree raft and cowsql/raft. */
+const CODE_TEXT_0_17: Partial<Record<RaftCodeName, string>> = {
+  ...CODE_TEXT,
+  NOTFOUND: 'Resource not found',
+  INVALID: 'Invalid parameter',
+  UNAUTHORIZED: 'No access to resource',
+  NOSPACE: 'Not enough disk space',
+  TOOMANY: 'System or raft limit met or exceeded',
+};
+
+/** raft_strerror as the engine's table has it (EngineProfile.loader.strerror; 0.15 by default). */
+export function raftStrerror(code: RaftCodeName, table: 'raft-0.15' | 'raft-0.17' = 'raft-0.15'): string {
+  return (table === 'raft-0.17' ? CODE_TEXT_0_17 : CODE_TEXT)[code] ?? 'unknown error';
 }
 
 /** RAFT_ERRMSG_BUF_SIZE: messages hold at most 255 bytes plus the NUL. */

@@ -1,7 +1,8 @@
-// Plain-words explanations of a predicted start-up, and notes on where other engines differ
-// (format-spec §8: dqlite ≥ 1.18.3 has no LZ4 auto-detection; cowsql ≥ 0.22 falls back to an older
-// snapshot; the open-segment double free exists in every tree).
+// Plain-words explanations of a predicted start-up and notes on what the engine does that the
+// prediction's fields do not show. Every engine-specific sentence comes from the EngineProfile
+// (engine/profiles.ts): its snapshot fallback, LZ4 reader, assertions and recovery-entry term.
 import type { NodeIndex } from '../../scan/node-index.js';
+import { DEFAULT_ENGINE, type EngineProfile } from '../engine/profiles.js';
 import type { PassFailure, PassResult } from './load-pass.js';
 import type { DirChanges } from './sim-dir.js';
 import type { PredictedLog, PredictedSnapshot, StartupOutcome } from './types.js';
@@ -12,6 +13,7 @@ export interface FailureContext {
   readonly autoRecovery: boolean;
   readonly recoveredFrom?: PassFailure;
   readonly outcome?: StartupOutcome;
+  readonly engine?: EngineProfile;
 }
 
 const BATCH_WORDS: Record<string, string> = {
@@ -50,14 +52,48 @@ function segmentWords(cause: string, file: string): string | undefined {
   return `${name} ${words[what] ?? 'cannot be read.'}`;
 }
 
-function snapshotWords(cause: string, file: string): string | undefined {
+/** How the engine treats a snapshot that fails to load. */
+function fallbackWords(engine: EngineProfile): string {
+  return engine.snapshots.fallback
+    ? `${engine.name} tried every older snapshot too, and none loads`
+    : `${engine.name} never falls back to an older snapshot`;
+}
+
+function snapshotWords(cause: string, file: string, engine: EngineProfile): string | undefined {
+  const which = engine.snapshots.fallback ? 'A snapshot\'s' : 'The newest snapshot\'s';
   if (cause.startsWith('meta-') || cause.startsWith('config-')) {
-    return `The newest snapshot's metadata file ${file} is damaged; canonical raft and dqlite never fall back to an older snapshot.`;
+    return `${which} metadata file ${file} is damaged; ${fallbackWords(engine)}.`;
+  }
+  if (cause === 'lz4-not-a-frame' || cause === 'lz4-too-short') {
+    return `${which} data file is not an LZ4 frame (uncompressed, as cowsql writes snapshots): `
+      + `${engine.name} reads every snapshot as LZ4; ${fallbackWords(engine)}.`;
+  }
+  if (cause === 'lz4-unavailable') {
+    return `${which} data file is an LZ4 frame and ${engine.name} was built without LZ4; ${fallbackWords(engine)}.`;
   }
   if (cause.startsWith('lz4-') || cause === 'data-unreadable') {
-    return `The newest snapshot's data file is not a valid LZ4 frame; canonical raft and dqlite never fall back to an older snapshot.`;
+    return `${which} data file is not a valid LZ4 frame; ${fallbackWords(engine)}.`;
   }
   return undefined;
+}
+
+const ASSERT_WORDS: Record<string, string> = {
+  'assert-zero-id': 'holds a configuration with server ID 0: configurationAdd asserts `id != 0`',
+  'assert-open-counter': 'is one of two open segments with the same counter: uvSegmentInfoCompare asserts '
+    + '`s1->counter != s2->counter`',
+  'assert-closed-below-start': 'is a closed segment whose first index is below the start index: uvSegmentLoadAll '
+    + 'asserts `info->first_index >= start_index`',
+  'assert-closed-inverted': 'is a closed segment whose name ends before it starts: uvSegmentLoadAll asserts '
+    + '`info->first_index <= info->end_index`',
+};
+
+function crashWords(cause: string, file: string, engine: EngineProfile): string {
+  const assert = ASSERT_WORDS[cause];
+  if (assert) {
+    return `${file} ${assert}, and ${engine.name} keeps raft's assertions on: the process aborts (SIGABRT) without a raft message.`;
+  }
+  return `Open segment ${file} ${BATCH_WORDS[cause.replace(/^open-/, '')] ?? 'is damaged'} after at least one good batch: `
+    + 'raft frees the same buffer twice and the process dies without a message (glibc aborts on the double free, or it segfaults).';
 }
 
 function recoveryTail(cause: string, ctx: FailureContext): string {
@@ -70,12 +106,22 @@ function recoveryTail(cause: string, ctx: FailureContext): string {
 
 export function explainFailure(cause: string, ctx: FailureContext): string {
   const file = ctx.file ?? '?';
+  const engine = ctx.engine ?? DEFAULT_ENGINE;
   if (ctx.outcome === 'hang') {
-    const what = cause === 'lz4-no-content-size' ? 'an LZ4 frame without a content size' : 'an LZ4 frame that is cut short';
-    return `The newest snapshot's data file ${file} is ${what}: raft's decompression loop never finishes, so the node hangs at start-up (100% CPU, no message).`;
+    const what = cause === 'lz4-no-content-size' ? 'an LZ4 frame without a content size'
+      : cause === 'lz4-content-overflow' ? 'an LZ4 frame whose blocks hold more than the content size it declares (none counts as 0)'
+        : 'an LZ4 frame that is cut short';
+    return `The snapshot data file ${file} is ${what}: raft's decompression loop never finishes, so the node hangs at `
+      + 'start-up (100% CPU, no message).';
   }
-  if (ctx.outcome === 'crash') {
-    return `Open segment ${file} ${BATCH_WORDS[cause.replace(/^open-/, '')] ?? 'is damaged'} after at least one good batch: libraft frees the same buffer twice and the process dies without a message (glibc aborts on the double free, or it segfaults).`;
+  if (ctx.outcome === 'crash') return crashWords(cause, file, engine);
+  if (cause === 'list-stat') {
+    return `stat(2) of the data file of ${file} fails (a symlink that cannot be followed): raft's directory listing `
+      + 'fails with an I/O error and no message.';
+  }
+  if (cause === 'lz4-short-read') {
+    return `The newest snapshot's data file is an LZ4 frame that is cut short: ${engine.name}'s reader stops at the end `
+      + `of the file; ${fallbackWords(engine)}.`;
   }
   if (INIT_WORDS[cause]) return `${INIT_WORDS[cause]} (${ctx.error ?? ''})`;
   if (cause === 'past-snapshot') {
@@ -84,7 +130,7 @@ export function explainFailure(cause: string, ctx: FailureContext): string {
   if (cause === 'behind-snapshot') {
     return 'After loading, the last entry on disk is still older than the newest snapshot: the log after the snapshot is missing.';
   }
-  const words = snapshotWords(cause, file) ?? segmentWords(cause, file) ?? `Start-up fails: ${ctx.error ?? cause}.`;
+  const words = snapshotWords(cause, file, engine) ?? segmentWords(cause, file) ?? `Start-up fails: ${ctx.error ?? cause}.`;
   return `${words}${recoveryTail(cause, ctx)}`;
 }
 
@@ -115,29 +161,72 @@ function hasOverlap(node: NodeIndex): boolean {
   return false;
 }
 
-/** Notes on other engines and on the prediction's own limits. */
-export function notesFor(node: NodeIndex, pass: PassResult | undefined): string[] {
+/** Notes on the snapshot the engine used or failed on. */
+function snapshotNotes(pass: PassResult | undefined, engine: EngineProfile): string[] {
+  if (!pass) return [];
+  const candidates = pass.candidates;
+  const newest = candidates[candidates.length - 1];
+  const older = candidates.slice(0, -1).map((c) => c.name).reverse();
   const notes: string[] = [];
-  if (pass?.kind === 'ok' && pass.snapshot) {
-    notes.push(pass.snapshot.compressed
-      ? 'dqlite ≥ 1.18.3 does not auto-detect LZ4: it reads this compressed snapshot only with snapshot compression on (its default). The LZ4 content checksum was not verified here.'
-      : 'dqlite ≥ 1.18.3 with snapshot compression on (its default) expects an LZ4 frame and would fail on this uncompressed snapshot; raft, cowsql and dqlite ≤ 1.18.2 auto-detect.');
+  if (pass.kind === 'ok' && pass.snapshot) {
+    const s = pass.snapshot;
+    if (s.name !== newest?.name) {
+      const skipped = candidates.filter((c) => c.index > s.index || c.term > s.term).map((c) => c.name).reverse();
+      notes.push(`${engine.name} skipped the newer snapshot${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')} `
+        + `(failed to load, left on disk) and used ${s.name}.`);
+    }
+    if (!s.compressed && engine.snapshots.written === 'lz4') {
+      notes.push(`${s.name} is uncompressed (written by cowsql, or with snapshot compression off): ${engine.name} `
+        + 'finds no LZ4 magic and reads it as it is.');
+    }
+    if (s.note) notes.push(s.note);
+  } else if (pass.kind === 'hang' && engine.snapshots.fallback && older.length > 0) {
+    const are = older.length > 1 ? 'are' : 'is';
+    notes.push(`${engine.name} falls back to older snapshots only after an error: the hang on ${newest?.name} never `
+      + `returns, so ${older.join(', ')} ${are} never tried.`);
+  } else if (!engine.snapshots.fallback && older.length > 0
+    && (pass.kind === 'hang' || (pass.kind === 'error' && /^(meta|config|lz4|data)-/.test(pass.failure.cause)))) {
+    notes.push(`${engine.name} loads only the newest snapshot: the older ${older.join(', ')} `
+      + `${older.length > 1 ? 'are' : 'is'} not tried.`);
   }
-  const failedSnapshot = pass && pass.kind !== 'ok' && pass.candidates.length > 1
-    && (pass.kind === 'hang' || (pass.kind === 'error' && /^(meta|config|lz4|data)-/.test(pass.failure.cause)));
-  if (failedSnapshot) {
-    const older = pass.candidates.slice(0, -1).map((c) => c.name).reverse();
-    notes.push(`cowsql ≥ 0.22 would skip the unloadable newest snapshot and try older ones: ${older.join(', ')}.`);
+  return notes;
+}
+
+/** What a recovery (dqlite .reconfigure / node recover, uvRecover) would write after this log. */
+function recoveryNote(pass: PassResult | undefined, lastTerm: bigint | undefined, engine: EngineProfile): string[] {
+  if (pass?.kind !== 'ok') return [];
+  const next = pass.startIndex + pass.entries; // uvRecover: next_index = start_index + n_entries
+  const term = recoveryEntryTerm(engine, lastTerm ?? 0n);
+  const rule = engine.recoveryEntryTerm === 'one' ? 'always 1' : 'the last entry\'s or snapshot\'s term';
+  return [`A recovery (dqlite .reconfigure / node recover) with ${engine.name} would write its configuration entry `
+    + `at index ${next} with term ${term} (${rule}).`];
+}
+
+/** The term of the RAFT_CHANGE entry uvRecover writes after a log whose last term is `lastTerm`. */
+export function recoveryEntryTerm(engine: EngineProfile, lastTerm: bigint): bigint {
+  return engine.recoveryEntryTerm === 'one' ? 1n : lastTerm;
+}
+
+/** Notes on what the engine does that the prediction's fields do not show, and on the prediction's own limits. */
+export function notesFor(node: NodeIndex, pass: PassResult | undefined, engine: EngineProfile = DEFAULT_ENGINE, lastTerm?: bigint): string[] {
+  const notes = snapshotNotes(pass, engine);
+  notes.push(...recoveryNote(pass, lastTerm, engine));
+  if (pass?.kind === 'crash' && !pass.cause.startsWith('assert-')) {
+    notes.push('The double free is in every engine\'s loader (libraft 0.15, canonical raft, dqlite\'s in-tree raft, '
+      + 'cowsql/raft): all of them crash here.');
   }
-  if (pass?.kind === 'ok') {
-    const next = pass.startIndex + pass.entries; // uvRecover: next_index = start_index + n_entries
-    notes.push(`A recovery (dqlite .reconfigure / node recover) would write its configuration entry at index ${next} with term 1 (cowsql ≥ 0.20: the last entry's or snapshot's term).`);
+  if (pass?.kind === 'ok' && pass.snapshot && !engine.snapshots.restoresWalPayload && walBytesOf(node, pass.snapshot.name) > 0n) {
+    notes.push(`${pass.snapshot.name} carries a WAL image: raft loads it, then ${engine.name}'s restore asserts `
+      + 'wal_size == 0 and raft_start aborts (fixed in dqlite 1.18.5).');
   }
-  if (pass?.kind === 'crash') notes.push('The double free is also in canonical raft HEAD, cowsql and dqlite\'s in-tree raft: all of them crash here.');
   if (pass?.kind === 'ok' && pass.recoveredFrom) {
     notes.push('go-dqlite ReadLastEntryInfo / dqlite_node_describe_last_entry load with auto-recovery off and report this error instead.');
   }
   if (!node.verifiedData) notes.push('Payload checksums were not verified (header-only scan): a data checksum mismatch would change this prediction.');
   if (hasOverlap(node)) notes.push('Closed segments overlap: C sorts them with an inconsistent comparator; this prediction follows glibc 2.36 qsort (merge sort).');
   return notes;
+}
+
+function walBytesOf(node: NodeIndex, snapshot: string): bigint {
+  return node.snapshots.find((s) => s.name === snapshot)?.data?.payload?.walBytes ?? 0n;
 }

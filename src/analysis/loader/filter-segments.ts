@@ -41,14 +41,33 @@ export function segmentInfoOf(name: string): SegmentInfo | undefined {
   return undefined;
 }
 
-/** UvList's segment list, sorted as uvSegmentSort leaves it. */
-export function listSegments(dir: SimDir): SegmentInfo[] {
+/** UvList's segment list in scandir order, before sorting. */
+function scannedSegments(dir: SimDir): SegmentInfo[] {
   const infos: SegmentInfo[] = [];
   for (const name of dir.names().sort(compareNameBytes)) {
     const info = segmentInfoOf(name);
     if (info) infos.push(info);
   }
-  return glibcQsort(infos, uvSegmentInfoCompare);
+  return infos;
+}
+
+/** UvList's segment list, sorted as uvSegmentSort leaves it. */
+export function listSegments(dir: SimDir): SegmentInfo[] {
+  return glibcQsort(scannedSegments(dir), uvSegmentInfoCompare);
+}
+
+/**
+ * dqlite's uvSegmentInfoCompare asserts `s1->counter != s2->counter` for two open segments: the
+ * name of one of the first pair of open segments with one counter that uvSegmentSort compares
+ * (glibc's qsort replayed), else undefined.
+ */
+export function duplicateOpenCounter(dir: SimDir): string | undefined {
+  let found: string | undefined;
+  glibcQsort(scannedSegments(dir), (a, b) => {
+    if (found === undefined && a.isOpen && b.isOpen && a.counter === b.counter) found = b.name;
+    return uvSegmentInfoCompare(a, b);
+  });
+  return found;
 }
 
 /** Walks back from closed segment `j` while older.end == newer.first - 1 (u64 arithmetic). */

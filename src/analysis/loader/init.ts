@@ -4,6 +4,7 @@
 //   uvMetadataLoad         (src/uv_metadata.c) reads metadata1/metadata2; any error aborts init.
 import { formatSnapshotMetaName, formatSnapshotName, parseSnapshotDataName, parseSnapshotMetaName } from '../../format/file-names.js';
 import type { MetadataRecord, NodeIndex } from '../../scan/node-index.js';
+import { DEFAULT_ENGINE, type EngineProfile } from '../engine/profiles.js';
 import type { ErrMsg, RaftCodeName } from './errmsg.js';
 import type { SimDir } from './sim-dir.js';
 
@@ -46,9 +47,13 @@ function isOrphan(dir: SimDir, name: string): boolean {
   return false;
 }
 
-/** UvFsProbeCapabilities' first step and uvMaintenance (src/uv.c), in scandir order. */
-export function runMaintenance(dir: SimDir, errmsg: ErrMsg): void {
+/**
+ * UvFsProbeCapabilities' clean-up (`.probe`; raft ≥ 0.18 and dqlite also probe fallocate with
+ * `.probe_fallocate`, removing a left-over one) and uvMaintenance (src/uv.c), in scandir order.
+ */
+export function runMaintenance(dir: SimDir, errmsg: ErrMsg, engine: EngineProfile = DEFAULT_ENGINE): void {
   if (dir.has('.probe')) removeIgnoringErrors(dir, '.probe', errmsg);
+  if (engine.loader.removesProbeFallocate) dir.remove('.probe_fallocate');
   // uv_fs_scandir lists the directory once; removals made on the way do not shorten the walk.
   for (const name of dir.names()) {
     if (!dir.has(name)) continue;
@@ -108,7 +113,7 @@ export function loadMetadata(node: NodeIndex, dir: SimDir, errmsg: ErrMsg): Init
 }
 
 /** uvInit after the directory checks: probe, maintenance, metadata. */
-export function simulateInit(node: NodeIndex, dir: SimDir, errmsg: ErrMsg): InitResult {
-  runMaintenance(dir, errmsg);
+export function simulateInit(node: NodeIndex, dir: SimDir, errmsg: ErrMsg, engine: EngineProfile = DEFAULT_ENGINE): InitResult {
+  runMaintenance(dir, errmsg, engine);
   return loadMetadata(node, dir, errmsg);
 }

@@ -35,6 +35,8 @@ export interface LoadContext {
   readonly dir: SimDir;
   readonly errmsg: ErrMsg;
   readonly autoRecovery: boolean;
+  /** EngineProfile.loader.asserts: dqlite's in-tree raft aborts on a closed segment below the start index or with an inverted range. */
+  readonly asserts?: boolean;
 }
 
 type Step = { ok: true; run?: LoadedRun; next: bigint } | { ok: false; failure: SegmentFailure };
@@ -127,7 +129,17 @@ export type LoadAllResult =
   | { readonly ok: true; readonly runs: readonly LoadedRun[]; readonly entries: bigint }
   | { readonly ok: false; readonly failure: SegmentFailure; readonly runs: readonly LoadedRun[] };
 
-function step(ctx: LoadContext, info: SegmentInfo, next: bigint): Step {
+/** dqlite's uvSegmentLoadAll (src/raft/uv_segment.c:923-924) asserts before its own checks. */
+function assertion(ctx: LoadContext, info: SegmentInfo, startIndex: bigint): Step | undefined {
+  if (!ctx.asserts || info.isOpen) return undefined;
+  if (info.first < startIndex) return fail('CORRUPT', 'assert-closed-below-start', info.name, true);
+  if (info.first > info.end) return fail('CORRUPT', 'assert-closed-inverted', info.name, true);
+  return undefined;
+}
+
+function step(ctx: LoadContext, info: SegmentInfo, next: bigint, startIndex: bigint): Step {
+  const aborted = assertion(ctx, info, startIndex);
+  if (aborted) return aborted;
   if (info.isOpen) {
     const wrapName = { name: info.name };
     const r = loadOpen(ctx, info, next, wrapName);
@@ -150,9 +162,9 @@ export function loadAllSegments(ctx: LoadContext, startIndex: bigint, infos: rea
   let next = startIndex;
   for (let i = 0; i < infos.length; i++) {
     const info = infos[i]!;
-    const r = step(ctx, info, next);
+    const r = step(ctx, info, next, startIndex);
     if (!r.ok) {
-      const recoverable = r.failure.code === 'CORRUPT' && r.failure.cause !== 'closed-unexpected-first';
+      const recoverable = r.failure.code === 'CORRUPT' && r.failure.cause !== 'closed-unexpected-first' && !r.failure.crash;
       if (recoverable && ctx.autoRecovery) recover(ctx, i, infos);
       return { ok: false, failure: r.failure, runs };
     }

@@ -23,6 +23,8 @@ export interface SimFile {
   readonly origin: string;
   /** Present for segment files that scan/ could decode (or that start-up wrote). */
   readonly segment?: SegmentContent;
+  /** A symlink stat(2) cannot follow (FileRecord.statError). */
+  readonly statError?: string;
 }
 
 export interface DirChanges {
@@ -43,7 +45,10 @@ export class SimDir {
     const segments = new Map(node.segments.map((s) => [s.name, s]));
     for (const f of node.files) {
       const record = segments.get(f.name);
-      this.files.set(f.name, { name: f.name, type: f.type, size: f.size, origin: f.name, segment: record ? { record } : undefined });
+      this.files.set(f.name, {
+        name: f.name, type: f.type, size: f.size, origin: f.name, segment: record ? { record } : undefined,
+        ...(f.statError ? { statError: f.statError } : {}),
+      });
     }
     this.before = [...this.files.keys()];
   }

@@ -1,6 +1,7 @@
 // The loader simulation's result: plain data (bigint for u64 values; decimal strings only when a
 // renderer turns it into JSON).
 import type { ConfigurationServer } from '../../format/configuration.js';
+import type { EngineProfile } from '../engine/profiles.js';
 import type { RaftCodeName } from './errmsg.js';
 
 export type StartupOutcome = 'ok' | 'error' | 'crash' | 'hang';
@@ -77,11 +78,15 @@ export interface StartupPrediction {
   readonly recoveredFrom?: { readonly cause: string; readonly error: string; readonly file?: string };
   readonly snapshot?: PredictedSnapshot;
   readonly log?: PredictedLog;
-  /** Where other engines (newer dqlite, cowsql) would behave differently, and caveats. */
+  /** What this engine does that the fields do not show, and caveats of the prediction. */
   readonly notes: readonly string[];
+  /** The engine predicted (EngineProfile.name). */
+  readonly engine: string;
 }
 
 export interface PredictOptions {
   /** raft_uv_set_auto_recovery; default true as in raft_uv_init (dqlite and go-dqlite too). */
   readonly autoRecovery?: boolean;
+  /** The engine whose loader is simulated; default DEFAULT_ENGINE (Debian 12's libraft 0.15). */
+  readonly engine?: EngineProfile;
 }

@@ -3,7 +3,8 @@
 // lxd#7101), the segment runs the loader simulation reads (analysis/loader diskLog), the holes
 // between them, runs below the snapshot that a hole cuts off (dropped, no loss), and a damaged
 // tail (lost unless another node holds those entries).
-import type { NodeIndex } from '../../scan/node-index.js';
+import type { NodeIndex, SnapshotRecord } from '../../scan/node-index.js';
+import { DEFAULT_ENGINE, type EngineProfile } from '../engine/profiles.js';
 import { ErrMsg } from '../loader/errmsg.js';
 import { diskLog, snapshotCandidates, type LogView } from '../loader/index.js';
 import type { LoadedRun } from '../loader/segments.js';
@@ -14,8 +15,10 @@ export type Hole = IndexRange;
 
 export interface SnapshotChoice {
   readonly chosen: LoadedSnapshot | undefined;
-  /** Newer candidates the engine would try first and fail on (it never falls back). */
+  /** Newer candidates the engine would try first and fail on, hang on or abort on. */
   readonly dropped: readonly { readonly name: string; readonly cause: string; readonly hang: boolean }[];
+  /** The engine the choice was made for. */
+  readonly engine: EngineProfile;
 }
 
 export interface SourceLog {
@@ -34,23 +37,34 @@ export interface SourceLog {
 
 export const runLast = (r: LoadedRun): bigint => r.firstIndex + BigInt(r.count) - 1n;
 
+/** Why the engine's dqlite cannot restore a snapshot raft loads (RR037), if it cannot. */
+export function restoreProblem(record: SnapshotRecord | undefined, engine: EngineProfile): string | undefined {
+  const payload = record?.data?.payload;
+  if (payload?.problem) return payload.problem.message;
+  if (payload && payload.walBytes > 0n && !engine.snapshots.restoresWalPayload) {
+    return `it carries a WAL image (${payload.walBytes} bytes) and ${engine.name} asserts wal_size == 0 when restoring`;
+  }
+  return undefined;
+}
+
 /**
- * The newest snapshot that loads and whose content dqlite restores, in C's order
+ * The newest snapshot that `engine` loads and whose content its dqlite restores, in C's order
  * (uvSnapshotCompare), and the newer ones that fail either.
  */
-export function chooseSnapshot(node: NodeIndex): SnapshotChoice {
+export function chooseSnapshot(node: NodeIndex, engine: EngineProfile = DEFAULT_ENGINE): SnapshotChoice {
   const candidates = snapshotCandidates(node);
   const dropped: { name: string; cause: string; hang: boolean }[] = [];
   for (let i = candidates.length - 1; i >= 0; i--) {
     const c = candidates[i]!;
-    const r = loadSnapshot(c, new ErrMsg());
+    const r = loadSnapshot(c, new ErrMsg(), engine);
     // raft loads it, but dqlite's restore would fail on its content (RR037): as bad as not loading.
-    const payload = c.record?.data?.payload?.problem;
-    if (r.ok && !payload) return { chosen: r.snapshot, dropped };
-    const cause = r.ok ? `dqlite cannot restore its content: ${payload!.message}` : r.cause;
+    const restore = restoreProblem(c.record, engine);
+    if (r.ok && !restore) return { chosen: r.snapshot, dropped, engine };
+    const cause = r.ok ? `dqlite cannot restore its content: ${restore!}`
+      : r.crash ? `${r.cause} (the process aborts)` : r.cause;
     dropped.push({ name: c.name, cause, hang: !r.ok && r.hang === true });
   }
-  return { chosen: undefined, dropped };
+  return { chosen: undefined, dropped, engine };
 }
 
 function holesOf(runs: readonly LoadedRun[], required: bigint): Hole[] {
@@ -65,12 +79,15 @@ function holesOf(runs: readonly LoadedRun[], required: bigint): Hole[] {
 }
 
 function dropSnapshotRepairs(node: NodeIndex, choice: SnapshotChoice): RecoveryStep[] {
+  const fallback = choice.engine.snapshots.fallback;
   return choice.dropped.map((d) => ({
     kind: 'drop-snapshot',
     lossless: true,
     node: node.displayPath,
     files: [d.name, `${d.name}.meta`],
-    description: `${d.name} is not copied: the engine would ${d.hang ? 'hang on it at start-up (cut-short LZ4 data)' : `refuse it (${d.cause})`} and never falls back to an older snapshot. ` +
+    description: `${d.name} is not copied: the engine would `
+      + `${d.hang ? 'hang on it at start-up (cut-short LZ4 data)' : `refuse it (${d.cause})`}`
+      + `${d.hang || !fallback ? ' and never falls back to an older snapshot' : ', then try older snapshots'}. ` +
       (choice.chosen ? `${choice.chosen.name} is kept instead; the log must cover the entries after it (checked below).` : 'No older snapshot loads: the log must start at index 1.'),
   }));
 }
@@ -129,8 +146,8 @@ function closedTailLoss(node: NodeIndex, lastIndex: bigint): LostEntries[] {
   }];
 }
 
-export function analyseSource(node: NodeIndex): SourceLog {
-  const snapshot = chooseSnapshot(node);
+export function analyseSource(node: NodeIndex, engine: EngineProfile = DEFAULT_ENGINE): SourceLog {
+  const snapshot = chooseSnapshot(node, engine);
   const view = diskLog(node);
   const s = snapshot.chosen?.index ?? 0n;
   let runs = [...view.runs];

@@ -77,9 +77,10 @@ export function buildNodeFacts(verdict: NodeVerdict, autoRecovery = true): NodeF
   const node = verdict.node;
   const pass = verdict.simulation.pass;
   const loadedLog = pass?.kind === 'ok' ? makeLogView(pass.runs, pass.snapshot, pass.startIndex) : undefined;
+  const engine = verdict.engine.profile;
   return {
     node, verdict, prediction: verdict.startup, diskLog: verdict.diskLog, loadedLog,
-    segmentInfos: listSegments(new SimDir(node)), snapshot: selectSnapshot(node), autoRecovery,
+    segmentInfos: listSegments(new SimDir(node)), engine, snapshot: selectSnapshot(node, engine), autoRecovery,
   };
 }
 

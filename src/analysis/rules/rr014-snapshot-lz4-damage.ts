@@ -1,8 +1,13 @@
 // RR014: a snapshot data file that starts with the LZ4 frame magic but is not a valid frame.
 // raft's Decompress (src/compress.c) hands it to LZ4F_decompress: most damage is RAFT_IOERR with
 // liblz4's error name; a frame cut short after its header makes the decompression loop spin
-// forever (the node hangs at start-up without a message). What C does with each problem is in
-// the issue's data.cOutcome (format/lz4-frame.ts); trailing bytes after the frame are ignored.
+// forever (the node hangs at start-up without a message). What libraft 0.15 does with each problem
+// is in the issue's data.cOutcome (format/lz4-frame.ts); trailing bytes after the frame are
+// ignored. dqlite ≥ 1.18.3 reads frames its own way (EngineProfile.snapshots.lz4Decoder: a cut
+// frame fails at once, a missing end mark or checksum goes unnoticed): the effect is the engine's,
+// from the same reader the loader simulation uses (loader/snapshot-read.ts).
+import { ErrMsg } from '../loader/errmsg.js';
+import { readSnapshotData } from '../loader/snapshot-read.js';
 import type { Finding } from '../findings.js';
 import type { NodeFacts, Rule, RuleContext } from './rule.js';
 import { finding, isNewestSnapshot } from './util.js';
@@ -33,19 +38,24 @@ function check(ctx: RuleContext, facts: NodeFacts): Finding[] {
       }
       continue;
     }
-    const hang = bad.data?.['cOutcome'] === 'hang';
-    const effect = hang
-      ? 'raft\'s decompression loop never ends, so the node hangs at start-up without any message'
-      : `raft fails with RAFT_IOERR "${String(bad.data?.['cError'] ?? bad.message)}"`;
+    const errmsg = new ErrMsg();
+    const read = readSnapshotData(s.data, errmsg, facts.engine);
+    const engine = facts.engine.name;
+    const effect = read.ok
+      ? `${engine} loads it anyway (its reader stops once the declared content is out and never checks the rest)`
+      : read.hang
+        ? `${engine}'s decompression loop never ends, so the node hangs at start-up without any message`
+        : `${engine} fails with RAFT_${read.code} "${errmsg.text}"`;
     out.push(finding(rule, facts.node.name, {
-      severity: newest ? 'error' : 'warning', file: s.name, offset: bad.offset,
+      severity: newest && !read.ok ? 'error' : 'warning', file: s.name, offset: bad.offset,
       message: `snapshot ${s.name}: ${bad.message}. ${newest ? `It is the snapshot start-up loads: ${effect}` : `It is not the snapshot start-up loads, but as a fallback ${effect}`}.`,
       repairs: [
         ...peers(ctx, facts, s.term, s.index),
         `Move ${s.name} and its .meta aside so that an older snapshot is used (the segments must reach back to its index + 1), or let the leader send a fresh snapshot.`,
       ],
       data: { snapshot: s.name, kind: bad.kind, cOutcome: bad.data?.['cOutcome'], cError: bad.data?.['cError'], newest,
-        issues: issues.map((i) => i.kind) },
+        issues: issues.map((i) => i.kind), engine, outcome: read.ok ? 'ok' : read.hang ? 'hang' : 'error',
+        ...(read.ok || read.hang ? {} : { error: errmsg.text }) },
     }));
   }
   return out;

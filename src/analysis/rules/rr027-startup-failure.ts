@@ -9,7 +9,8 @@ import { entriesSpan, finding, listWords } from './util.js';
 
 function failure(facts: NodeFacts): Finding {
   const p = facts.prediction;
-  const what = p.outcome === 'crash' ? 'the process crashes (double free) without a message'
+  const what = p.outcome === 'crash'
+    ? `the process crashes (${p.cause?.startsWith('assert-') ? `a failed assertion in ${facts.engine.name}'s loader` : 'double free'}) without a message`
     : p.outcome === 'hang' ? 'start-up hangs forever without a message'
     : `raft fails with RAFT_${p.raftCode ?? '?'} (${p.codeName ?? ''}): "${p.error ?? ''}"`;
   return finding(rule, facts.node.name, {

@@ -1,6 +1,7 @@
 // One fault rule = one file = one stable code (house style §7). A rule reads the node indexes and
 // the loader predictions (already computed once for all rules) and returns findings.
 import type { NodeIndex } from '../../scan/node-index.js';
+import type { EngineProfile } from '../engine/profiles.js';
 import type { SegmentInfo, SnapshotCandidate, StartupPrediction } from '../loader/index.js';
 import type { LogView } from '../loader/log-view.js';
 import type { Finding, SeverityName } from '../findings.js';
@@ -17,7 +18,12 @@ export interface NodeFacts {
   readonly loadedLog: LogView | undefined;
   /** Segment files as UvList sorts them (uvSegmentSort, glibc qsort), before any filtering. */
   readonly segmentInfos: readonly SegmentInfo[];
-  /** The snapshot canonical raft tries to load (newest candidate after uvMaintenance), if any. */
+  /** The engine the verdict is for: rules word what it does (fallback, LZ4 reader, asserts, lock file). */
+  readonly engine: EngineProfile;
+  /**
+   * The snapshot start-up ends up with (after uvMaintenance): the newest candidate, or with the
+   * engine's snapshot fallback the newest that loads (selectSnapshot).
+   */
   readonly snapshot: SnapshotCandidate | undefined;
   /** Whether the prediction assumed raft_uv_set_auto_recovery(true) (the default). */
   readonly autoRecovery: boolean;

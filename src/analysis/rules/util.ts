@@ -78,7 +78,7 @@ export function metaFileName(facts: NodeFacts, record: SnapshotRecord): string {
   return f?.name ?? `${record.name}.meta`;
 }
 
-/** Whether this is the snapshot start-up loads (canonical raft and dqlite never fall back). */
+/** Whether this is the snapshot start-up loads (the newest, unless the engine falls back past it). */
 export function isNewestSnapshot(facts: NodeFacts, record: SnapshotRecord): boolean {
   return facts.snapshot?.name === record.name;
 }

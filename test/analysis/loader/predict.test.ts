@@ -31,8 +31,8 @@ describe('predictStartup on real sample nodes', () => {
     expect(p.log!.configuration).toHaveLength(3);
     expect(p.log!.runs.map((r) => r.file)).toEqual(d.closedSegments(healthy[0]!));
     expect(p.why).toMatch(/^The node starts: snapshot 1\/2048, entries 1\.\.2614/);
-    expect(p.notes.join('\n')).toMatch(/dqlite ≥ 1\.18\.3/);
-    expect(p.notes.join('\n')).toMatch(/index 2615 with term 1/);
+    expect(p.engine).toBe('dqlite-1.11');
+    expect(p.notes.join('\n')).toMatch(/dqlite-1\.11 would write its configuration entry at index 2615 with term 1/);
   });
 
   it('a crashed node finalizes its open segment and deletes the zero-filled ones', () => {
@@ -87,13 +87,13 @@ describe('predictStartup on damaged copies', () => {
     expect(p.notes.join('\n')).toMatch(/double free/);
   });
 
-  it('a newest snapshot cut short hangs, and cowsql would fall back', () => {
+  it('a newest snapshot cut short hangs, and the older one is never tried', () => {
     const dir = copyNode(healthy[0]!);
     const snap = d.snapshotsNewestFirst(dir)[0]!;
     d.truncate(dir, snap, 3000);
     const p = predict(dir);
     expect(p).toMatchObject({ ok: false, outcome: 'hang', file: snap, cause: 'lz4-truncated' });
-    expect(p.notes.join('\n')).toMatch(/cowsql ≥ 0\.22 would skip .*snapshot-1-1024-251139/);
+    expect(p.notes.join('\n')).toMatch(/loads only the newest snapshot: the older snapshot-1-1024-251139 is not tried/);
   });
 
   it('metadata errors fail init after the clean-up already happened', () => {

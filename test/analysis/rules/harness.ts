@@ -10,6 +10,7 @@ import { buildNodeIndex } from '../../../src/scan/build-node-index.js';
 import type { NodeIndex } from '../../../src/scan/node-index.js';
 import { read, write } from '../../helpers/damage.js';
 import { copyNode, sampleNodes, type SampleSet } from '../../helpers/samples.js';
+import type { VerdictOptions } from '../../../src/analysis/verdict.js';
 import { verdictsOf } from '../../../src/workflows/check.js';
 
 const copies: string[] = [];
@@ -41,14 +42,14 @@ export async function withReplaced(set: SampleSet, i: number, dir: string): Prom
   return nodes;
 }
 
-export function runRule(rule: Rule, nodes: readonly NodeIndex[], options: { autoRecovery?: boolean } = {}): Finding[] {
+export function runRule(rule: Rule, nodes: readonly NodeIndex[], options: VerdictOptions = {}): Finding[] {
   const facts = verdictsOf(nodes, options).map((v) => buildNodeFacts(v, options.autoRecovery ?? true));
   return rule.check({ nodes: facts }).sort(compareFindings);
 }
 
 /** Damages node `i` of a set and runs the rule over the whole set. */
 export async function findingsAfter(rule: Rule, set: SampleSet, i: number, mutate: (dir: string) => void,
-  options: { autoRecovery?: boolean } = {}): Promise<Finding[]> {
+  options: VerdictOptions = {}): Promise<Finding[]> {
   const dir = await damaged(set, i, mutate);
   return runRule(rule, await withReplaced(set, i, dir), options);
 }

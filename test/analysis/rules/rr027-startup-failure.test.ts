@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { rule } from '../../../src/analysis/rules/rr027-startup-failure.js';
-import { append } from '../../helpers/damage.js';
+import fs from 'node:fs';
+import { profileOf } from '../../../src/analysis/engine/profiles.js';
+import { decodeSnapshotMeta, encodeSnapshotMeta } from '../../../src/format/snapshot-meta.js';
+import { append, read, write } from '../../helpers/damage.js';
 import { cleanupCopies, damaged, onHealthy, runRule, sampleIndexes, withReplaced } from './harness.js';
 
 afterAll(cleanupCopies);
@@ -11,6 +14,18 @@ describe('RR027 startup-failure', () => {
     expect(found.map((f) => [f.severity, f.node])).toEqual([['error', '127.0.0.1:9541'], ['error', '127.0.0.1:9542']]);
     expect(found[0]!.data['error']).toBe('closed segment 0000000000002041-0000000000002048 is past last snapshot snapshot-1-1024-317095');
     expect(found[0]!.message).toContain('raft fails with RAFT_CORRUPT (persisted data is corrupted): "closed segment 0000000000002041-0000000000002048 is past last snapshot snapshot-1-1024-317095"');
+  });
+
+  it('says an assertion aborts the process where the engine keeps them on', async () => {
+    const dir = await damaged('healthy', 0, (d) => {
+      const meta = fs.readdirSync(d).find((n) => n.startsWith('snapshot-1-2048-') && n.endsWith('.meta'))!;
+      const value = decodeSnapshotMeta(read(d, meta)).value!;
+      write(d, meta, encodeSnapshotMeta(value.configurationIndex, value.configuration!.map((x, i) => (i ? x : { ...x, id: 0n }))));
+    });
+    const nodes = await withReplaced('healthy', 0, dir);
+    const [found] = runRule(rule, nodes, { engine: profileOf('dqlite-1.18') });
+    expect(found!.message).toContain('the process crashes (a failed assertion in dqlite-1.18\'s loader) without a message');
+    expect(runRule(rule, nodes)).toEqual([]);
   });
 
   it('warns when the node starts only because auto-recovery drops segments, and errs with auto-recovery off', async () => {

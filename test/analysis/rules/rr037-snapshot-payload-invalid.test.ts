@@ -1,16 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { engineProfile, profileOf } from '../../../src/analysis/engine/profiles.js';
 import { rule } from '../../../src/analysis/rules/rr037-snapshot-payload-invalid.js';
 import { decompressLz4Frame } from '../../../src/format/lz4-verify.js';
 import { encodeLz4FrameStored } from '../../../src/format/lz4-frame.js';
-import { cleanupCopies, fileStarting, findingsAfter, onHealthy } from './harness.js';
+import { cleanupCopies, fileStarting, findingsAfter, onHealthy, runRule, sampleIndexes } from './harness.js';
 
 afterAll(cleanupCopies);
 
 const newest = (dir: string): string => fileStarting(dir, 'snapshot-1-2048-', '');
 
 describe('RR037 snapshot-payload-invalid', () => {
+  it('dqlite 1.18.3–1.18.4 abort on the WAL images every Debian-made snapshot carries; 1.18.5+ restore them', async () => {
+    const found = runRule(rule, await sampleIndexes('healthy'), { engine: engineProfile('dqlite-1.18.4')! });
+    expect(found.filter((f) => f.severity === 'error').map((f) => f.node)).toEqual(['127.0.0.1:9511', '127.0.0.1:9512', '127.0.0.1:9513']);
+    expect(found[0]).toMatchObject({ data: { kind: 'snapshot-wal-assert', newest: true } });
+    expect(found[0]!.message).toMatch(/carries a WAL image \(\d+ bytes.*dqlite-1\.18\.4's restore asserts wal_size == 0 and raft_start aborts/);
+    expect(runRule(rule, await sampleIndexes('healthy'), { engine: profileOf('dqlite-1.18') })).toEqual([]);
+  });
+
   it('fires on random bytes without the LZ4 magic in the newest snapshot, which raft passes to dqlite as they are', async () => {
     let name = '';
     const found = await findingsAfter(rule, 'healthy', 0, (dir) => {
