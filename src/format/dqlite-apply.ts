@@ -73,6 +73,8 @@ export class DqliteFsm {
   readonly rules: ApplyRules;
   readonly databases = new Map<string, DatabaseState>();
   #pending: { filename: string; pages: Page[]; from: EntryLocation } | undefined;
+  /** Databases whose page 1 already said fewer pages than the file keeps (noted once each). */
+  readonly #shrinkNoted = new Set<string>();
 
   constructor(rules: ApplyRules = APPLY_RULES_DQLITE_1_11) {
     this.rules = rules;
@@ -169,7 +171,8 @@ export class DqliteFsm {
     db.resetAt = undefined;
     if (this.rules.commitSize === 'largest-page') {
       size = Math.max(before, largest);
-      if (header !== undefined && header < size) {
+      if (header !== undefined && header < size && !this.#shrinkNoted.has(db.filename)) {
+        this.#shrinkNoted.add(db.filename);
         problem('frames-shrink', 'info', `page 1 says ${header} pages but the file keeps ${size} (dqlite ≤ 1.18.1 never shrinks it; ≥ 1.18.2 would cut it)`);
       }
     } else if (header === 0 && pages.length === 1) {
