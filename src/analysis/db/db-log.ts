@@ -5,6 +5,7 @@
 //   recoveryDbLog  the log a repair builds with a node as the source (analysis/recovery):
 //                  the snapshot it keeps, the source's runs and the donor pieces filling holes.
 // Entries are read from the scan's decoded batch tables: no segment is decoded again.
+import { InputError } from '../../core/errors.js';
 import type { EntryRecord } from '../../format/segment.js';
 import type { NodeIndex, SegmentRecord, SnapshotRecord } from '../../scan/node-index.js';
 import type { LogView } from '../loader/log-view.js';
@@ -114,6 +115,10 @@ export function* commandEntries(log: DbLog, from: bigint, to: bigint): Generator
     const table = p.record.decoded.batches;
     let position = p.firstPosition + Number(first - p.firstIndex);
     const end = p.firstPosition + Number(last - p.firstIndex); // inclusive
+    // A segment read by name only (rank's log-tail scan) has no entries to give: never skip them.
+    if (end >= table.entriesBefore(table.length)) {
+      throw new InputError(`${p.node.name}: ${p.file} was not read entry by entry (a log-tail scan); scan the node in full to rebuild its databases`);
+    }
     for (let b = table.batchOf(position); b < table.length && position <= end; b++) {
       const before = table.entriesBefore(b);
       const n = table.entriesIn(b);

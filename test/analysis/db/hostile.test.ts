@@ -12,6 +12,7 @@ import { encodeSnapshotData } from '../../../src/format/snapshot-data.js';
 import { APPLY_RULES_DQLITE_1_18_2 } from '../../../src/format/dqlite-apply.js';
 import { buildNodeIndex } from '../../../src/scan/build-node-index.js';
 import { heldLogOf, materialize } from '../../helpers/db.js';
+import { sampleNodes } from '../../helpers/samples.js';
 import { emptyNode, SERVERS, writeMetadata, writeSnapshot } from '../../helpers/synthetic-node.js';
 
 const PS = 512;
@@ -71,6 +72,13 @@ describe('FRAMES that do not apply', () => {
     expect(db.image.allocatedBytes).toBeLessThanOrEqual(1 << 20);
     expect(r.problems.map((p) => [p.kind, p.index])).toEqual([['frames-gap', 3n]]);
     expect(() => db.image.toBytes()).toThrow(RangeError);
+  });
+
+  it('a node scanned by log tail only (segments read by name): refused, never entries silently skipped', async () => {
+    const node = buildNodeIndex((await sampleNodes('healthy'))[0]!, { logTailOnly: true });
+    expect(node.segments.some((g) => g.depth === 'name')).toBe(true);
+    const log = heldLogOf(node);
+    expect(() => materialize({ ...log, snapshots: [] })).toThrow(/was not read entry by entry/);
   });
 
   it('a snapshot whose payload is damaged is not used: the next older start is, and the problem is named', () => {
