@@ -36,12 +36,14 @@ export interface RaftLoadOptions {
   noAutoRecovery?: boolean;
   /** RAFT_LOAD_TIMEOUT: seconds before a spinning loader is reported as a hang (default 30). */
   timeoutSeconds?: number;
+  /** The engine's environment (lab.ts engineEnv); default this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs the real loader on a scratch copy of `dir` (raft-load.sh never changes `dir`). */
 export function raftLoad(dir: string, options: RaftLoadOptions = {}): RaftLoadResult {
   const args = [script, dir, ...(options.noAutoRecovery ? ['--no-auto-recovery'] : [])];
-  const env = { ...process.env, RAFT_LOAD_TIMEOUT: String(options.timeoutSeconds ?? 30) };
+  const env = { ...(options.env ?? process.env), RAFT_LOAD_TIMEOUT: String(options.timeoutSeconds ?? 30) };
   const r = spawnSync('bash', args, { env, encoding: 'utf8', timeout: 120_000 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   try {

@@ -88,6 +88,8 @@ export interface MakeOptions {
   lagAfter?: number;
   valueBytes?: number;
   keys?: number;
+  /** The engine's environment (engineEnv); default this process's (Debian's engine). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const made: string[] = [];
@@ -104,7 +106,7 @@ export async function makeCluster(o: MakeOptions = {}): Promise<string> {
   args.push('--nodes', String(o.nodes ?? 3), '--writes', String(o.writes ?? 600), '--stop', o.stop ?? 'term');
   args.push('--value-bytes', String(o.valueBytes ?? 16), '--keys', String(o.keys ?? 64));
   if (o.lagNode) args.push('--lag-node', String(o.lagNode), '--lag-after', String(o.lagAfter ?? 100));
-  const { stdout, stderr } = await run('node', args, { timeout: 300_000 });
+  const { stdout, stderr } = await run('node', args, { timeout: 300_000, env: o.env ?? process.env });
   if (!fs.existsSync(path.join(dir, 'expect.json'))) throw new Error(`lab.mjs make left no cluster in ${dir}: ${stdout}${stderr}`);
   return dir;
 }
@@ -131,4 +133,66 @@ export async function verifyCluster(dataDir: string, expectFile: string): Promis
     const e = error as { stdout?: string; stderr?: string; message: string };
     return { pass: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}${e.message}` };
   }
+}
+
+/** Engines ../shared/engines builds, besides Debian's own (`debian`). */
+export type EngineName = 'debian' | 'dqlite-1.18' | 'cowsql-1.15';
+
+/**
+ * The environment that makes dqlite-demo, the dqlite shell and raft-load.sh use `engine`
+ * (../shared/engines/env.sh), or undefined when it is not built here: interop tests then skip
+ * with a message, except under CI=true, where a missing engine is a failure.
+ */
+export function engineEnv(engine: EngineName): NodeJS.ProcessEnv | undefined {
+  const base = { ...process.env };
+  for (const k of ['RAFT_ENGINE', 'LD_LIBRARY_PATH', 'LD_PRELOAD', 'ENGINES_PREFIX']) delete base[k];
+  if (engine === 'debian') return engineAvailable() ? base : undefined;
+  if (!engineAvailable()) return undefined;
+  const script = path.resolve(labDir, '..', 'engines', 'env.sh');
+  let out: string;
+  try {
+    out = execFileSync('bash', [script, engine], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const why = `${engine} is not built (run ../shared/engines/build.sh ${engine}): ${(error as { stderr?: string }).stderr ?? error}`;
+    if (process.env.CI === 'true') throw new Error(`CI=true but ${why}`);
+    console.warn(`interop tests for ${engine} skipped: ${why}`);
+    return undefined;
+  }
+  for (const m of out.matchAll(/^export ([A-Z_]+)=(.*)$/gm)) base[m[1]!] = m[2]!.replace(/^'(.*)'$/, '$1');
+  return base;
+}
+
+export interface TwoPhaseOptions {
+  first: number;
+  second: number;
+  env: NodeJS.ProcessEnv;
+  stop?: 'term' | 'kill';
+  keys?: number;
+  valueBytes?: number;
+}
+
+/**
+ * A real cluster written in two phases (test/helpers/lab-two-phase.mjs): `first` holds the node
+ * directories as they were after the first writes (every node stopped, so their logs end at the
+ * index that state belongs to), `dir` the same nodes after more writes. Each has expect.json (the
+ * values written) and shell.json (what the running cluster answered through the dqlite shell).
+ */
+export async function makeTwoPhaseCluster(o: TwoPhaseOptions): Promise<{ dir: string; first: string }> {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-lab2-'));
+  made.push(parent);
+  const dir = path.join(parent, 'data');
+  const script = path.join(repoRoot, 'test', 'helpers', 'lab-two-phase.mjs');
+  const args = [script, '--lab', path.join(labDir, 'lab.mjs'), '--dir', dir, '--port', String(nextPortBase()),
+    '--first', String(o.first), '--second', String(o.second), '--stop', o.stop ?? 'term',
+    '--keys', String(o.keys ?? 64), '--value-bytes', String(o.valueBytes ?? 16)];
+  const { stdout, stderr } = await run('node', args, { timeout: 600_000, env: o.env });
+  if (!fs.existsSync(path.join(dir, 'shell.json'))) throw new Error(`lab-two-phase.mjs left no cluster in ${dir}: ${stdout}${stderr}`);
+  return { dir, first: `${dir}.first` };
+}
+
+/** What `dataDir` answers as a running cluster (started from a copy): dqlite-demo's model table. */
+export async function clusterModel(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
+  const script = path.join(repoRoot, 'test', 'helpers', 'lab-query.mjs');
+  const { stdout } = await run('node', [script, '--lab', path.join(labDir, 'lab.mjs'), '--dir', dataDir, '--port', String(nextPortBase())], { timeout: 300_000, env });
+  return JSON.parse(stdout) as Record<string, string>;
 }
