@@ -196,3 +196,18 @@ export async function clusterModel(dataDir: string, env: NodeJS.ProcessEnv = pro
   const { stdout } = await run('node', [script, '--lab', path.join(labDir, 'lab.mjs'), '--dir', dataDir, '--port', String(nextPortBase())], { timeout: 300_000, env });
   return JSON.parse(stdout) as Record<string, string>;
 }
+
+/**
+ * A real cluster whose database `shrink` was VACUUMed by its leader (test/helpers/lab-vacuum.mjs):
+ * node directories, every node's in-memory files as the shell's `.dump` saved them in
+ * dumps/<address>/, and vacuum.json ({ leader, vacuum: 'ok' or the engine's failure }).
+ */
+export async function makeVacuumCluster(env: NodeJS.ProcessEnv): Promise<string> {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-lab-vacuum-'));
+  made.push(parent);
+  const dir = path.join(parent, 'data');
+  const script = path.join(repoRoot, 'test', 'helpers', 'lab-vacuum.mjs');
+  const { stdout, stderr } = await run('node', [script, '--lab', path.join(labDir, 'lab.mjs'), '--dir', dir, '--port', String(nextPortBase())], { timeout: 300_000, env });
+  if (!fs.existsSync(path.join(dir, 'vacuum.json'))) throw new Error(`lab-vacuum.mjs left no cluster in ${dir}: ${stdout}${stderr}`);
+  return dir;
+}
