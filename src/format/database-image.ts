@@ -24,7 +24,9 @@ export class DatabaseImage {
   #writtenEnd = 0;
 
   constructor(pageSize: number) {
-    if (!isValidPageSize(pageSize)) throw new RangeError(`page size ${pageSize} is not a power of two from 512 to 65536`);
+    if (!isValidPageSize(pageSize)) {
+      throw new RangeError(`page size ${pageSize} is not a power of two from 512 to 65536`);
+    }
     this.pageSize = pageSize;
   }
 
@@ -106,7 +108,9 @@ export class DatabaseImage {
     const c = Math.floor(byteOffset / IMAGE_CHUNK_BYTES);
     const within = byteOffset - c * IMAGE_CHUNK_BYTES;
     const first = this.#chunks.get(c);
-    if (first && within > 0) first.fill(0, within, Math.min(IMAGE_CHUNK_BYTES, this.#writtenEnd - c * IMAGE_CHUNK_BYTES));
+    if (first && within > 0) {
+      first.fill(0, within, Math.min(IMAGE_CHUNK_BYTES, this.#writtenEnd - c * IMAGE_CHUNK_BYTES));
+    }
     this.#writtenEnd = byteOffset;
     const keep = within > 0 ? c + 1 : c;
     for (const k of [...this.#chunks.keys()]) {
@@ -136,7 +140,8 @@ export class DatabaseImage {
   /** The whole file as one buffer; a RangeError when it is longer than `maxBytes`. */
   toBytes(maxBytes = 2 ** 31): Uint8Array {
     if (this.byteLength > maxBytes) {
-      throw new RangeError(`the database is ${this.byteLength} bytes (${this.#pages} pages), more than ${maxBytes} bytes`);
+      const what = `${this.byteLength} bytes (${this.#pages} pages)`;
+      throw new RangeError(`the database is ${what}, more than ${maxBytes} bytes`);
     }
     const out = new Uint8Array(this.byteLength);
     let at = 0;

@@ -68,6 +68,7 @@ export function pendingBytePage(pageSize: number): number {
 }
 
 type Frames = Extract<DqliteCommand, { type: 'frames' }>;
+type Report = (kind: string, severity: ApplyProblem['severity'], message: string, offset?: number) => ApplyProblem[];
 
 export class DqliteFsm {
   readonly rules: ApplyRules;
@@ -98,17 +99,21 @@ export class DqliteFsm {
 
   #frames(cmd: Frames, payload: Uint8Array, at: EntryLocation): ApplyProblem[] {
     const problems: ApplyProblem[] = [];
-    const problem = (kind: string, severity: ApplyProblem['severity'], message: string, offset = at.offset): ApplyProblem[] => {
-      problems.push({ kind, severity, message: `entry ${at.index} (${at.file}): ${message}`, database: cmd.filename, index: at.index, file: at.file, offset });
+    const problem: Report = (kind, severity, message, offset = at.offset) => {
+      const text = `entry ${at.index} (${at.file}): ${message}`;
+      problems.push({ kind, severity, message: text, database: cmd.filename, index: at.index, file: at.file, offset });
       return problems;
     };
     const state = this.databases.get(cmd.filename);
     // 65536 does not fit the u16 (the leader writes 0); 1.11 ignores the field and uses its own.
     const pageSize = cmd.pageSize === 0 && cmd.pageNumbers.length > 0 ? 65536 : cmd.pageSize;
     if (state && pageSize !== state.image.pageSize) {
-      return problem('frames-page-size', 'error', `page size ${pageSize} differs from the database's ${state.image.pageSize}: not applied`);
+      const why = `page size ${pageSize} differs from the database's ${state.image.pageSize}: not applied`;
+      return problem('frames-page-size', 'error', why);
     }
-    if (!state && !validPageSize(pageSize)) return problem('frames-page-size', 'error', `page size ${cmd.pageSize} is not valid: not applied`);
+    if (!state && !validPageSize(pageSize)) {
+      return problem('frames-page-size', 'error', `page size ${cmd.pageSize} is not valid: not applied`);
+    }
     const numbersAt = at.offset + cmd.pagesOffset - 8 * cmd.pageNumbers.length;
     const pages: Page[] = [];
     for (let i = 0; i < cmd.pageNumbers.length; i++) {
@@ -128,7 +133,8 @@ export class DqliteFsm {
     this.#pending = undefined;
     if (pending && pending.filename !== cmd.filename) {
       problem('frames-pending-other-database', 'warning',
-        `commits ${pending.pages.length} pending pages of ${pending.filename} (from entry ${pending.from.index}) into ${cmd.filename}, as dqlite does`);
+        `commits ${pending.pages.length} pending pages of ${pending.filename} (from entry ${pending.from.index}) `
+          + `into ${cmd.filename}, as dqlite does`);
     }
     const all = pending ? [...pending.pages, ...pages] : pages;
     if (all.some((p) => p.data.length !== pageSize)) {
@@ -139,9 +145,10 @@ export class DqliteFsm {
     return problems;
   }
 
-  #keepPending(cmd: Frames, pages: Page[], at: EntryLocation, problem: (k: string, s: ApplyProblem['severity'], m: string) => ApplyProblem[]): ApplyProblem[] {
+  #keepPending(cmd: Frames, pages: Page[], at: EntryLocation, problem: Report): ApplyProblem[] {
     if (this.rules.nonCommitFrames === 'reject') {
-      return problem('frames-not-commit', 'error', 'is_commit is 0: dqlite ≥ 1.18.2 fails to apply it (DQLITE_PROTO)');
+      return problem('frames-not-commit', 'error',
+        'is_commit is 0: dqlite ≥ 1.18.2 fails to apply it (DQLITE_PROTO)');
     }
     const copies = pages.map((p) => ({ pgno: p.pgno, data: p.data.slice() }));
     if (this.#pending) this.#pending.pages.push(...copies);
@@ -150,13 +157,13 @@ export class DqliteFsm {
   }
 
   #create(filename: string, pageSize: number, index: bigint): DatabaseState {
-    const db: DatabaseState = { filename, image: new DatabaseImage(pageSize), changedAt: index, transactions: 0, resetAt: undefined };
+    const image = new DatabaseImage(pageSize);
+    const db: DatabaseState = { filename, image, changedAt: index, transactions: 0, resetAt: undefined };
     this.databases.set(filename, db);
     return db;
   }
 
-  #commit(db: DatabaseState, pages: readonly Page[], at: EntryLocation,
-    problem: (k: string, s: ApplyProblem['severity'], m: string) => ApplyProblem[]): void {
+  #commit(db: DatabaseState, pages: readonly Page[], at: EntryLocation, problem: Report): void {
     const image = db.image;
     const before = image.pages;
     let largest = 0;
@@ -173,7 +180,8 @@ export class DqliteFsm {
       size = Math.max(before, largest);
       if (header !== undefined && header < size && !this.#shrinkNoted.has(db.filename)) {
         this.#shrinkNoted.add(db.filename);
-        problem('frames-shrink', 'info', `page 1 says ${header} pages but the file keeps ${size} (dqlite ≤ 1.18.1 never shrinks it; ≥ 1.18.2 would cut it)`);
+        problem('frames-shrink', 'info', `page 1 says ${header} pages but the file keeps ${size} `
+          + '(dqlite ≤ 1.18.1 never shrinks it; ≥ 1.18.2 would cut it)');
       }
     } else if (header === 0 && pages.length === 1) {
       size = 1;
@@ -181,7 +189,8 @@ export class DqliteFsm {
     } else size = header ?? before;
     const missing = unwrittenGrowth(pages, before, size, image.pageSize);
     if (missing > 0) {
-      problem('frames-gap', 'warning', `the database grows from ${before} to ${size} pages but ${missing} of the new pages are never written (they read as zeros)`);
+      problem('frames-gap', 'warning', `the database grows from ${before} to ${size} pages but ${missing} of the new `
+        + 'pages are never written (they read as zeros)');
     }
     image.setPages(size);
     db.changedAt = at.index;

@@ -130,7 +130,10 @@ export class SnapshotDatabasesReader {
       filename, mainSize: 0n, walSize: 0n, mainOffset: 0, image: undefined, head: new Uint8Array(HEAD), headLength: 0,
       mainDone: 0n, wal: undefined, walSummary: undefined, issues: [],
     };
-    if (this.#nameLength > MAX_NAME) this.#db.issues.push({ kind: 'snapshot-db-name-long', offset: this.#offset, message: `database name of ${this.#nameLength} bytes (first ${MAX_NAME} kept)` });
+    if (this.#nameLength > MAX_NAME) {
+      const message = `database name of ${this.#nameLength} bytes (first ${MAX_NAME} kept)`;
+      note(this.#db, 'snapshot-db-name-long', this.#offset, message);
+    }
     this.#state = { kind: 'fixed', need: padding + 16, field: `${filename}: filename padding and sizes` };
     return end - i + 1;
   }
@@ -157,7 +160,8 @@ export class SnapshotDatabasesReader {
   #startImage(db: Db): void {
     const pageSize = headerPageSize(db.head.subarray(0, db.headLength));
     if (pageSize === undefined) {
-      db.issues.push({ kind: 'snapshot-db-page-size', offset: db.mainOffset + 16, message: `${db.filename}: page 1 has no valid page size: the main image is not used` });
+      const message = 'page 1 has no valid page size: the main image is not used';
+      note(db, 'snapshot-db-page-size', db.mainOffset + 16, message);
       return;
     }
     db.image = new DatabaseImage(pageSize);
@@ -170,12 +174,14 @@ export class SnapshotDatabasesReader {
     if (image) {
       const pages = Number(db.mainSize / BigInt(image.pageSize));
       if (db.mainSize % BigInt(image.pageSize) !== 0n) {
-        db.issues.push({ kind: 'snapshot-db-main-size', offset: db.mainOffset, message: `${db.filename}: main image of ${db.mainSize} bytes is not a whole number of ${image.pageSize}-byte pages` });
+        note(db, 'snapshot-db-main-size', db.mainOffset,
+          `main image of ${db.mainSize} bytes is not a whole number of ${image.pageSize}-byte pages`);
       }
       image.setPages(pages);
       const header = image.headerPages();
       if (header !== undefined && header !== pages) {
-        db.issues.push({ kind: 'snapshot-db-header-size', offset: db.mainOffset + 28, message: `${db.filename}: main image holds ${pages} pages, page 1 says ${header} (dqlite 1.11's restore trusts page 1)` });
+        note(db, 'snapshot-db-header-size', db.mainOffset + 28,
+          `main image holds ${pages} pages, page 1 says ${header} (dqlite 1.11's restore trusts page 1)`);
       }
     }
     if (db.walSize === 0n) return this.#databaseDone();
@@ -187,7 +193,8 @@ export class SnapshotDatabasesReader {
     let image = db.image;
     if (!image && db.mainSize === 0n) image = db.image = new DatabaseImage(commit.pages[0]!.data.length);
     if (!image || image.pageSize !== commit.pages[0]!.data.length) {
-      if (image) db.issues.push({ kind: 'snapshot-wal-page-size', offset: this.#offset, message: `${db.filename}: WAL page size differs from the main image's: WAL not applied` });
+      const message = 'WAL page size differs from the main image\'s: WAL not applied';
+      if (image) note(db, 'snapshot-wal-page-size', this.#offset, message);
       db.wal = undefined;
       return;
     }
@@ -211,7 +218,8 @@ export class SnapshotDatabasesReader {
       db.issues.push(...db.walSummary.issues.map((i) => ({ ...i, message: `${db.filename}: ${i.message}` })));
     }
     this.#done.push({
-      filename: db.filename, mainSize: db.mainSize, walSize: db.walSize, image: db.image, wal: db.walSummary, mainOffset: db.mainOffset, issues: db.issues,
+      filename: db.filename, mainSize: db.mainSize, walSize: db.walSize, image: db.image, wal: db.walSummary,
+      mainOffset: db.mainOffset, issues: db.issues,
     });
     this.#nextDatabase();
   }
@@ -236,11 +244,17 @@ export class SnapshotDatabasesReader {
     const complete = !this.#failed && this.#state.kind === 'done';
     const issues = [...this.#issues];
     if (!this.#failed && !complete) {
-      const where = this.#db ? `database ${this.#done.length} (${this.#db.filename || 'its name'})` : `database ${this.#done.length}`;
-      issues.push({ kind: 'snapshot-data-short', offset: this.#offset, message: `the snapshot payload ends inside ${where} after ${this.#offset} bytes` });
+      const n = this.#done.length;
+      const where = this.#db ? `database ${n} (${this.#db.filename || 'its name'})` : `database ${n}`;
+      const message = `the snapshot payload ends inside ${where} after ${this.#offset} bytes`;
+      issues.push({ kind: 'snapshot-data-short', offset: this.#offset, message });
     }
     return { databases: [...this.#done], issues, complete };
   }
+}
+
+function note(db: Db, kind: string, offset: number, message: string): void {
+  db.issues.push({ kind, offset, message: `${db.filename}: ${message}` });
 }
 
 /** Reads a whole payload held in memory. */

@@ -58,7 +58,8 @@ export interface WalSummary {
   readonly issues: readonly DecodeIssue[];
 }
 
-const be32 = (b: Uint8Array, at: number): number => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+const be32 = (b: Uint8Array, at: number): number =>
+  ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 
 function putBe32(b: Uint8Array, at: number, v: number): void {
   b[at] = v >>> 24;
@@ -85,16 +86,19 @@ export function isValidPageSize(n: number): boolean {
 /** Decodes and checks a 32-byte WAL header; undefined (and an issue) when SQLite would ignore the WAL. */
 export function decodeWalHeader(bytes: Uint8Array, issues: DecodeIssue[], base = 0): WalHeader | undefined {
   if (bytes.length < WAL_HEADER_SIZE) {
-    issues.push({ kind: 'wal-short-header', offset: base, message: `WAL image of ${bytes.length} bytes has no complete header: ignored` });
+    const message = `WAL image of ${bytes.length} bytes has no complete header: ignored`;
+    issues.push({ kind: 'wal-short-header', offset: base, message });
     return undefined;
   }
   const magic = be32(bytes, 0);
   const h: WalHeader = {
-    magic, bigEndianChecksum: (magic & 1) === 1, version: be32(bytes, 4), pageSize: be32(bytes, 8), checkpointSeq: be32(bytes, 12),
+    magic, bigEndianChecksum: (magic & 1) === 1, version: be32(bytes, 4), pageSize: be32(bytes, 8),
+    checkpointSeq: be32(bytes, 12),
     salt1: be32(bytes, 16), salt2: be32(bytes, 20), checksum1: be32(bytes, 24), checksum2: be32(bytes, 28),
   };
   const bad = (kind: string, offset: number, message: string): undefined => {
-    issues.push({ kind, offset: base + offset, message: `${message}: SQLite ignores the whole WAL`, data: { found: magic } });
+    issues.push({ kind, offset: base + offset, message: `${message}: SQLite ignores the whole WAL`,
+      data: { found: magic } });
     return undefined;
   };
   if ((magic & 0xfffffffe) >>> 0 !== WAL_MAGIC) return bad('wal-bad-magic', 0, `WAL magic 0x${magic.toString(16)}`);
@@ -103,7 +107,8 @@ export function decodeWalHeader(bytes: Uint8Array, issues: DecodeIssue[], base =
   if (c1 !== h.checksum1 || c2 !== h.checksum2) return bad('wal-header-checksum', 24, 'WAL header checksum mismatch');
   if (h.version !== WAL_VERSION) {
     // walIndexRecover fails with SQLITE_CANTOPEN: the database cannot be opened at all.
-    issues.push({ kind: 'wal-bad-version', offset: base + 4, message: `WAL version ${h.version}, expected ${WAL_VERSION}: SQLite cannot open the database` });
+    issues.push({ kind: 'wal-bad-version', offset: base + 4,
+      message: `WAL version ${h.version}, expected ${WAL_VERSION}: SQLite cannot open the database` });
     return undefined;
   }
   return h;
@@ -174,10 +179,13 @@ export class WalReader {
     const pgno = be32(f, 0);
     const commit = be32(f, 4);
     const stop = (kind: string, message: string): void => {
-      this.#issues.push({ kind, offset, message: `WAL frame ${n}: ${message}; it and every later frame are ignored`, data: { frame: n } });
+      const text = `WAL frame ${n}: ${message}; it and every later frame are ignored`;
+      this.#issues.push({ kind, offset, message: text, data: { frame: n } });
       this.#stopped = true;
     };
-    if (be32(f, 8) !== h.salt1 || be32(f, 12) !== h.salt2) return stop('wal-frame-salt', 'salts differ from the header\'s');
+    if (be32(f, 8) !== h.salt1 || be32(f, 12) !== h.salt2) {
+      return stop('wal-frame-salt', 'salts differ from the header\'s');
+    }
     if (pgno === 0) return stop('wal-frame-page-zero', 'page number 0');
     let [s1, s2] = walChecksum(f.subarray(0, 8), h.bigEndianChecksum, this.#s1, this.#s2);
     [s1, s2] = walChecksum(f.subarray(WAL_FRAME_HEADER_SIZE), h.bigEndianChecksum, s1, s2);
@@ -198,14 +206,17 @@ export class WalReader {
   finish(): WalSummary {
     const issues = [...this.#issues];
     const frameSize = this.#header ? WAL_FRAME_HEADER_SIZE + this.#header.pageSize : 0;
-    if (this.#bytes > 0 && !this.#header && !this.#stopped) decodeWalHeader(this.#buf.subarray(0, this.#have), issues, this.#base);
+    if (this.#bytes > 0 && !this.#header && !this.#stopped) {
+      decodeWalHeader(this.#buf.subarray(0, this.#have), issues, this.#base);
+    }
     if (this.#header && !this.#stopped && this.#have > 0) {
       issues.push({ kind: 'wal-partial-frame', offset: this.#base + WAL_HEADER_SIZE + this.#frames * frameSize,
         message: `WAL image ends ${this.#have} bytes into frame ${this.#frames}: the partial frame is ignored` });
     }
     if (this.#tx.length > 0) {
       issues.push({ kind: 'wal-uncommitted-frames', offset: this.#base + WAL_HEADER_SIZE + this.#committed * frameSize,
-        message: `${this.#tx.length} valid WAL frames after the last commit frame belong to no committed transaction: ignored` });
+        message: `${this.#tx.length} valid WAL frames after the last commit frame belong to no committed transaction: `
+          + 'ignored' });
     }
     const frames = frameSize ? Math.floor((this.#bytes - WAL_HEADER_SIZE) / frameSize) : 0;
     return {

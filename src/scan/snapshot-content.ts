@@ -18,12 +18,15 @@ export interface SnapshotContentRead {
 }
 
 /** Reads snapshot data file `name` of `node` into `sink`, in order; throws InputError if it cannot be opened. */
-export function readSnapshotContent(node: NodeIndex, name: string, sink: (bytes: Uint8Array) => void): SnapshotContentRead {
+export function readSnapshotContent(node: NodeIndex, name: string, sink: (bytes: Uint8Array) => void,
+): SnapshotContentRead {
   const source = new FileSource(path.join(node.dir, name));
   try {
     const walk = walkLz4Frame(source);
     if (!walk.compressed) {
-      for (let at = 0; at < source.size; at += CHUNK_SIZE) sink(source.read(at, Math.min(CHUNK_SIZE, source.size - at)));
+      for (let at = 0; at < source.size; at += CHUNK_SIZE) {
+        sink(source.read(at, Math.min(CHUNK_SIZE, source.size - at)));
+      }
       return { complete: true, compressed: false, bytes: BigInt(source.size), issues: [] };
     }
     const verified = verifyLz4Frame(source, walk, sink);

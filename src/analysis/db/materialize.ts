@@ -10,6 +10,7 @@
 import { InputError } from '../../core/errors.js';
 import type { DatabaseImage } from '../../format/database-image.js';
 import { decodeCommand } from '../../format/dqlite-command.js';
+import type { DecodeIssue } from '../../format/issue.js';
 import { APPLY_RULES_DQLITE_1_11, DqliteFsm, type ApplyProblem, type ApplyRules } from '../../format/dqlite-apply.js';
 import { SnapshotDatabasesReader } from '../../format/snapshot-databases.js';
 import type { PayloadReader } from '../../scan/payloads.js';
@@ -88,21 +89,25 @@ class Problems {
 function targetIndex(log: DbLog, at: bigint | undefined): bigint {
   const index = at ?? log.lastIndex;
   if (index < 0n) throw new InputError(`index ${index} is not a raft index`);
-  if (index > log.lastIndex) throw new InputError(`${log.label}: index ${index} is past the log's last index ${log.lastIndex}`);
+  if (index > log.lastIndex) {
+    throw new InputError(`${log.label}: index ${index} is past the log's last index ${log.lastIndex}`);
+  }
   return index;
 }
 
 /** Snapshots to try, newest first, then undefined (an empty start) when the log holds 1..index. */
 function startCandidates(log: DbLog, index: bigint): (DbLogSnapshot | undefined)[] {
-  const out: (DbLogSnapshot | undefined)[] = log.snapshots.filter((s) => s.index <= index && !missingRange(log, s.index + 1n, index));
+  const out: (DbLogSnapshot | undefined)[] = log.snapshots
+    .filter((s) => s.index <= index && !missingRange(log, s.index + 1n, index));
   if (!missingRange(log, 1n, index)) out.push(undefined);
   if (out.length === 0) {
     const newest = log.snapshots.find((s) => s.index <= index);
     const from = newest ? newest.index + 1n : 1n;
     const gap = missingRange(log, from, index)!;
-    const base = newest ? `snapshot ${newest.record.name} (index ${newest.index})` : 'index 1 (no snapshot at or below the index)';
-    throw new InputError(`${log.label}: cannot rebuild the databases at index ${index}: entries ${gap.from}..${gap.to} are missing ` +
-      `between ${base} and the index`);
+    const base = newest ? `snapshot ${newest.record.name} (index ${newest.index})`
+      : 'index 1 (no snapshot at or below the index)';
+    throw new InputError(`${log.label}: cannot rebuild the databases at index ${index}: `
+      + `entries ${gap.from}..${gap.to} are missing between ${base} and the index`);
   }
   return out;
 }
@@ -113,12 +118,14 @@ function restoreSnapshot(s: DbLogSnapshot, sources: MaterializeSources, fsm: Dql
   const read = sources.snapshots.read(s.node, s.record.name, (bytes) => reader.feed(bytes));
   const result = reader.finish();
   const where = { node: s.node.name, file: s.record.name, index: s.index };
-  for (const i of read.issues) problems.add({ ...where, kind: i.kind, severity: 'error', message: i.message, database: undefined, offset: i.offset });
-  for (const i of result.issues) problems.add({ ...where, kind: i.kind, severity: 'error', message: `payload byte ${i.offset}: ${i.message}`, database: undefined, offset: i.offset });
+  const add = (i: DecodeIssue, severity: DbProblem['severity'], message: string, database?: string): void =>
+    problems.add({ ...where, kind: i.kind, severity, message, database, offset: i.offset });
+  for (const i of read.issues) add(i, 'error', i.message);
+  for (const i of result.issues) add(i, 'error', `payload byte ${i.offset}: ${i.message}`);
   if (!read.complete || !result.complete) return false;
   for (const db of result.databases) {
     for (const i of db.issues) {
-      problems.add({ ...where, kind: i.kind, severity: db.image ? 'warning' : 'error', message: `payload byte ${i.offset}: ${i.message}`, database: db.filename, offset: i.offset });
+      add(i, db.image ? 'warning' : 'error', `payload byte ${i.offset}: ${i.message}`, db.filename);
     }
     if (db.image) fsm.restore(db.filename, db.image, s.index);
   }
@@ -126,50 +133,74 @@ function restoreSnapshot(s: DbLogSnapshot, sources: MaterializeSources, fsm: Dql
 }
 
 function fromApply(p: ApplyProblem, node: string): DbProblem {
-  return { kind: p.kind, severity: p.severity, message: p.message, database: p.database, index: p.index, node, file: p.file, offset: p.offset };
+  const { kind, severity, message, database, index, file, offset } = p;
+  return { kind, severity, message, database, index, node, file, offset };
 }
 
-/** Rebuilds every database of `log` at `options.at` (default: its last index). */
-export function materializeDatabases(log: DbLog, sources: MaterializeSources, options: MaterializeOptions = {}): MaterializeResult {
-  const index = targetIndex(log, options.at);
-  const problems = new Problems(options.maxProblems ?? 1000);
-  let fsm = new DqliteFsm(options.rules ?? APPLY_RULES_DQLITE_1_11);
-  let start: MaterializeStart = { kind: 'empty' };
+/** The newest start that restores: a snapshot's databases in `fsm`, or an empty start. */
+function restoreStart(log: DbLog, index: bigint, sources: MaterializeSources, rules: ApplyRules, problems: Problems,
+): { fsm: DqliteFsm; start: MaterializeStart } {
   for (const candidate of startCandidates(log, index)) {
     if (!candidate) break;
+    const fsm = new DqliteFsm(rules);
     if (restoreSnapshot(candidate, sources, fsm, problems)) {
-      start = { kind: 'snapshot', node: candidate.node.name, name: candidate.record.name, index: candidate.index };
-      break;
+      const { node, record, index: at } = candidate;
+      return { fsm, start: { kind: 'snapshot', node: node.name, name: record.name, index: at } };
     }
-    fsm = new DqliteFsm(fsm.rules);
   }
-  if (start.kind === 'empty' && missingRange(log, 1n, index)) {
-    throw new InputError(`${log.label}: no snapshot at or below index ${index} can be restored, and the log does not hold every entry from index 1`);
+  if (missingRange(log, 1n, index)) {
+    throw new InputError(`${log.label}: no snapshot at or below index ${index} can be restored, `
+      + 'and the log does not hold every entry from index 1');
   }
-  const from = start.kind === 'snapshot' ? start.index + 1n : 1n;
+  return { fsm: new DqliteFsm(rules), start: { kind: 'empty' } };
+}
+
+/** Applies the commands of `log` in (from, to]; returns how many and their payload bytes. */
+function replay(log: DbLog, from: bigint, to: bigint, fsm: DqliteFsm, payloads: PayloadReader, problems: Problems,
+): { commands: number; payloadBytes: number } {
   let commands = 0;
   let payloadBytes = 0;
-  for (const e of commandEntries(log, from, index)) {
-    const payload = sources.payloads.payload(e.node, e.file, e.entry);
+  for (const e of commandEntries(log, from, to)) {
+    const payload = payloads.payload(e.node, e.file, e.entry);
     commands++;
     payloadBytes += payload.length;
     const decoded = decodeCommand(payload, e.entry.payloadOffset);
     if (!decoded.value) {
       const first = decoded.issues[0];
-      problems.add({ kind: first?.kind ?? 'command-undecodable', severity: 'error', database: undefined, index: e.index, node: e.node.name, file: e.file,
-        offset: first?.offset ?? e.entry.payloadOffset, message: `entry ${e.index} (${e.file}): not a dqlite command dqlite can apply: ${first?.message ?? 'undecodable'}` });
+      const why = first?.message ?? 'undecodable';
+      problems.add({ kind: first?.kind ?? 'command-undecodable', severity: 'error', database: undefined, index: e.index,
+        node: e.node.name, file: e.file, offset: first?.offset ?? e.entry.payloadOffset,
+        message: `entry ${e.index} (${e.file}): not a dqlite command dqlite can apply: ${why}` });
       continue;
     }
     const where = { index: e.index, file: e.file, offset: e.entry.payloadOffset };
     for (const p of fsm.apply(decoded.value, payload, where)) problems.add(fromApply(p, e.node.name));
   }
   if (fsm.pendingPages > 0) {
-    const last = log.label;
-    problems.add({ kind: 'frames-uncommitted', severity: 'info', database: undefined, index, node: last, file: '', offset: 0,
-      message: `${fsm.pendingPages} pages of is_commit = 0 entries wait for a commit at index ${index}: not applied` });
+    const message = `${fsm.pendingPages} pages of is_commit = 0 entries wait for a commit at index ${to}: not applied`;
+    problems.add({
+      kind: 'frames-uncommitted', severity: 'info', database: undefined, index: to, node: log.label, file: '',
+      offset: 0,
+      message,
+    });
   }
-  const databases = [...fsm.databases.values()].sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0)).map((d) => ({
-    name: d.filename, image: d.image, pageSize: d.image.pageSize, pages: d.image.pages, changedAt: d.changedAt, transactions: d.transactions, resetAt: d.resetAt,
-  }));
-  return { log: log.label, index, start, databases, problems: problems.list, problemsOmitted: problems.omitted, commands, payloadBytes };
+  return { commands, payloadBytes };
+}
+
+/** Rebuilds every database of `log` at `options.at` (default: its last index). */
+export function materializeDatabases(log: DbLog, sources: MaterializeSources, options: MaterializeOptions = {},
+): MaterializeResult {
+  const index = targetIndex(log, options.at);
+  const problems = new Problems(options.maxProblems ?? 1000);
+  const { fsm, start } = restoreStart(log, index, sources, options.rules ?? APPLY_RULES_DQLITE_1_11, problems);
+  const from = start.kind === 'snapshot' ? start.index + 1n : 1n;
+  const { commands, payloadBytes } = replay(log, from, index, fsm, sources.payloads, problems);
+  const databases = [...fsm.databases.values()]
+    .sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0))
+    .map((d) => ({
+      name: d.filename, image: d.image, pageSize: d.image.pageSize, pages: d.image.pages, changedAt: d.changedAt,
+      transactions: d.transactions, resetAt: d.resetAt,
+    }));
+  const { list, omitted } = problems;
+  return { log: log.label, index, start, databases, problems: list, problemsOmitted: omitted, commands, payloadBytes };
 }

@@ -55,14 +55,18 @@ export function refusalByText(sql: string): string | undefined {
   if (!s) return 'the statement is empty';
   const word = /^[A-Za-z_]+/.exec(s)?.[0]?.toUpperCase();
   if (word === 'SELECT' || word === 'WITH' || word === 'VALUES') return undefined;
-  if (word !== 'PRAGMA') return `${word ?? s.slice(0, 12)} statements are refused: only SELECT, WITH, VALUES and reporting PRAGMAs run (read-only)`;
+  if (word !== 'PRAGMA') {
+    const what = word ?? s.slice(0, 12);
+    return `${what} statements are refused: only SELECT, WITH, VALUES and reporting PRAGMAs run (read-only)`;
+  }
   const m = /^PRAGMA\s+(?:("?)[A-Za-z_][\w$]*\1\s*\.\s*)?([A-Za-z_]+)\s*(=|\()?([^;]*?)\s*;?\s*$/i.exec(s);
   if (!m) return 'this PRAGMA form is refused (read-only)';
   const name = m[2]!.toLowerCase();
   const form = m[3];
   if (form === '=') return `PRAGMA ${name} = … sets a value: refused (read-only)`;
   if (form === '(' ? WITH_ARGUMENT.has(name) : REPORTING.has(name) || WITH_ARGUMENT.has(name)) return undefined;
-  return form === '(' && REPORTING.has(name) ? `PRAGMA ${name}(…) sets a value: refused (read-only)` : `PRAGMA ${name} is refused: only reporting PRAGMAs run (read-only)`;
+  return form === '(' && REPORTING.has(name) ? `PRAGMA ${name}(…) sets a value: refused (read-only)`
+    : `PRAGMA ${name} is refused: only reporting PRAGMAs run (read-only)`;
 }
 
 /** Why a compiled program (EXPLAIN rows: addr, opcode, p1, p2, p3, p4, …) writes, or undefined. */
@@ -72,9 +76,12 @@ export function refusalByProgram(rows: readonly (readonly unknown[])[]): string 
     const p2 = Number(row[3]);
     const p4 = String(row[5] ?? '');
     if (opcode === 'Transaction' && p2 !== 0) return 'the statement opens a write transaction: refused (read-only)';
-    if (opcode === 'Function' && /^sqlite_(attach|detach)\b/.test(p4)) return 'ATTACH and DETACH are refused (read-only)';
+    if (opcode === 'Function' && /^sqlite_(attach|detach)\b/.test(p4)) {
+      return 'ATTACH and DETACH are refused (read-only)';
+    }
     if (opcode === 'JournalMode' && Number(row[4]) === -1) continue; // PAGER_JOURNALMODE_QUERY: `PRAGMA journal_mode`
-    // Expire 1 1 is sqlite3VdbeRunOnlyOnce (every PRAGMA has it); Expire 0 0 (a setting changed) and 1 0 (ATTACH) are not.
+    // Expire 1 1 is sqlite3VdbeRunOnlyOnce (every PRAGMA has it); Expire 0 0 (a setting changed) and
+    // Expire 1 0 (ATTACH) are not.
     if (opcode === 'Expire' && Number(row[2]) === 1 && p2 === 1) continue;
     if (WRITE_OPCODES.has(opcode)) return `the statement writes (opcode ${opcode}): refused (read-only)`;
   }

@@ -30,7 +30,10 @@ export function sqlWasmPath(): string | undefined {
 export function loadSqlite(): Promise<SqlJsStatic> {
   engine ??= (async () => {
     const wasm = sqlWasmPath();
-    if (!wasm) throw new InputError('SQLite (the sql.js package) is not installed beside raft-rescue: reinstall raft-rescue with its dependencies');
+    if (!wasm) {
+      throw new InputError('SQLite (the sql.js package) is not installed beside raft-rescue: '
+        + 'reinstall raft-rescue with its dependencies');
+    }
     const wasmBinary = fs.readFileSync(wasm);
     const { default: initSqlJs } = await import('sql.js');
     return initSqlJs({ wasmBinary });
@@ -117,7 +120,8 @@ export class SqliteImage {
 
   /** Tables (not views, not sqlite_* internals) with their row counts, by name. */
   tables(): TableSummary[] {
-    const names = this.all("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+    const names = this.all("SELECT name FROM sqlite_schema WHERE type = 'table' "
+      + "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
       .map((r) => String(r[0]));
     return names.map((name) => {
       try {

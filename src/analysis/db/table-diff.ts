@@ -19,6 +19,12 @@ export interface RowSample {
   readonly rows: readonly (readonly SqlValue[])[];
 }
 
+export interface ChangedRow {
+  readonly key: readonly SqlValue[];
+  readonly left: readonly SqlValue[];
+  readonly right: readonly SqlValue[];
+}
+
 export interface TableDiff {
   readonly table: string;
   readonly key: TableKey;
@@ -30,7 +36,7 @@ export interface TableDiff {
   readonly onlyLeft: RowSample;
   readonly onlyRight: RowSample;
   /** Rows with the same key and other values: the key, then left's values, then right's. */
-  readonly changed: { readonly count: bigint; readonly rows: readonly { readonly key: readonly SqlValue[]; readonly left: readonly SqlValue[]; readonly right: readonly SqlValue[] }[] };
+  readonly changed: { readonly count: bigint; readonly rows: readonly ChangedRow[] };
   readonly same: bigint;
 }
 
@@ -46,16 +52,19 @@ const RIGHT = 'rr_right';
 const q = quoteIdentifier;
 
 function tableNames(img: SqliteImage, schema: string): string[] {
-  return img.all(`SELECT name FROM ${schema}.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`)
+  return img.all(`SELECT name FROM ${schema}.sqlite_schema WHERE type = 'table' `
+    + "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")
     .map((r) => String(r[0]));
 }
 
 function columnsOf(img: SqliteImage, schema: string, table: string): { name: string; pk: number }[] {
-  return img.all('SELECT name, pk FROM pragma_table_info(?, ?)', [table, schema]).map((r) => ({ name: String(r[0]), pk: Number(r[1]) }));
+  return img.all('SELECT name, pk FROM pragma_table_info(?, ?)', [table, schema])
+    .map((r) => ({ name: String(r[0]), pk: Number(r[1]) }));
 }
 
 function uniqueKeys(img: SqliteImage, table: string): { index: string; columns: string[] }[] {
-  const indexes = img.all('SELECT name FROM pragma_index_list(?, \'main\') WHERE "unique" = 1 AND partial = 0 ORDER BY seq DESC', [table]).map((r) => String(r[0]));
+  const sql = 'SELECT name FROM pragma_index_list(?, \'main\') WHERE "unique" = 1 AND partial = 0 ORDER BY seq DESC';
+  const indexes = img.all(sql, [table]).map((r) => String(r[0]));
   return indexes.flatMap((index) => {
     const cols = img.all('SELECT cid, name FROM pragma_index_info(?, \'main\') ORDER BY seqno', [index]);
     return cols.every((c) => Number(c[0]) >= 0) ? [{ index, columns: cols.map((c) => String(c[1])) }] : [];
@@ -67,7 +76,9 @@ function hasNull(img: SqliteImage, schema: string, table: string, columns: reado
   return img.all(`SELECT 1 FROM ${schema}.${q(table)} WHERE ${where} LIMIT 1`).length > 0;
 }
 
-function chooseKey(img: SqliteImage, table: string, left: { name: string; pk: number }[], rightNames: Set<string>): TableKey {
+type Column = { name: string; pk: number };
+
+function chooseKey(img: SqliteImage, table: string, left: readonly Column[], rightNames: Set<string>): TableKey {
   const pk = left.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
   if (pk.length && pk.every((c) => rightNames.has(c))) return { kind: 'primary-key', columns: pk };
   for (const u of uniqueKeys(img, table)) {
@@ -102,11 +113,14 @@ function diffTable(left: SqliteImage, table: string, limit: number): TableDiff {
   const pick = (alias: string) => columns.map((c) => `${alias}.${q(c)}`).join(', ') || `${alias}.rowid`;
   const L = `main.${q(table)}`;
   const R = `${RIGHT}.${q(table)}`;
-  const onlyLeft = sample(left, `SELECT ${pick('a')} FROM ${L} a WHERE NOT EXISTS (SELECT 1 FROM ${R} b WHERE ${on}) ORDER BY ${order}`, limit);
-  const onlyRight = sample(left, `SELECT ${pick('a')} FROM ${R} a WHERE NOT EXISTS (SELECT 1 FROM ${L} b WHERE ${on}) ORDER BY ${order}`, limit);
+  const missing = (from: string, other: string): string =>
+    `SELECT ${pick('a')} FROM ${from} a WHERE NOT EXISTS (SELECT 1 FROM ${other} b WHERE ${on}) ORDER BY ${order}`;
+  const onlyLeft = sample(left, missing(L, R), limit);
+  const onlyRight = sample(left, missing(R, L), limit);
   const keyPick = keyCols.map((c) => (key.kind === 'rowid' ? 'a.rowid' : `a.${q(c)}`)).join(', ');
   const joined = `FROM ${L} a JOIN ${R} b ON ${on}`;
-  const changedSql = `SELECT ${keyPick}, ${pick('a')}, ${pick('b')} ${joined} WHERE ${differs(columns)} ORDER BY ${order}`;
+  const changedSql = `SELECT ${keyPick}, ${pick('a')}, ${pick('b')} ${joined} WHERE ${differs(columns)} `
+    + `ORDER BY ${order}`;
   const changedSample = sample(left, changedSql, limit);
   const n = keyCols.length;
   const w = columns.length || 1;
@@ -123,8 +137,14 @@ function diffTable(left: SqliteImage, table: string, limit: number): TableDiff {
   };
 }
 
-/** Every table of `left` and `right` compared; `limit` rows of each kind kept per table (default 20). */
-export function diffDatabases(left: SqliteImage, right: SqliteImage, options: { limit?: number; tables?: readonly string[] } = {}): DatabaseDiff {
+export interface DiffOptions {
+  readonly limit?: number;
+  /** Only these tables (default: every table both hold). */
+  readonly tables?: readonly string[];
+}
+
+/** Every table of `left` and `right` compared, `limit` rows of each kind kept per table (default 20). */
+export function diffDatabases(left: SqliteImage, right: SqliteImage, options: DiffOptions = {}): DatabaseDiff {
   const limit = options.limit ?? 20;
   left.run(`ATTACH ${sqlString(right.fileName)} AS ${RIGHT}`);
   try {
@@ -142,7 +162,8 @@ export function diffDatabases(left: SqliteImage, right: SqliteImage, options: { 
         errors.push({ table: t, error: (error as Error).message });
       }
     }
-    return { tables, tablesOnlyLeft: l.filter((x) => !rset.has(x)), tablesOnlyRight: r.filter((x) => !lset.has(x)), errors };
+    const tablesOnlyLeft = l.filter((x) => !rset.has(x));
+    return { tables, tablesOnlyLeft, tablesOnlyRight: r.filter((x) => !lset.has(x)), errors };
   } finally {
     left.run(`DETACH ${RIGHT}`);
   }
