@@ -7,6 +7,11 @@
 // spread over 1..5000 with repeated pseudo-random page images, so the rebuilt "database" is not
 // one SQLite can open, and the database grows past pages never written (frames-gap warnings).
 // The work done per entry (read the payload, decode the command, copy its pages) is the real one.
+//
+// Measured on the 1x node (291 MB, 32971 FRAMES, 272 MB of payloads; warm page cache, built CLI):
+// from the newest snapshot (the default) 0.70 s wall vs 0.65 s for `check` (1.1x); replaying every
+// entry from index 1, scan 0.5-1.1 s here (one thread; check verifies on worker threads) plus
+// 0.45-0.65 s of replay: 1.45-2.0 s wall, 2.2-3x check. Peak RSS ~100 MB (database 20 MB).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
