@@ -13,6 +13,8 @@ import { decodeMetadata, selectMetadata } from '../../src/format/metadata.js';
 import { parseClusterYaml, parseNodeInfo, parseTargetCluster } from '../../src/format/node-yaml.js';
 import { EntryType, decodeSegment, type SegmentDecodeResult } from '../../src/format/segment.js';
 import { decodeSnapshotData } from '../../src/format/snapshot-data.js';
+import { decodeSnapshotDatabases } from '../../src/format/snapshot-databases.js';
+import { DqliteFsm } from '../../src/format/dqlite-apply.js';
 import { decodeSnapshotMeta } from '../../src/format/snapshot-meta.js';
 import { YAML_SIZE_LIMIT, yamlText } from '../../src/scan/build-node-index.js';
 import type { FileKind } from './specimens.js';
@@ -32,6 +34,7 @@ function normalOpenTail(d: SegmentDecodeResult, issue: DecodeIssue): boolean {
 
 function payloadIssues(bytes: Uint8Array, d: SegmentDecodeResult): DecodeIssue[] {
   const out: DecodeIssue[] = [];
+  const fsm = new DqliteFsm();
   let commands = 0;
   for (const batch of d.batches) {
     for (const e of batch.entries) {
@@ -39,8 +42,11 @@ function payloadIssues(bytes: Uint8Array, d: SegmentDecodeResult): DecodeIssue[]
       const payload = bytes.subarray(e.payloadOffset, e.payloadOffset + e.length);
       if (e.type === EntryType.CHANGE) out.push(...decodeConfiguration(payload, e.payloadOffset).issues);
       else if (e.type === EntryType.COMMAND && commands++ < 4) {
-        out.push(...decodeCommand(payload, e.payloadOffset).issues);
+        const decoded = decodeCommand(payload, e.payloadOffset);
+        out.push(...decoded.issues);
         summarizeCommand(payload);
+        // Rebuilding databases applies what decodes (analysis/db): it must survive it too.
+        if (decoded.value) fsm.apply(decoded.value, payload, { index: BigInt(commands), file: 'segment', offset: e.payloadOffset });
       }
     }
   }
@@ -67,6 +73,7 @@ function snapshotData(bytes: Uint8Array): DecodeOutcome {
   }
   // Payload offsets are in the decompressed stream, so they stay out of the file-offset check.
   const inner = payload ? decodeSnapshotData(payload).issues : [];
+  if (payload) decodeSnapshotDatabases(payload); // the rebuild of its databases must survive it (issues not counted)
   const damage = [...issues, ...inner];
   return { issues, damage };
 }
