@@ -217,8 +217,9 @@ export function planNodeRead(dir: string, options: BuildNodeIndexOptions = {}): 
 /** The NodeIndex of a plan whose segment jobs were read (`reads` by file name, in any order). */
 /** Regular files the scan did not read (identity files, leftovers): read once, only to hash them. */
 function hashTheRest(dir: string, files: readonly FileRecord[], digests: Map<string, FileDigest>, issues: ScanIssue[]): void {
+  const unreadable = new Set(issues.filter((i) => i.kind === 'unreadable').map((i) => i.file));
   for (const f of files) {
-    if (f.type !== 'file' || digests.has(f.name)) continue;
+    if (f.type !== 'file' || digests.has(f.name) || unreadable.has(f.name)) continue;
     try {
       digests.set(f.name, { name: f.name, ...sha256File(path.join(dir, f.name)) });
     } catch (error) {
