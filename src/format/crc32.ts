@@ -94,9 +94,14 @@ export function crc32Bitwise(bytes: Uint8Array, init = 0): number {
 }
 
 // The WebAssembly path (crc32.wat, about twice as fast for long inputs): the module's memory holds
-// the 16 tables at 0 and a scratch area at SCRATCH where the data is copied in chunks.
+// the 16 tables at 0, a scratch area at SCRATCH where data is copied in chunks (or read straight
+// into), and a read window at WINDOW that one reader at a time can lease (crcWindow), so that the
+// payloads it reads are checksummed where they landed, without a copy.
 const SCRATCH = 65536;
 const SCRATCH_BYTES = 1 << 20;
+const WINDOW = SCRATCH + SCRATCH_BYTES;
+/** The leasable window: large enough for any FileSource window (64 KiB). */
+export const CRC_WINDOW_BYTES = 128 * 1024;
 /** Below this, copying into the module and calling it costs more than it saves. */
 const WASM_MIN_BYTES = 2048;
 
@@ -123,7 +128,7 @@ function wasmModule(): CrcModule | null {
     const compiled = new WebAssembly.Module(Buffer.from(CRC32_WASM_BASE64, 'base64'));
     const instance = new WebAssembly.Instance(compiled);
     const memory = instance.exports['memory'] as WasmMemory;
-    memory.grow(Math.ceil((SCRATCH + SCRATCH_BYTES) / 65536) - memory.buffer.byteLength / 65536);
+    memory.grow(Math.ceil((WINDOW + CRC_WINDOW_BYTES) / 65536) - memory.buffer.byteLength / 65536);
     new Uint32Array(memory.buffer, 0, T.length).set(T);
     module = { bytes: new Uint8Array(memory.buffer), crc: instance.exports['crc'] as CrcModule['crc'] };
   } catch {
@@ -140,6 +145,11 @@ export function crc32UsesWasm(): boolean {
 export function crc32(bytes: Uint8Array, init = 0): number {
   const m = bytes.length >= WASM_MIN_BYTES && LITTLE_ENDIAN ? wasmModule() : null;
   if (!m) return crc32Js(bytes, init);
+  if (bytes.buffer === m.bytes.buffer) {
+    // Already in the module's memory (a leased window): checksummed in place.
+    const blocks = bytes.length & ~15;
+    return bytewise(bytes, blocks, bytes.length, m.crc(bytes.byteOffset, blocks, init >>> 0)) >>> 0;
+  }
   let crc = init >>> 0;
   for (let at = 0; at < bytes.length; at += SCRATCH_BYTES) {
     const chunk = bytes.subarray(at, Math.min(bytes.length, at + SCRATCH_BYTES));
@@ -166,4 +176,23 @@ export function crcScratch(): { readonly buffer: Uint8Array; crc(n: number, init
       return bytewise(buffer, blocks, n, m.crc(SCRATCH, blocks, init >>> 0)) >>> 0;
     },
   };
+}
+
+let windowLeased = false;
+
+/**
+ * The module's read window for one reader at a time (undefined when it is leased already or there
+ * is no WebAssembly): bytes read into it are checksummed without a copy. Give it back with
+ * releaseCrcWindow.
+ */
+export function leaseCrcWindow(): Buffer | undefined {
+  const m = !windowLeased && LITTLE_ENDIAN ? wasmModule() : null;
+  if (!m) return undefined;
+  windowLeased = true;
+  return Buffer.from(m.bytes.buffer, WINDOW, CRC_WINDOW_BYTES);
+}
+
+export function releaseCrcWindow(window: Uint8Array): void {
+  const m = wasmModule();
+  if (m && window.buffer === m.bytes.buffer) windowLeased = false;
 }

@@ -10,7 +10,7 @@ import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { InputError, InternalError } from '../core/errors.js';
 import type { ByteSource } from '../format/byte-source.js';
-import { crc32, crcScratch } from '../format/crc32.js';
+import { crc32, crcScratch, leaseCrcWindow, releaseCrcWindow } from '../format/crc32.js';
 import { errnoAdvice, errnoText } from './io-errors.js';
 
 /**
@@ -182,6 +182,7 @@ export class FileSource implements ByteSource {
   private windowed(offset: number, length: number, field: string): Buffer {
     if (!this.window || offset < this.windowStart || offset + length > this.windowStart + this.windowLength) {
       const want = Math.max(length, Math.min(this.readAhead, this.size - offset));
+      if (this.reuseWindow && !this.spare) this.spare = leaseCrcWindow(); // reads land where the CRC runs
       const window = this.reuseWindow && this.spare && this.spare.length >= want ? this.spare.subarray(0, want) : Buffer.allocUnsafe(want);
       if (this.reuseWindow && (!this.spare || this.spare.length < want)) this.spare = window;
       // The part of the old window the new one starts with is moved, not read again: a sequential
@@ -249,6 +250,7 @@ export class FileSource implements ByteSource {
   /** Idempotent. */
   close(): void {
     this.window = undefined;
+    if (this.spare) releaseCrcWindow(this.spare);
     this.spare = undefined;
     if (this.fd === undefined) return;
     const fd = this.fd;
