@@ -198,6 +198,9 @@ export class BatchTableBuilder {
   #typeAndUnused = new Uint32Array(16);
   #lengths = new Uint32Array(16);
   #end = 8;
+  /** The halves of the last run's term (addEntryTermParts). */
+  #lastLo = -1;
+  #lastHi = -1;
 
   /** Starts batch at `offset`; add its n entries with addEntry, then call endBatch. */
   beginBatch(offset: number): void {
@@ -215,10 +218,29 @@ export class BatchTableBuilder {
     this.#lengths[e] = length;
   }
 
+  /**
+   * addEntry with the term as its two 32-bit halves, as the decoder reads it: a bigint is made only
+   * where the term changes (a few times in a log), not for each of its millions of entries.
+   */
+  addEntryTermParts(termLo: number, termHi: number, type: number, unused: number, length: number): void {
+    if (this.#runs === 0 || termLo !== this.#lastLo || termHi !== this.#lastHi) {
+      this.#lastLo = termLo;
+      this.#lastHi = termHi;
+      this.addEntry((BigInt(termHi) << 32n) | BigInt(termLo), type, unused, length);
+      return;
+    }
+    if (this.#entries === this.#lengths.length) this.#growEntries();
+    const e = this.#entries++;
+    this.#typeAndUnused[e] = ((unused << 8) | type) >>> 0;
+    this.#lengths[e] = length;
+  }
+
   /** Drops entries added since beginBatch (the batch turned out bad). */
   abandonBatch(): void {
     this.#entries = this.#firstEntry[this.#batches]!;
     while (this.#runs > 0 && this.#runStart[this.#runs - 1]! >= this.#entries) this.#runs--;
+    this.#lastLo = -1; // the last run may be gone: compare the next term in full
+    this.#lastHi = -1;
   }
 
   endBatch(end: number, dataCrcOk: boolean | undefined): void {

@@ -110,19 +110,23 @@ function checkPreamble(src: ByteSource, offset: number, ordinal: number): { n: n
   if (size - offset < 8) {
     return fail('short-preamble', 'IOERR', 'read preamble: short read', ordinal, offset, offset, { needed: 8, available: size - offset });
   }
-  const pre = src.read(offset, 8);
-  const preView = new DataView(pre.buffer, pre.byteOffset, 8);
+  const whole = size - offset >= 16;
+  const pre = src.read(offset, whole ? 16 : 8);
+  const preView = new DataView(pre.buffer, pre.byteOffset, pre.byteLength);
   const crc1 = preView.getUint32(0, true);
   const crc2 = preView.getUint32(4, true);
-  if (size - offset < 16) {
+  if (!whole) {
     return fail('short-count', 'IOERR', 'read preamble: short read', ordinal, offset, offset + 8, { needed: 8, available: size - offset - 8 });
   }
-  const n64 = readU64(src, offset + 8);
-  if (n64 === 0n) return fail('zero-count', 'CORRUPT', 'entries count in preamble is zero', ordinal, offset, offset + 8);
-  if (n64 > BigInt(MAX_BATCH_ENTRIES)) {
+  // The count as two 32-bit halves: a bigint only for the message about a count that is too high.
+  const lo = preView.getUint32(8, true);
+  const hi = preView.getUint32(12, true);
+  if (lo === 0 && hi === 0) return fail('zero-count', 'CORRUPT', 'entries count in preamble is zero', ordinal, offset, offset + 8);
+  if (hi !== 0 || lo > MAX_BATCH_ENTRIES) {
+    const n64 = (BigInt(hi) << 32n) | BigInt(lo);
     return fail('count-too-high', 'CORRUPT', `entries count ${n64} in preamble is too high`, ordinal, offset, offset + 8, { count: n64 });
   }
-  const n = Number(n64);
+  const n = lo;
   const headersAt = offset + 16;
   if (size - headersAt < n * ENTRY_HEADER_BYTES) {
     return fail('short-header', 'IOERR', 'read header: short read', ordinal, offset, headersAt, { count: n, needed: n * 16, available: size - headersAt });
@@ -156,7 +160,7 @@ function decodeBatch(src: ByteSource, offset: number, table: BatchTableBuilder, 
     }
     const length = hv.getUint32(at + 12, true);
     const unused = hv.getUint8(at + 9) | (hv.getUint8(at + 10) << 8) | (hv.getUint8(at + 11) << 16);
-    table.addEntry(hv.getBigUint64(at, true), type, unused, length);
+    table.addEntryTermParts(hv.getUint32(at, true), hv.getUint32(at + 4, true), type, unused, length);
     if (length % 8 !== 0) {
       unaligned.push({ kind: 'unaligned-length', offset: payloadOffset, message: `entry payload of ${length} bytes is not a multiple of 8 (never written by C)`, data: { length } });
     }
