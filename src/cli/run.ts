@@ -8,7 +8,7 @@ import { ExitCode, SIGNAL_EXIT_CODES } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { commandModules, type CommandContext } from './commands/index.js';
 
-export const VERSION = '0.1.0';
+import { VERSION } from '../core/version.js';
 
 /**
  * System calls that change the disk. A failure of one of them is about where the tool writes

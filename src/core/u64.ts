@@ -24,3 +24,17 @@ export function parseU64(text: string): bigint | undefined {
 export function pad16(value: bigint): string {
   return value.toString(10).padStart(16, '0');
 }
+
+/**
+ * The value as JSON.parse(toJson(value)) would give it back, without the text: bigints become
+ * decimal strings, undefined object fields are left out, undefined in arrays becomes null.
+ */
+export function toPlain(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString(10);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => (v === undefined || typeof v === 'function' ? null : toPlain(v)));
+  if (ArrayBuffer.isView(value)) return JSON.parse(JSON.stringify(value));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined && typeof v !== 'function') out[k] = toPlain(v);
+  return out;
+}

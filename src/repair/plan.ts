@@ -4,6 +4,7 @@
 // digests (scan/digest.ts) pin the files the plan copies.
 import { latestConfiguration, type Recovery } from '../analysis/recovery/assemble.js';
 import { clusterGroups } from '../analysis/cluster-identity.js';
+import type { EngineProfile } from '../analysis/engine/profiles.js';
 import { buildVerdicts, type NodeVerdict } from '../analysis/verdict.js';
 import type { NodeInfo } from '../format/node-yaml.js';
 import type { InputDigests } from '../scan/digest.js';
@@ -26,6 +27,8 @@ export interface PlanRequest {
   readonly payloads: PayloadReader;
   /** The nodes' verdicts when the caller has them already (built from `nodes` and `payloads` otherwise). */
   readonly verdicts?: readonly NodeVerdict[];
+  /** The engine the verdicts predict for (default libraft 0.15), or `auto`. */
+  readonly engine?: EngineProfile | 'auto';
   /** The --cluster file's text. */
   readonly target?: { readonly text: string; readonly file: string };
   readonly options: RepairOptions;
@@ -76,7 +79,7 @@ export function planRepair(req: PlanRequest): PlanResult {
   // A target file is recorded in the options too, whoever called: `repair --plan` re-plans from
   // options.cluster and target (plan-replay.ts), and plan-validate.ts holds them to agree.
   const options = req.target && req.options.cluster === null ? { ...req.options, cluster: req.target.file } : req.options;
-  const verdicts = req.verdicts ?? buildVerdicts(nodes, req.payloads);
+  const verdicts = req.verdicts ?? buildVerdicts(nodes, req.payloads, { engine: req.engine });
   const choice = chooseSource(verdicts, options.source, options.force);
   const clusters = clusterGroups(verdicts.map((v) => v.node.displayPath), verdicts.flatMap((v) => v.clusterConflicts));
   const ownCluster = clusters.find((g) => g.includes(choice.source.verdict.node.displayPath)) ?? [];

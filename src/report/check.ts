@@ -2,13 +2,9 @@
 import type { Finding } from '../analysis/findings.js';
 import type { Rule } from '../analysis/rules/rule.js';
 import type { NodeVerdict } from '../analysis/verdict.js';
-import { contributionWords, startupWords } from './verdict.js';
+import { contributionWords, startupWords } from '../workflows/documents/words.js';
 import { printable } from './printable.js';
 import { chalkFor, table, type RenderOptions } from './style.js';
-
-export function findingJson(f: Finding): Record<string, unknown> {
-  return { code: f.code, severity: f.severity, node: f.node, file: f.file ?? null, offset: f.offset ?? null, message: f.message, repairs: f.repairs, data: f.data };
-}
 
 export function renderCheck(verdicts: readonly NodeVerdict[], findings: readonly Finding[], o: RenderOptions): string {
   const c = chalkFor(o);

@@ -10,16 +10,6 @@ import { chalkFor, type RenderOptions } from './style.js';
 /** Lines listed per kind; the rest are counted. */
 const LISTED = 10;
 
-export function inputNotesJson(notes: InputNotes): Record<string, unknown> {
-  return {
-    partialScan: notes.incomplete.length ? { accepted: true, notSearched: notes.incomplete } : null,
-    duplicateMembers: notes.duplicates,
-    nestedArchives: notes.archives,
-    skipped: notes.skipped,
-    warnings: notes.warnings,
-  };
-}
-
 function listed<T>(items: readonly T[], line: (item: T) => string): string[] {
   const out = items.slice(0, LISTED).map((i) => `  ${printable(line(i))}`);
   if (items.length > LISTED) out.push(`  … and ${items.length - LISTED} more (the full list is in --json)`);

@@ -5,19 +5,10 @@ import type { NodeReport } from '../analysis/inspect-report.js';
 import { roleName as yamlRole } from '../format/node-yaml.js';
 import { printable } from './printable.js';
 import { chalkFor, formatBytes, indent, summarizeRows, table, type RenderOptions } from './style.js';
-import { contributionWords, startupWords, verdictJson } from './verdict.js';
+import { contributionWords, startupWords } from '../workflows/documents/words.js';
 
 const omittedRow = (columns: number) => (n: number): string[] => [`… ${n} more (see --json)`, ...Array<string>(columns - 1).fill('')];
 
-/** A node of `inspect --json`: the inspect record, with the node's verdict in place of the object behind it. */
-export function inspectNodeJson(n: NodeReport): Record<string, unknown> {
-  const { verdict, ...report } = n;
-  const v = verdictJson(verdict);
-  return {
-    ...report, held: v['held'], startup: v['startup'], startupDrops: v['startupDrops'], contribution: v['contribution'],
-    read: v['read'], checksumsVerified: v['checksumsVerified'],
-  };
-}
 
 const str = (v: bigint | number | null | undefined) => (v === null || v === undefined ? '-' : String(v));
 

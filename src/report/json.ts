@@ -3,6 +3,6 @@ import { toJson } from '../core/u64.js';
 
 export const SCHEMA_VERSION = 2;
 
-export function renderJson(command: string, body: Record<string, unknown>): string {
+export function renderJson(command: string, body: object): string {
   return `${toJson({ schemaVersion: SCHEMA_VERSION, command, ...body })}\n`;
 }

@@ -18,7 +18,7 @@ import type { NodeIndex } from './node-index.js';
 import { readNodes } from './read-nodes.js';
 
 export type { SkippedPath } from './discover.js';
-export type { DuplicateMembers, InputNotes, NestedArchive } from './find-nodes.js';
+export type { DuplicateMembers, FoundNode, InputNotes, NestedArchive } from './find-nodes.js';
 
 export interface ScanProgress {
   readonly bytesDone: number;
@@ -143,12 +143,20 @@ function noNodeMessage(input: string, notes: InputNotes): string {
   return `${input} holds no raft node directory (no metadata1/2, segments, snapshots or info.yaml found${inside})`;
 }
 
+/** The nodes of the inputs, found (archives unpacked) but not read yet. */
+export interface FoundInputs {
+  readonly found: readonly FoundNode[];
+  readonly notes: InputNotes;
+  /** Removes every temp dir made for archives. */
+  cleanup(): void;
+}
+
 /**
- * Scans every input. Throws InputError for a path that cannot be read or holds no node, for an
- * input searched only in part (unless options.acceptPartialScan), and for a node file that
- * cannot be read.
+ * Finds the node directories of every input, unpacking archives. Throws InputError for a path
+ * that cannot be read or holds no node, and for an input searched only in part (unless
+ * options.acceptPartialScan); nothing is left behind then.
  */
-export async function scanInputs(inputs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
+export async function findInputs(inputs: readonly string[], options: ScanOptions = {}): Promise<FoundInputs> {
   const directoryInputs = inputs.filter((i) => {
     try {
       return fs.statSync(i).isDirectory();
@@ -169,9 +177,29 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
     }
     if (!options.acceptPartialScan) refuseIncomplete(state.notes);
     if (!state.found.length) throw new InputError(noNodeMessage(inputs.join(', '), state.notes), inputs[0]);
-    return { nodes: await buildAll(state.found, options), skipped: state.notes.skipped, notes: state.notes, cleanup };
+    return { found: state.found, notes: state.notes, cleanup };
   } catch (error) {
     cleanup();
+    throw error;
+  }
+}
+
+/** Reads found nodes at the depth `options` asks for (refusing a node with a file it cannot read). */
+export function readFound(found: readonly FoundNode[], options: ScanOptions = {}): Promise<NodeIndex[]> {
+  return buildAll(found, options);
+}
+
+/**
+ * Scans every input: findInputs, then readFound. Throws InputError for a path that cannot be read
+ * or holds no node, for an input searched only in part (unless options.acceptPartialScan), and for
+ * a node file that cannot be read.
+ */
+export async function scanInputs(inputs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
+  const found = await findInputs(inputs, options);
+  try {
+    return { nodes: await readFound(found.found, options), skipped: found.notes.skipped, notes: found.notes, cleanup: found.cleanup };
+  } catch (error) {
+    found.cleanup();
     throw error;
   }
 }

@@ -1,11 +1,15 @@
 // The check operation: every node read in full, one verdict per node, and the fault rules run over
 // the verdicts (so a finding and the node's start-up verdict quote the same ranges).
-import type { Finding } from '../analysis/findings.js';
-import { runRules } from '../analysis/rules/index.js';
 import type { EngineProfile } from '../analysis/engine/profiles.js';
+import type { EngineResolution } from '../analysis/engine/infer.js';
+import type { Finding, SeverityName } from '../analysis/findings.js';
+import { runRules } from '../analysis/rules/index.js';
 import { buildVerdicts, type NodeVerdict, type VerdictOptions } from '../analysis/verdict.js';
+import { toPlain } from '../core/u64.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { openPayloadReader } from '../scan/payloads.js';
+import { inputNotesDocument, verdictDocument, type InputNotesDocument, type VerdictDocument } from './documents/verdict.js';
+import type { Inputs } from './inputs.js';
 
 export interface CheckRequest {
   /** raft_uv_set_auto_recovery as the nodes will run (default true). */
@@ -19,6 +23,35 @@ export interface CheckRequest {
 export interface CheckOutcome {
   readonly verdicts: readonly NodeVerdict[];
   readonly findings: readonly Finding[];
+}
+
+export interface FindingDocument {
+  readonly code: string;
+  readonly severity: SeverityName;
+  /** The node's name, or '*' for a finding about the whole set. */
+  readonly node: string;
+  readonly file: string | null;
+  readonly offset: number | null;
+  readonly message: string;
+  /** Repair options, lossless first. */
+  readonly repairs: readonly string[];
+  /** The evidence (u64 values as decimal strings). */
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface EngineDocument {
+  readonly name: string;
+  readonly source: EngineResolution['source'];
+  readonly evidence: readonly string[];
+}
+
+/** `check --json` without its envelope. */
+export interface CheckDocument {
+  readonly engine: EngineDocument;
+  readonly nodes: readonly VerdictDocument[];
+  readonly findings: readonly FindingDocument[];
+  readonly skipped: InputNotesDocument['skipped'];
+  readonly inputNotes: InputNotesDocument;
 }
 
 /** Verdicts for nodes, with the payload reader their fill proofs need opened and closed here. */
@@ -35,4 +68,34 @@ export function checkNodes(nodes: readonly NodeIndex[], request: CheckRequest = 
   const verdicts = verdictsOf(nodes, { autoRecovery: request.autoRecovery, engine: request.engine });
   const { findings } = runRules(verdicts, { only: request.only, autoRecovery: request.autoRecovery });
   return { verdicts, findings };
+}
+
+/** check on opened inputs: every node read in full. */
+export async function runCheck(inputs: Inputs, request: CheckRequest = {}): Promise<CheckOutcome> {
+  return checkNodes(await inputs.read('every-byte'), request);
+}
+
+export function findingDocument(f: Finding): FindingDocument {
+  return toPlain({ code: f.code, severity: f.severity, node: f.node, file: f.file ?? null, offset: f.offset ?? null, message: f.message, repairs: f.repairs, data: f.data }) as FindingDocument;
+}
+
+export function engineDocument(e: EngineResolution): EngineDocument {
+  return { name: e.name, source: e.source, evidence: e.evidence };
+}
+
+export function checkDocument(inputs: Inputs, outcome: CheckOutcome): CheckDocument {
+  const notes = inputNotesDocument(inputs.notes);
+  const engine = outcome.verdicts[0]?.engine;
+  return {
+    engine: engine ? engineDocument(engine) : { name: 'dqlite-1.11', source: 'flag', evidence: [] },
+    nodes: outcome.verdicts.map(verdictDocument),
+    findings: outcome.findings.map(findingDocument),
+    skipped: notes.skipped,
+    inputNotes: notes,
+  };
+}
+
+/** Public API: every fault, and each node's verdict, as `check --json` gives them. */
+export async function check(inputs: Inputs, request: CheckRequest = {}): Promise<CheckDocument> {
+  return checkDocument(inputs, await runCheck(inputs, request));
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { profileOf } from '../../src/analysis/engine/profiles.js';
-import { verdictJson } from '../../src/report/verdict.js';
+import { verdictDocument } from '../../src/workflows/documents/verdict.js';
 import { buildNodeIndex } from '../../src/scan/build-node-index.js';
 import { verdictsOf } from '../../src/workflows/check.js';
 import { truncate } from '../helpers/damage.js';
@@ -27,7 +27,7 @@ describe('buildVerdicts with an engine', () => {
     const v = verdictsOf(await sampleIndexes('healthy'));
     expect(v[0]!.engine).toMatchObject({ name: 'dqlite-1.11', source: 'flag', alternatives: [] });
     expect(v.every((x) => x.otherEngines.length === 0)).toBe(true);
-    expect(verdictJson(v[0]!)).not.toHaveProperty('otherEngines');
+    expect(verdictDocument(v[0]!)).not.toHaveProperty('otherEngines');
   });
 
   it('auto: the inferred engine\'s start-up, and the engines still possible that differ', async () => {
@@ -39,7 +39,7 @@ describe('buildVerdicts with an engine', () => {
       [['dqlite-1.18'], 'error', 'short read: 131072 bytes instead of 309000'],
     ]);
     expect(v[1]!.otherEngines).toEqual([]);
-    expect(verdictJson(v[0]!)['otherEngines']).toMatchObject([{ engines: ['dqlite-1.18'], startup: { outcome: 'error', code: 18 } }]);
+    expect(verdictDocument(v[0]!).otherEngines).toMatchObject([{ engines: ['dqlite-1.18'], startup: { outcome: 'error', code: 18 } }]);
   });
 
   it('a named engine: its start-up and its recovery, no alternatives', async () => {

@@ -84,7 +84,8 @@ export function buildNodeFacts(verdict: NodeVerdict, autoRecovery = true): NodeF
   };
 }
 
-function selectRules(only: readonly string[] | undefined): readonly Rule[] {
+/** The rules `only` names (codes like RR001 or names like past-last-snapshot); UsageError for an unknown one. */
+export function selectRules(only: readonly string[] | undefined): readonly Rule[] {
   if (!only) return ALL_RULES;
   return only.map((key) => {
     const rule = ruleByCode(key) ?? ALL_RULES.find((r) => r.name === key.toLowerCase());

@@ -1,13 +1,12 @@
 import { atOrAbove, type SeverityName } from '../../analysis/findings.js';
-import { ALL_RULES } from '../../analysis/rules/index.js';
+import { ALL_RULES, selectRules } from '../../analysis/rules/index.js';
 import { UsageError } from '../../core/errors.js';
-import { findingJson, renderCheck, renderRuleList } from '../../report/check.js';
-import { verdictJson } from '../../report/verdict.js';
-import { checkNodes } from '../../workflows/check.js';
+import { renderCheck, renderRuleList } from '../../report/check.js';
 import { renderJson } from '../../report/json.js';
+import { checkDocument, runCheck } from '../../workflows/check.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { inputNotesField, inputNotesText, renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
+import { inputNotesText, renderOptions, withCommon, withInputs, type CommonArgs } from './shared.js';
 
 interface CheckArgs extends CommonArgs {
   failOn: SeverityName;
@@ -30,23 +29,21 @@ export function checkCommand(ctx: CommandContext): AnyCommand {
         .option('fail-on', { type: 'string', choices: ['error', 'warning', 'info'], default: 'error', describe: 'exit 1 when a finding at or above this severity exists' })
         .option('list-rules', { type: 'boolean', default: false, describe: 'list every finding code and exit' })
         .option('auto-recovery', { type: 'boolean', default: true, describe: 'predict with raft auto-recovery on (dqlite and go-dqlite default)' })
-        .option('only', { type: 'string', array: true, describe: 'run only these rule codes (RR001 …)' }),
+        .option('only', { type: 'string', array: true, describe: 'run only these rules (codes like RR001, or names)' }),
     handler: async (argv) => {
       const args = argv as unknown as CheckArgs;
       if (args.listRules) return listRules(ctx, args);
-      // --only takes a list, so `--only RR999 DIR` swallows DIR: check the codes first.
-      const only = args.only?.flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase());
-      const unknown = only?.filter((c) => !ALL_RULES.some((r) => r.code === c));
-      if (unknown?.length) throw new UsageError(`unknown rule code ${unknown.join(', ')} (see --list-rules)`);
+      // --only takes a list, so `--only RR999 DIR` swallows DIR: check the rules before the inputs.
+      const only = args.only?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+      selectRules(only);
       if (!args.input?.length) throw new UsageError('check needs at least one input (or --list-rules)');
-      await withScan(args, {}, (scan) => {
-        const { verdicts, findings } = checkNodes(scan.nodes, { autoRecovery: args.autoRecovery, only });
-        if (args.json) {
-          const body = { nodes: verdicts.map(verdictJson), findings: findings.map(findingJson), skipped: scan.skipped, ...inputNotesField(scan) };
-          ctx.io.stdout(renderJson('check', body));
-        } else ctx.io.stdout(renderCheck(verdicts, findings, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, scan));
-        ctx.exitCode = findings.some((f) => atOrAbove(f, args.failOn)) ? ExitCode.FINDINGS : ExitCode.OK;
-      }, ctx.io);
+      await withInputs(args, ctx.io, async (inputs) => {
+        const outcome = await runCheck(inputs, { autoRecovery: args.autoRecovery, only });
+        ctx.io.stdout(args.json
+          ? renderJson('check', checkDocument(inputs, outcome))
+          : renderCheck(outcome.verdicts, outcome.findings, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs));
+        ctx.exitCode = outcome.findings.some((f) => atOrAbove(f, args.failOn)) ? ExitCode.FINDINGS : ExitCode.OK;
+      });
     },
   };
 }

@@ -1,23 +1,16 @@
-import { entriesOf } from '../../analysis/log-entries.js';
-import type { NodeVerdict } from '../../analysis/verdict.js';
 import { UsageError } from '../../core/errors.js';
 import { parseU64 } from '../../core/u64.js';
-import { decodeConfiguration, raftRoleName } from '../../format/configuration.js';
-import { summarizeCommand } from '../../format/dqlite-command.js';
-import { EntryType, entryTypeName } from '../../format/segment.js';
-import { openPayloadReader } from '../../scan/payloads.js';
-import { startupWords } from '../../report/verdict.js';
-import { verdictsOf } from '../../workflows/check.js';
-import { renderDump, type DumpNode, type DumpRow } from '../../report/dump.js';
+import { renderDump } from '../../report/dump.js';
 import { renderJson } from '../../report/json.js';
+import { dumpDocument, runDump } from '../../workflows/dump.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { inputNotesField, inputNotesText, renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
+import { inputNotesText, renderOptions, withCommon, withInputs, type CommonArgs } from './shared.js';
 
 interface DumpArgs extends CommonArgs {
   from?: string;
   to?: string;
-  type?: string;
+  type?: 'command' | 'barrier' | 'change';
   node?: string;
   limit: number;
 }
@@ -27,41 +20,6 @@ function u64Arg(name: string, v: string | undefined): bigint | undefined {
   const value = parseU64(v);
   if (value === undefined) throw new UsageError(`--${name} takes an index (a whole number from 0 to 2^64-1), not '${v}'`);
   return value;
-}
-
-function summary(type: number, bytes: Uint8Array): string {
-  if (type === EntryType.CHANGE) {
-    const c = decodeConfiguration(bytes);
-    return c.value ? `configuration: ${c.value.map((s) => `${s.id}@${s.address} ${raftRoleName(s.role)}`).join(', ')}` : `configuration (undecodable: ${c.issues[0]?.message ?? '?'})`;
-  }
-  if (type === EntryType.BARRIER) return 'barrier';
-  return summarizeCommand(bytes);
-}
-
-/** The entries the node holds on disk (its verdict's log), marking those start-up would drop. */
-function dumpNode(verdict: NodeVerdict, args: DumpArgs): DumpNode {
-  const node = verdict.node;
-  const log = verdict.diskLog;
-  const drops = verdict.startupDrops;
-  const reader = openPayloadReader();
-  const rows: DumpRow[] = [];
-  let truncated = false;
-  try {
-    for (const e of entriesOf(log, u64Arg('from', args.from), u64Arg('to', args.to))) {
-      const type = entryTypeName(e.entry.type);
-      if (args.type && args.type !== type) continue;
-      if (rows.length >= args.limit) {
-        truncated = true;
-        break;
-      }
-      const bytes = reader.payload(node, e.file, e.entry);
-      const dropped = drops !== undefined && e.index >= drops.from && e.index <= drops.to;
-      rows.push({ index: e.index, term: e.entry.term, type, length: e.entry.length, file: e.file, offset: e.entry.payloadOffset, droppedAtStartup: dropped, summary: summary(e.entry.type, bytes) });
-    }
-  } finally {
-    reader.close();
-  }
-  return { name: node.name, path: node.displayPath, startup: startupWords(verdict.startup, drops), rows, truncated };
 }
 
 export function dumpCommand(ctx: CommandContext): AnyCommand {
@@ -78,16 +36,12 @@ export function dumpCommand(ctx: CommandContext): AnyCommand {
     handler: async (argv) => {
       const args = argv as unknown as DumpArgs;
       if (!Number.isSafeInteger(args.limit) || args.limit < 1) throw new UsageError(`--limit takes a positive whole number, not '${String(argv['limit'])}'`);
-      await withScan(args, {}, (scan) => {
-        const verdicts = verdictsOf(scan.nodes);
-        const chosen = args.node ? verdicts.filter((v) => v.name === args.node) : verdicts;
-        if (!chosen.length) throw new UsageError(`no node named ${args.node}; nodes: ${scan.nodes.map((n) => n.name).join(', ')}`);
-        const dumped = chosen.map((v) => dumpNode(v, args));
-        ctx.io.stdout(args.json
-          ? renderJson('dump', { nodes: dumped, ...inputNotesField(scan) })
-          : renderDump(dumped, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, scan));
-        ctx.exitCode = ExitCode.OK;
-      }, ctx.io);
+      const request = { from: u64Arg('from', args.from), to: u64Arg('to', args.to), type: args.type, node: args.node, limit: args.limit };
+      await withInputs(args, ctx.io, async (inputs) => {
+        const doc = dumpDocument(inputs, await runDump(inputs, request));
+        ctx.io.stdout(args.json ? renderJson('dump', doc) : renderDump(doc, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs));
+      });
+      ctx.exitCode = ExitCode.OK;
     },
   };
 }

@@ -1,10 +1,9 @@
-import { buildNodeReport } from '../../analysis/inspect-report.js';
-import { inspectNodeJson, renderInspect } from '../../report/inspect.js';
-import { verdictsOf } from '../../workflows/check.js';
+import { renderInspect } from '../../report/inspect.js';
 import { renderJson } from '../../report/json.js';
+import { inspectDocument, runInspect } from '../../workflows/inspect.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { inputNotesField, inputNotesText, renderOptions, withCommon, withScan, type CommonArgs } from './shared.js';
+import { inputNotesText, renderOptions, withCommon, withInputs, type CommonArgs } from './shared.js';
 
 export function inspectCommand(ctx: CommandContext): AnyCommand {
   return {
@@ -13,13 +12,13 @@ export function inspectCommand(ctx: CommandContext): AnyCommand {
     builder: (y) => withCommon(y),
     handler: async (argv) => {
       const args = argv as unknown as CommonArgs;
-      await withScan(args, {}, (scan) => {
-        const reports = verdictsOf(scan.nodes).map(buildNodeReport);
+      await withInputs(args, ctx.io, async (inputs) => {
+        const reports = await runInspect(inputs);
         ctx.io.stdout(args.json
-          ? renderJson('inspect', { nodes: reports.map(inspectNodeJson), skipped: scan.skipped, ...inputNotesField(scan) })
-          : renderInspect(reports, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, scan));
-        ctx.exitCode = ExitCode.OK;
-      }, ctx.io);
+          ? renderJson('inspect', inspectDocument(inputs, reports))
+          : renderInspect(reports, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs));
+      });
+      ctx.exitCode = ExitCode.OK;
     },
   };
 }

@@ -1,9 +1,10 @@
-// Options and plumbing every command shares: inputs, --json, colour, scanning with cleanup.
+// Options and plumbing every command shares: inputs, --json, colour, opening inputs with cleanup.
 import type { Argv } from 'yargs';
-import { scanInputs, type ScanOptions, type ScanProgress, type ScanResult } from '../../scan/scan-inputs.js';
+import type { ScanProgress } from '../../scan/scan-inputs.js';
 import { removeStaleTempDirs } from '../../scan/temp-dirs.js';
 import { ProgressBar } from '../../report/progress.js';
-import { inputNotesJson, renderInputNotes } from '../../report/input-notes.js';
+import { renderInputNotes } from '../../report/input-notes.js';
+import { openInputs, type Inputs } from '../../workflows/inputs.js';
 import { colorEnabled, type RenderOptions } from '../../report/style.js';
 import type { CliIo } from '../io.js';
 
@@ -56,33 +57,30 @@ export function workersFrom(io: CliIo | undefined): number | 'auto' {
 }
 
 /**
- * Scans the inputs, runs `body`, and always removes temp dirs made for archives. With `io`, a
- * progress bar shows bytes and files read while the scan runs.
+ * Opens the inputs (raft-rescue's own temp dirs of killed runs removed first), runs `body`, and
+ * always closes them (their temp dirs removed). A progress bar on a terminal shows what is read
+ * while the body runs; it is gone before the body's result is printed.
  */
-export async function withScan<R>(args: CommonArgs, options: ScanOptions, body: (scan: ScanResult) => Promise<R> | R, io?: CliIo): Promise<R> {
-  const bar = progressFor(args, io);
-  const onProgress = bar ? (p: ScanProgress) => bar.update(p) : options.onProgress;
-  // Temp dirs of runs that were killed (SIGKILL, a crash): their pid is gone, remove them.
+export async function withInputs<R>(
+  args: CommonArgs, io: CliIo, body: (inputs: Inputs, onProgress?: (p: ScanProgress) => void) => Promise<R>, paths = args.input,
+): Promise<R> {
   removeStaleTempDirs();
-  let scan: ScanResult;
+  const bar = progressFor(args, io);
+  const onProgress = bar ? (p: ScanProgress) => bar.update(p) : undefined;
+  let inputs: Inputs | undefined;
   try {
-    scan = await scanInputs(args.input, { workers: workersFrom(io), signal: io?.signal, ...options, onProgress, acceptPartialScan: args.acceptPartialScan ?? false });
+    inputs = await openInputs(paths, {
+      acceptPartialScan: args.acceptPartialScan ?? false, workers: workersFrom(io), signal: io.signal, cwd: io.cwd,
+      ...(onProgress ? { onProgress } : {}),
+    });
+    return await body(inputs, onProgress);
   } finally {
     bar?.done();
-  }
-  try {
-    return await body(scan);
-  } finally {
-    scan.cleanup();
+    inputs?.close();
   }
 }
 
-/** The notes about the inputs that end every people's report (partial scans, duplicates, …). */
-export function inputNotesText(args: CommonArgs, io: CliIo, scan: Pick<ScanResult, 'notes'>): string {
-  return renderInputNotes(scan.notes, renderOptions(args, io));
-}
-
-/** The same notes for a JSON document: spread into its body. */
-export function inputNotesField(scan: Pick<ScanResult, 'notes'>): { inputNotes: Record<string, unknown> } {
-  return { inputNotes: inputNotesJson(scan.notes) };
+/** What the search met besides nodes, as a block for the end of a people's report. */
+export function inputNotesText(args: CommonArgs, io: CliIo, inputs: Pick<Inputs, 'notes'>): string {
+  return renderInputNotes(inputs.notes, renderOptions(args, io));
 }
