@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeMetadata, encodeMetadata, metadataFileFor, selectMetadata } from '../../src/format/metadata.js';
+import { decodeMetadata, encodeMetadata, metadataFileFor } from '../../src/format/metadata.js';
 import { sampleNodes } from '../helpers/samples.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -67,54 +67,5 @@ describe('real metadata files', () => {
       expect(metadataFileFor(r.value!.version)).toBe(path.basename(file));
       expect(hex(encodeMetadata(r.value!))).toBe(hex(bytes));
     }
-  });
-
-  it('select like libraft 0.15 did on the same nodes (raft-load.sh: term 2, vote from metadata1 v3)', async () => {
-    const [node] = await sampleNodes('healthy');
-    const read = (f: string): Uint8Array => new Uint8Array(fs.readFileSync(path.join(node!, f)));
-    const s = selectMetadata(read('metadata1'), read('metadata2'));
-    expect(s).toEqual({ ok: true, version: 3n, term: 2n, votedFor: 2585399981790450267n, file: 'metadata1', deleted: [] });
-  });
-});
-
-describe('selectMetadata (uvMetadataLoad)', () => {
-  // Every message below is the exact `error` text libraft 0.15 printed via raft-load.sh for the
-  // same files written into a copy of healthy/127.0.0.1:9511.
-  it('equal non-zero versions → CORRUPT', () => {
-    expect(selectMetadata(md(1n, 3n, 2n, 0n), md(1n, 3n, 2n, 0n))).toEqual({
-      ok: false, code: 'CORRUPT', message: 'metadata1 and metadata2 are both at version 3', file: null });
-  });
-
-  it('bad format in either file → MALFORMED, even when the other is fine', () => {
-    expect(selectMetadata(md(2n, 3n, 2n, 0n), null)).toEqual({
-      ok: false, code: 'MALFORMED', message: 'decode content of metadata1: bad format version 2', file: 'metadata1' });
-    expect(selectMetadata(md(1n, 3n, 2n, 0n), md(7n, 4n, 2n, 0n))).toEqual({
-      ok: false, code: 'MALFORMED', message: 'decode content of metadata2: bad format version 7', file: 'metadata2' });
-    expect(selectMetadata(md((1n << 64n) - 1n, 3n, 0n, 0n), null)).toMatchObject({
-      message: 'decode content of metadata1: bad format version 18446744073709551615' });
-  });
-
-  it('version 0 and oversize files → CORRUPT; metadata1 is reported first', () => {
-    expect(selectMetadata(md(1n, 0n, 2n, 0n), md(2n, 2n, 2n, 0n))).toEqual({
-      ok: false, code: 'CORRUPT', message: 'decode content of metadata1: version is set to zero', file: 'metadata1' });
-    expect(selectMetadata(new Uint8Array([...md(1n, 3n, 2n, 0n), 0, 0, 0, 0, 0, 0, 0, 0]), null)).toEqual({
-      ok: false, code: 'CORRUPT', message: 'metadata1 has size 40 instead of 32', file: 'metadata1' });
-  });
-
-  it('short files are deleted and count as missing', () => {
-    expect(selectMetadata(md(1n, 3n, 2n, 0n).subarray(0, 31), md(1n, 2n, 2n, 0n))).toEqual({
-      ok: true, version: 2n, term: 2n, votedFor: 0n, file: 'metadata2', deleted: ['metadata1'] });
-    expect(selectMetadata(new Uint8Array(0), new Uint8Array(1))).toEqual({
-      ok: true, version: 0n, term: 0n, votedFor: 0n, file: null, deleted: ['metadata1', 'metadata2'] });
-  });
-
-  it('both missing → fresh server (term 0, vote 0)', () => {
-    expect(selectMetadata(null, undefined)).toEqual({ ok: true, version: 0n, term: 0n, votedFor: 0n, file: null, deleted: [] });
-  });
-
-  it('the higher version wins, whichever file holds it', () => {
-    expect(selectMetadata(md(1n, 3n, 2n, 0n), md(1n, 4n, 5n, 9n))).toMatchObject({ ok: true, term: 5n, votedFor: 9n, file: 'metadata2' });
-    expect(selectMetadata(md(1n, 5n, 6n, 1n), md(1n, 4n, 5n, 9n))).toMatchObject({ ok: true, term: 6n, votedFor: 1n, file: 'metadata1' });
-    expect(selectMetadata(null, md(1n, 1n, 1n, 0n))).toMatchObject({ ok: true, version: 1n, file: 'metadata2' });
   });
 });

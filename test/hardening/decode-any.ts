@@ -9,7 +9,7 @@ import { decodeCommand, summarizeCommand } from '../../src/format/dqlite-command
 import type { DecodeIssue } from '../../src/format/issue.js';
 import { walkLz4Frame } from '../../src/format/lz4-frame.js';
 import { decompressLz4Frame, verifyLz4Frame } from '../../src/format/lz4-verify.js';
-import { decodeMetadata, selectMetadata } from '../../src/format/metadata.js';
+import { decodeMetadata } from '../../src/format/metadata.js';
 import { parseClusterYaml, parseNodeInfo, parseTargetCluster } from '../../src/format/node-yaml.js';
 import { EntryType, decodeSegment, type SegmentDecodeResult } from '../../src/format/segment.js';
 import { decodeSnapshotData } from '../../src/format/snapshot-data.js';
@@ -92,8 +92,7 @@ export function decodeAny(kind: FileKind, name: string, bytes: Uint8Array, partn
   switch (kind) {
     case 'metadata': {
       const r = decodeMetadata(bytes, name);
-      selectMetadata(bytes, partner);
-      selectMetadata(partner, bytes);
+      if (partner !== undefined) decodeMetadata(partner, name);
       return { issues: r.issues, damage: r.issues };
     }
     case 'closed-segment':
