@@ -4,7 +4,7 @@ import type { BatchTable } from '../format/batch-table.js';
 import { raftRoleName } from '../format/configuration.js';
 import type { NodeInfo } from '../format/node-yaml.js';
 import type { MetadataRecord, NodeIndex, ScanIssue } from '../scan/node-index.js';
-import { onDiskLog, spansOf, type LatestConfiguration } from './on-disk-log.js';
+import { listedLog, spansOf, type LatestConfiguration } from './listed-log.js';
 import type { NodeVerdict } from './verdict.js';
 
 export interface MemberView {
@@ -127,7 +127,7 @@ const plainInfo = (i: NodeInfo) => ({ id: i.id, address: i.address, role: i.role
 
 export function buildNodeReport(verdict: NodeVerdict): NodeReport {
   const node = verdict.node;
-  const log = onDiskLog(node);
+  const log = listedLog(node);
   const held = verdict.held;
   const segments = segmentViews(node);
   const info = node.info?.value;

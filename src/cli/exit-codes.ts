@@ -15,4 +15,3 @@ export const ExitCode = {
 
 /** Stopped by a signal: 128 + its number, as a shell reports a process the signal killed. */
 export const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

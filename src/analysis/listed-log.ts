@@ -1,7 +1,7 @@
-// The log a node holds on disk, read the plain way: closed segments by their names, open segments
-// after them with indexes inferred the way the loader infers them (previous end + 1, format-spec
-// §2.4). This is what `inspect` shows; the loader simulation (analysis/loader/) decides what the
-// engine would actually accept.
+// The log as its files list it, the plain way: closed segments by their names, open segments after
+// them with indexes inferred the way the loader infers them (previous end + 1, format-spec §2.4).
+// This is what `inspect` shows. Not loader/diskLog (the LogView ranking uses for a node the loader
+// refuses); the loader simulation (analysis/loader/) decides what the engine would accept.
 import type { ConfigurationServer } from '../format/configuration.js';
 import type { NodeIndex, SegmentRecord, SnapshotRecord } from '../scan/node-index.js';
 
@@ -16,7 +16,7 @@ export interface SegmentSpan {
   readonly lastTerm: bigint | undefined;
 }
 
-export interface OnDiskLog {
+export interface ListedLog {
   readonly firstIndex: bigint | undefined;
   readonly lastIndex: bigint;
   readonly lastTerm: bigint;
@@ -75,7 +75,7 @@ function latestConfiguration(node: NodeIndex, spans: readonly SegmentSpan[], sna
   return undefined;
 }
 
-export function onDiskLog(node: NodeIndex): OnDiskLog {
+export function listedLog(node: NodeIndex): ListedLog {
   const spans = spansOf(node);
   const snapshot = newestVisibleSnapshot(node);
   const nonEmpty = spans.filter((s) => s.entries > 0);
