@@ -3,7 +3,8 @@
 //   compared  the entries can all be read (another node holds them): the databases are rebuilt
 //             as kept and as they would be with the entries, and SQLite matches the rows table by
 //             table (table-diff.ts). Exact: rows inserted, updated and deleted by the lost entries.
-//   unknown   some entries cannot be read from any node. Their changes are unknown; the entries
+//   unknown   some entries cannot be read from the log at hand (the source's: a hole no node
+//             fills with proof, damage, a torn write). Their changes are unknown; the entries
 //             after them that can be read are decoded (transactions and pages per database), but
 //             their rows are not compared: applying them without the missing ones before them
 //             would not give any database the engine ever held.
@@ -43,7 +44,7 @@ export interface LostData {
   readonly rows: 'compared' | 'unknown';
   /** The lost entries that were read. */
   readonly readable: readonly IndexRange[];
-  /** Lost entries no node can read (`to` undefined: the count is unknown). */
+  /** Lost entries the log cannot read (`to` undefined: the count is unknown). */
   readonly unreadable: readonly { readonly from: bigint; readonly to: bigint | undefined }[];
   readonly transactions: number;
   /** Readable entries that are not dqlite commands the FSM can decode. */

@@ -53,7 +53,9 @@ export function lostDataWords(d: LostData): string {
   if (d.rows === 'compared') return `${comparedWords(d)}${bad}`;
   const parts: string[] = [];
   if (d.unreadable.length) {
-    parts.push(`entries ${d.unreadable.map(range).join(', ')} cannot be read from any node: what they changed is unknown`);
+    const one = d.unreadable.length === 1 && d.unreadable[0]!.from === d.unreadable[0]!.to;
+    const what = `${one ? 'entry' : 'entries'} ${d.unreadable.map(range).join(', ')}`;
+    parts.push(`the source's log does not hold ${what} readable, so what ${one ? 'it' : 'they'} changed is unknown`);
   }
   if (d.problem) parts.push(`the data could not be examined: ${d.problem}`);
   else if (d.readable.length) parts.push(`${readableWords(d)}${bad}`);

@@ -74,7 +74,7 @@ describe('uncompared loss: a hole no node can fill', () => {
       expect(d.databases.map((x) => x.name)).toEqual(['demo']);
       expect(d.databases[0]!.tables).toBeUndefined();
       expect(d.transactions).toBeGreaterThan(500);
-      expect(lostDataWords(d)).toMatch(new RegExp(`^entries ${lost.from}-\\d+ cannot be read from any node: what they changed is unknown; `
+      expect(lostDataWords(d)).toMatch(new RegExp(`^the source's log does not hold entries ${lost.from}-\\d+ readable, so what they changed is unknown; `
         + `the entries that can be read \\(\\d+-${lost.to}\\) are ${d.transactions} transactions writing \\d+ pages of database demo; `
         + 'their rows cannot be compared without the entries before them$'));
     } finally {
@@ -86,6 +86,7 @@ describe('uncompared loss: a hole no node can fill', () => {
     const log = { label: 'x', lastIndex: 10n, snapshots: [], pieces: [] };
     const d = uncomparedLoss(log, 11n, undefined, openPayloadReader());
     expect(d).toMatchObject({ rows: 'unknown', readable: [], unreadable: [{ from: 11n, to: undefined }], transactions: 0 });
-    expect(lostDataWords(d)).toBe('entries 11 and after (a count never written) cannot be read from any node: what they changed is unknown');
+    expect(lostDataWords(d)).toBe('the source\'s log does not hold entries 11 and after (a count never written) readable, '
+      + 'so what they changed is unknown');
   });
 });
