@@ -8,7 +8,7 @@
 // bundle. Loaded on first use only: commands that never open a database do not pay for it.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+import type { Database, SqlJsStatic, SqlValue, Statement } from './sql-js-types.js';
 import { InputError } from '../../core/errors.js';
 import type { DatabaseImage } from '../../format/database-image.js';
 import { refusalByProgram, refusalByText, stripLeadingComments } from './read-only-sql.js';
@@ -151,7 +151,7 @@ export class SqliteImage {
     const byText = refusalByText(sql);
     if (byText) refused(byText);
     const statements = this.#db.iterateStatements(sql);
-    let first: IteratorResult<import('sql.js').Statement>;
+    let first: IteratorResult<Statement>;
     try {
       first = statements.next();
     } catch (error) {
