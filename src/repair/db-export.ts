@@ -11,6 +11,7 @@ import path from 'node:path';
 import { SqliteImage } from '../analysis/db/sqlite.js';
 import { dumpSql } from '../analysis/db/sql-dump.js';
 import { checkpoint, throwIfCancelled } from '../core/cancel.js';
+import { InputError } from '../core/errors.js';
 import type { DatabaseImage } from '../format/database-image.js';
 import { toJson } from '../core/u64.js';
 import { removeTempDir } from '../scan/temp-dirs.js';
@@ -121,7 +122,11 @@ async function stageFiles(root: string, databases: readonly ExportDatabase[], si
     });
     files.push({ path: `${base}.db`, database: db.name, kind: 'database', ...main });
     await checkpoint(signal);
-    const sql = await writeDump(path.join(root, `${base}.sql`), db);
+    const sql = await writeDump(path.join(root, `${base}.sql`), db).catch((error: unknown) => {
+      if (!(error instanceof InputError)) throw error;
+      throw new InputError(`database ${db.name}: ${error.message}: no SQL dump can be written of it `
+        + '(`raft-rescue db` lists it, `check` says where its pages went wrong)');
+    });
     files.push({ path: `${base}.sql`, database: db.name, kind: 'sql', ...sql });
   }
   return files;

@@ -67,6 +67,10 @@ async function compareDatabase(name: string, left: MaterializeResult, right: Mat
       for (const t of a.tables()) if (diff.tablesOnlyLeft.includes(t.name)) tableRows.set(t.name, t.rows);
       for (const t of b.tables()) if (diff.tablesOnlyRight.includes(t.name)) tableRows.set(t.name, t.rows);
       return { name, only, diff, tableRows, error: undefined };
+    } catch (error) {
+      // A side whose pages SQLite cannot read as a database: said for this database, the others compared.
+      if (!(error instanceof InputError)) throw error;
+      return { name, only, diff: undefined, tableRows: new Map(), error: error.message };
     } finally {
       b.close();
     }

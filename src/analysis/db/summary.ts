@@ -1,6 +1,7 @@
 // A rebuilt database described for people and for `db --json`: its size, the index that last
 // changed it, its tables with row counts and SQLite's integrity_check, read through sql.js. A
 // database too large to open here is described by its size alone, with the reason.
+import { InputError } from '../../core/errors.js';
 import type { MaterializedDatabase } from './materialize.js';
 import { SqliteImage, type IntegrityResult, type TableSummary } from './sqlite.js';
 
@@ -40,7 +41,14 @@ export async function summarizeDatabase(db: MaterializedDatabase, options: { int
   if (typeof img === 'string') return { ...base, tables: undefined, integrity: undefined, error: img };
   try {
     const integrity = options.integrity === false ? undefined : img.integrityCheck();
-    return { ...base, tables: img.tables(), integrity, error: undefined };
+    try {
+      return { ...base, tables: img.tables(), integrity, error: undefined };
+    } catch (error) {
+      // Pages that are not a SQLite database ("SQLite: file is not a database"): said beside the
+      // integrity result.
+      if (!(error instanceof InputError)) throw error;
+      return { ...base, tables: undefined, integrity, error: error.message };
+    }
   } finally {
     img.close();
   }
