@@ -64,11 +64,13 @@ describe('db on pages that are not a SQLite database', () => {
     const exported = await cli(['db', 'export', set, '--out', out]);
     expect(exported.code).toBe(2);
     expect(exported.err.trim().split('\n')).toHaveLength(1);
-    expect(exported.err).toMatch(/^raft-rescue: database app: SQLite: file is not a database: no SQL dump can be written/);
+    expect(exported.err)
+      .toMatch(/^raft-rescue: database app: SQLite: file is not a database: no SQL dump can be written/);
     expect(fs.existsSync(out)).toBe(false);
 
     const diff = await cli(['db', 'diff', '--json', set]);
     expect(diff.code, diff.err).toBe(0);
-    expect(JSON.parse(diff.out).pairs[0].databases).toMatchObject([{ name: 'app', error: 'SQLite: file is not a database' }]);
+    expect(JSON.parse(diff.out).pairs[0].databases)
+      .toMatchObject([{ name: 'app', error: 'SQLite: file is not a database' }]);
   });
 });

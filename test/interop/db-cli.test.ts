@@ -45,7 +45,8 @@ function loaded(nodeDir: string, env: NodeJS.ProcessEnv): { address: string; las
 
 const sqlite3 = (file: string, sql: string): string => execFileSync('sqlite3', [file, sql], { encoding: 'utf8' });
 const rowsOf = (file: string): Model =>
-  Object.fromEntries(sqlite3(file, 'SELECT key, value FROM model').split('\n').filter(Boolean).map((l) => l.split('|')));
+  Object.fromEntries(sqlite3(file, 'SELECT key, value FROM model').split('\n').filter(Boolean)
+    .map((l) => l.split('|')));
 
 /** `db export` of `extra`'s view: demo.db passes integrity_check, its dump rebuilds the same rows; those rows. */
 async function exported(set: string, extra: string[] = []): Promise<Model> {
@@ -91,7 +92,7 @@ describe.runIf(debian)('db on Debian dqlite 1.11 clusters', () => {
     await twoPhase(debian!, ['--engine', 'auto']);
   }, T);
 
-  it('diff against a lagging node: the exported files\' differences, and the source is what the cluster serves', async () => {
+  it('diff against a lagging node: the exported files\' differences; the source, what the cluster serves', async () => {
     const set = await makeCluster({ writes: 800, stop: 'kill', lagNode: 3, lagAfter: 300, env: debian });
     const served = await clusterModel(set, debian);
     const repaired = await queryModel(set);

@@ -67,6 +67,6 @@ export const rule: Rule = {
   name: 'database-integrity',
   severity: 'error',
   summary: 'A database rebuilt from the node\'s log fails SQLite\'s integrity_check, or a FRAMES entry does not apply '
-    + '(named by index, file and offset).',
+    + '(with its entry index, file and offset).',
   check: (ctx) => ctx.nodes.flatMap(check),
 };
