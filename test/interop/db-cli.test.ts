@@ -2,8 +2,9 @@
 // repair leaves), for each node's own log and at an earlier index, equals what the running cluster
 // answered through the dqlite shell then; `db export` writes files Debian's sqlite3 checks and
 // whose dumps rebuild the same rows; `db diff` against a lagging node counts exactly the rows the
-// exported files differ in, and its source side is what the restarted cluster serves. Debian's
-// dqlite 1.11 and dqlite 1.18 (no WAL in snapshots), via ../shared/engines.
+// exported files differ in, and its source side is what the restarted cluster serves; the set
+// `repair` writes rebuilds to what the engine serves once started on it. Debian's dqlite 1.11,
+// dqlite 1.18 (no WAL in snapshots) and cowsql 1.15 (raw snapshots), via ../shared/engines.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -86,6 +87,7 @@ async function twoPhase(env: NodeJS.ProcessEnv, engine: string[]): Promise<void>
 
 const debian = engineEnvIfBuilt('debian');
 const d118 = engineEnvIfBuilt('dqlite-1.18');
+const cowsql = engineEnvIfBuilt('cowsql-1.15');
 
 describe.runIf(debian)('db on Debian dqlite 1.11 clusters', () => {
   it('query and export, by default, per node and at an earlier index, equal what the cluster answered', async () => {
@@ -125,11 +127,27 @@ describe.runIf(debian)('db on Debian dqlite 1.11 clusters', () => {
       }
     }
     expect(compared, 'the lagging node differs').toBeGreaterThan(0);
+    // The set repair writes, rebuilt: what the real engine serves once started on it.
+    const out = path.join(scratchDir('rr-db-interop-repair-'), 'out');
+    const repair = await cli(['repair', set, '--out', out]);
+    expect(repair.code, repair.err).toBe(0);
+    const afterRepair = await clusterModel(out, debian);
+    expect(afterRepair).toEqual(served);
+    expect((await queryModel(out)).model).toEqual(afterRepair);
+    for (const name of nodeNames(out)) {
+      expect((await queryModel(out, ['--node', name])).model, `repaired ${name}`).toEqual(afterRepair);
+    }
   }, T);
 });
 
 describe.runIf(d118)('db on dqlite 1.18 clusters', () => {
   it('the same with the 1.18 rules (file size from the database header)', async () => {
     await twoPhase(d118!, ['--engine', 'dqlite-1.18']);
+  }, T);
+});
+
+describe.runIf(cowsql)('db on cowsql 1.15 clusters', () => {
+  it('the same from raw snapshots that carry a WAL', async () => {
+    await twoPhase(cowsql!, ['--engine', 'cowsql-1.15']);
   }, T);
 });
