@@ -59,6 +59,8 @@ describe('plain words', () => {
       ['inspect', 'SET'], ['inspect', '--json', 'SET'], ['rank', 'SET'], ['rank', '--json', 'SET'], ['rank', '--fast', 'SET'],
       ['check', 'SET'], ['check', '--json', 'SET'], ['check', '--list-rules'], ['dump', '--limit', '5', 'SET'],
       ['repair', '--dry-run', '--out', '/nonexistent/out', 'SET'], ['repair', '--dry-run', '--json', '--out', '/nonexistent/out', 'SET'],
+      ['db', '--help'], ['db', 'list', '--help'], ['db', 'query', '--help'], ['db', 'export', '--help'], ['db', 'diff', '--help'],
+      ['db', 'SET'], ['db', '--json', 'SET'], ['db', 'diff', 'SET'], ['db', 'diff', '--json', 'SET'],
     ];
     it.each(runs.map((r) => [r.join(' '), r]))('%s', async (_label, args) => {
       const text = await cli(args.map((a) => (a === 'SET' ? set : a)));

@@ -7,6 +7,7 @@
 // each node, run `.reconfigure`, keep the highest last index) is computed beside it and any
 // disagreement is put into words.
 import type { NodeIndex } from '../scan/node-index.js';
+import { lostDataWords } from './db/lost-words.js';
 import { clusterGroups } from './cluster-identity.js';
 import { REPAIR_NEED_ORDER, type NodeVerdict, type RepairNeed } from './verdict.js';
 
@@ -109,7 +110,8 @@ function nodeSentence(v: NodeVerdict): string | undefined {
 }
 
 function lossSentences(v: NodeVerdict): string[] {
-  return v.contribution.lost.map((l) => `${v.name} cannot keep entries ${l.from}-${l.to ?? '?'}: ${l.reason}.`);
+  return v.contribution.lost.map((l) => `${v.name} cannot keep entries ${l.from}-${l.to ?? '?'}: ${l.reason}.`
+    + (l.data ? ` In the databases: ${lostDataWords(l.data)}.` : ''));
 }
 
 function explain(ranked: readonly RankedNode[], speaksFor: (v: NodeVerdict) => boolean): string[] {

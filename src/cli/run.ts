@@ -79,7 +79,7 @@ function buildParser(argv: string[], ctx: CommandContext): Argv {
     .version(VERSION)
     .help()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .demandCommand(1, 'Name a command: inspect, rank, check, dump or repair.')
+    .demandCommand(1, 'Name a command: inspect, rank, check, dump, repair or db.')
     .recommendCommands()
     .fail((message: string | undefined, error: Error | undefined) => {
       if (error) throw error;

@@ -141,7 +141,7 @@ async function stage(plan: RepairPlan, lookup: NodeLookup, target: OutTarget, op
 }
 
 /** System call errors while writing the output (a full disk, a read-only mount) are one line, exit 3. */
-function outputFailure(error: unknown, target: OutTarget): unknown {
+export function outputFailure(error: unknown, target: OutTarget): unknown {
   if (!isErrnoError(error)) return error;
   return new RepairError(`writing ${target.out} failed: ${describeErrno(error)}; nothing was published`, 'E_OUTPUT_IO');
 }

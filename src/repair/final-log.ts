@@ -5,6 +5,7 @@ import type { Recovery } from '../analysis/recovery/assemble.js';
 import type { FillProof, IndexRange, LostEntries, RecoveryStep } from '../analysis/recovery/types.js';
 import type { InputDigests } from '../scan/digest.js';
 import { pieceFile, runFile } from './log-files.js';
+import { lostDataDocument } from './lost-data-document.js';
 import type { IndexRange as PlanRange, PlanLost, PlanProof, PlanRepair, PlannedFile } from './types.js';
 
 /** The files holding the repaired log, in index order. */
@@ -34,5 +35,7 @@ export function planRepairOf(s: RecoveryStep): PlanRepair {
 }
 
 export function planLostOf(l: LostEntries): PlanLost {
-  return { kind: l.kind, from: l.from.toString(), to: l.to === undefined ? null : l.to.toString(), reason: l.reason, complete: l.complete };
+  const to = l.to === undefined ? null : l.to.toString();
+  const data = l.data ? lostDataDocument(l.data) : null;
+  return { kind: l.kind, from: l.from.toString(), to, reason: l.reason, complete: l.complete, data };
 }

@@ -17,6 +17,7 @@ import { openPayloadReader } from '../scan/payloads.js';
 import { progressCounter } from '../scan/scan-inputs.js';
 import { checkPinned, matchInputs } from './input-match.js';
 import { firstDifference, quote } from './json-shape.js';
+import { withSourceChoiceRows } from './lost-rows.js';
 import { planRepair } from './plan.js';
 import type { RepairPlan } from './types.js';
 
@@ -88,7 +89,7 @@ export async function replayPlan(req: ReplayRequest): Promise<RepairPlan> {
     if (r.usageErrors.length) {
       throw new RepairError(`${file}: target.members: ${r.usageErrors.join('; ')}; the plan is refused`, 'E_PLAN_INVALID');
     }
-    remade = r.plan;
+    remade = await withSourceChoiceRows(r, payloads);
   } finally {
     payloads.close();
   }

@@ -136,9 +136,20 @@ const repair = object(
   { node: pathText, files: array(text(4096)), range, proofs: array(proof) },
 );
 
+const lostData = object({
+  rows: literal('compared', 'unknown'), readable: array(range), unreadable: array(object({ from: dec, to: nullable(dec) })),
+  transactions: size, undecodable: size,
+  databases: array(object({
+    name: text(4096), transactions: size, pages: size,
+    tables: nullable(array(object({ table: text(4096), inserted: dec, updated: dec, deleted: dec }), 1_000_000)),
+  }), 100_000),
+  compared: nullable(object({ keptIndex: dec, droppedIndex: dec, droppedLog: text() })),
+  problem: nullable(text()), words: text(1_000_000),
+});
+
 const lost = object({
   kind: literal('unfillable-hole', 'damaged-tail', 'torn-tail', 'source-choice'),
-  from: dec, to: nullable(dec), reason: text(), complete: bool,
+  from: dec, to: nullable(dec), reason: text(), complete: bool, data: nullable(lostData),
 });
 
 const log = object({

@@ -4,7 +4,8 @@
 // digests (scan/digest.ts) pin the files the plan copies.
 import { latestConfiguration, type Recovery } from '../analysis/recovery/assemble.js';
 import { clusterGroups } from '../analysis/cluster-identity.js';
-import type { EngineProfile } from '../analysis/engine/profiles.js';
+import { applyRulesOf, type EngineProfile } from '../analysis/engine/profiles.js';
+import type { ApplyRules } from '../format/dqlite-apply.js';
 import { buildVerdicts, type NodeVerdict } from '../analysis/verdict.js';
 import type { NodeInfo } from '../format/node-yaml.js';
 import type { InputDigests } from '../scan/digest.js';
@@ -39,6 +40,11 @@ export interface PlanResult {
   readonly plan: RepairPlan;
   /** Problems with the target file: a usage error (exit 2), not a refusal. */
   readonly usageErrors: readonly string[];
+  /**
+   * A --source that keeps less than the best node: the two logs whose databases lost-rows.ts
+   * compares for the source-choice entry's data (left null in `plan` until then).
+   */
+  readonly sourceChoice: { readonly kept: Recovery; readonly dropped: Recovery; readonly rules: ApplyRules } | undefined;
 }
 
 const ENGINE = {
@@ -120,5 +126,8 @@ export function planRepair(req: PlanRequest): PlanResult {
     notCopied: [...notCopied(src, ctx, outputs), ...left], outputs,
     expected: conf ? { startIndex: (log.pieces.length ? log.startIndex : n).toString(), lastIndex: n.toString(), lastTerm: RECOVERY_ENTRY_TERM.toString(), snapshotIndex: src.snapshot.chosen?.index.toString() ?? null } : null,
   };
-  return { plan, usageErrors: target.usage ? target.errors : [] };
+  const best = choice.rank.best?.verdict.recovery;
+  const sourceChoice = choice.lost.length && best
+    ? { kept: log, dropped: best, rules: applyRulesOf(verdicts[0]!.engine.profile) } : undefined;
+  return { plan, usageErrors: target.usage ? target.errors : [], sourceChoice };
 }

@@ -155,6 +155,38 @@ export interface PlanLost {
    * needs --allow-data-loss. false: a torn write the engine itself drops or crashes on.
    */
   readonly complete: boolean;
+  /** What the entries change in the databases (null only while a source-choice comparison is pending). */
+  readonly data: PlanLostData | null;
+}
+
+/** Lost entries' meaning for the data (analysis/db/lost-data.ts), as plain JSON. */
+export interface PlanLostData {
+  /**
+   * compared: every lost entry was read and the databases as kept were matched row by row against
+   * those with the entries (exact); unknown: some entries cannot be read from any node.
+   */
+  readonly rows: 'compared' | 'unknown';
+  readonly readable: readonly IndexRange[];
+  /** `to` null: the count is unknown (a torn batch). */
+  readonly unreadable: readonly { readonly from: Dec; readonly to: Dec | null }[];
+  /** FRAMES commits among the readable entries. */
+  readonly transactions: number;
+  readonly undecodable: number;
+  readonly databases: readonly PlanLostDatabase[];
+  /** For compared rows: the index of the data kept, of the data with the entries, and the log holding them. */
+  readonly compared: { readonly keptIndex: Dec; readonly droppedIndex: Dec; readonly droppedLog: string } | null;
+  readonly problem: string | null;
+  /** The same in one sentence. */
+  readonly words: string;
+}
+
+export interface PlanLostDatabase {
+  readonly name: string;
+  readonly transactions: number;
+  /** Distinct pages written. */
+  readonly pages: number;
+  /** Tables whose rows differ (null when rows were not compared). */
+  readonly tables: readonly { readonly table: string; readonly inserted: Dec; readonly updated: Dec; readonly deleted: Dec }[] | null;
 }
 
 export interface PlanLog {

@@ -50,7 +50,10 @@ function repairs(plan: RepairPlan, o: RenderOptions): string[] {
   const lines = ['', plan.repairs.length ? 'Repairs:' : 'Repairs: none needed.'];
   for (const r of plan.repairs) lines.push(`  - ${r.lossless ? c.green('[lossless]') : c.yellow('[loses data]')} ${r.kind}: ${r.description}`);
   lines.push(plan.lost.length ? c.yellow('Lost entries:') : 'Lost entries: none.');
-  for (const l of plan.lost) lines.push(`  - ${l.from}..${l.to ?? '?'} (${l.kind}): ${l.reason}`);
+  for (const l of plan.lost) {
+    lines.push(`  - ${l.from}..${l.to ?? '?'} (${l.kind}): ${l.reason}`);
+    if (l.data) lines.push(`    In the databases: ${l.data.words}.`);
+  }
   return lines;
 }
 

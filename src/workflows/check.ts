@@ -3,11 +3,13 @@
 import type { EngineProfile } from '../analysis/engine/profiles.js';
 import type { EngineResolution } from '../analysis/engine/infer.js';
 import type { Finding, SeverityName } from '../analysis/findings.js';
-import { runRules } from '../analysis/rules/index.js';
+import { nodeDatabaseFacts, type NodeDatabaseFacts } from '../analysis/db/node-databases.js';
+import { runRules, selectRules } from '../analysis/rules/index.js';
 import { buildVerdicts, type NodeVerdict, type VerdictOptions } from '../analysis/verdict.js';
 import { toPlain } from '../core/u64.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { openPayloadReader } from '../scan/payloads.js';
+import { snapshotContentReader } from '../scan/snapshot-content.js';
 import { inputNotesDocument, verdictDocument, type InputNotesDocument, type VerdictDocument } from './documents/verdict.js';
 import type { Inputs } from './inputs.js';
 
@@ -64,9 +66,24 @@ export function verdictsOf(nodes: readonly NodeIndex[], options: VerdictOptions 
   }
 }
 
-export function checkNodes(nodes: readonly NodeIndex[], request: CheckRequest = {}): CheckOutcome {
+/** Each node's databases rebuilt and checked in SQLite, for the rules that read them (RR040). */
+export async function databaseFactsOf(verdicts: readonly NodeVerdict[]): Promise<Map<NodeIndex, NodeDatabaseFacts>> {
+  const facts = new Map<NodeIndex, NodeDatabaseFacts>();
+  const payloads = openPayloadReader();
+  try {
+    for (const v of verdicts) facts.set(v.node, await nodeDatabaseFacts(v, payloads, snapshotContentReader));
+  } finally {
+    payloads.close();
+  }
+  return facts;
+}
+
+export async function checkNodes(nodes: readonly NodeIndex[], request: CheckRequest = {}): Promise<CheckOutcome> {
   const verdicts = verdictsOf(nodes, { autoRecovery: request.autoRecovery, engine: request.engine });
-  const { findings } = runRules(verdicts, { only: request.only, autoRecovery: request.autoRecovery });
+  const rules = selectRules(request.only);
+  // Databases are rebuilt only when a rule that reads them runs.
+  const databases = rules.some((r) => r.code === 'RR040') ? await databaseFactsOf(verdicts) : undefined;
+  const { findings } = runRules(verdicts, { only: request.only, autoRecovery: request.autoRecovery, databases });
   return { verdicts, findings };
 }
 

@@ -17,8 +17,15 @@ export { rank, type RankDocument, type RankNodeDocument, type RankOptions } from
 export { check, type CheckDocument, type CheckRequest, type EngineDocument, type FindingDocument } from './check.js';
 export { dump, type DumpDocument, type DumpRequest } from './dump.js';
 export { applyRepair, planRepair, type ApplyRepairOptions, type PlanRepairRequest } from './repair.js';
+export {
+  dbList, dbQuery, type DbListDocument, type DbQueryDocument, type DbQueryRequest, type DbRequest,
+} from './db.js';
+export { dbExport, type DbExportDocument, type DbExportRequest } from './db-export.js';
+export { dbDiff, type DbDiffRequest } from './db-diff.js';
+export type { DbDiffDocument } from './documents/db-diff.js';
+export type { SqlValueDocument } from './documents/db.js';
 export type { Dec, InputNotesDocument, MemberDocument, RangeDocument, StartupDocument, VerdictDocument } from './documents/verdict.js';
-export type { RepairPlan } from '../repair/types.js';
+export type { PlanLostData, RepairPlan } from '../repair/types.js';
 export type { ApplyResult } from '../repair/apply.js';
 export { parseEngineName, ENGINE_NAMES } from '../analysis/engine/index.js';
 export { Cancelled, InputError, InternalError, RaftRescueError, RepairError, UsageError } from '../core/errors.js';

@@ -9,6 +9,7 @@ import { InputSet, inputPathsOf } from '../repair/out-path.js';
 import { readTargetFile, writePlanFile } from '../repair/plan-file.js';
 import { planRepair as makePlan } from '../repair/plan.js';
 import { replayPlan } from '../repair/plan-replay.js';
+import { withSourceChoiceRows } from '../repair/lost-rows.js';
 import type { RepairPlan } from '../repair/types.js';
 import { digestNodes } from '../scan/digest.js';
 import type { NodeIndex } from '../scan/node-index.js';
@@ -67,7 +68,7 @@ export async function planRepair(inputs: Inputs, request: PlanRepairRequest = {}
     const digests = await digestNodes(nodes);
     const r = makePlan({ nodes, args: inputs.paths, digests, payloads, target, options, tool: TOOL, engine: request.engine });
     if (r.usageErrors.length) throw new UsageError(`${request.cluster}: ${r.usageErrors.join('; ')}`);
-    return r.plan;
+    return await withSourceChoiceRows(r, payloads);
   } finally {
     payloads.close();
   }

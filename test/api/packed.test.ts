@@ -60,12 +60,14 @@ describe('the packed package', () => {
 
   it('type-checks a script against the shipped declarations', () => {
     fs.writeFileSync(path.join(project, 'check.ts'), [
-      "import { openInputs, rank, type RankDocument } from 'raft-rescue';",
+      "import { dbQuery, openInputs, rank, type DbQueryDocument, type RankDocument, type SqlValueDocument } from 'raft-rescue';",
       'const inputs = await openInputs([process.argv[2] ?? \'.\']);',
       'const doc: RankDocument = await rank(inputs, { fast: true });',
       'const best: string | null = doc.best;',
+      "const answer: DbQueryDocument = await dbQuery(inputs, { database: 'demo', sql: 'SELECT 1', at: 5n });",
+      'const first: SqlValueDocument | undefined = answer.rows[0]?.[0];',
       'inputs.close();',
-      'export { best };',
+      'export { best, first };',
     ].join('\n'));
     fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [path.join(repoRoot, 'node_modules', '@types')] },
@@ -73,6 +75,19 @@ describe('the packed package', () => {
     }));
     const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
     execFileSync(process.execPath, [tsc, '-p', project], { cwd: project, encoding: 'utf8' });
+  }, 60_000);
+
+  it('rebuilds the databases as `db --json` does, with SQLite (sql.js) from the installed dependencies', () => {
+    const script = path.join(project, 'db.mjs');
+    fs.writeFileSync(script, "import { dbList, openInputs } from 'raft-rescue';\n" +
+      'const inputs = await openInputs([process.argv[2]]);\n' +
+      'try { console.log(JSON.stringify(await dbList(inputs))); } finally { inputs.close(); }\n');
+    const input = path.join(sampleDataDir, 'healthy.tar.gz');
+    const out = JSON.parse(execFileSync(process.execPath, [script, input], { cwd: project, encoding: 'utf8' }));
+    const { inputNotes: _a, ...api } = out;
+    const { inputNotes: _b, ...viaCli } = cli(['db', '--json', input]);
+    expect(api).toEqual(viaCli);
+    expect(api.databases[0].tables).toEqual([{ name: 'model', rows: '64', error: null }]);
   }, 60_000);
 
   it('gives typed errors with stable codes', () => {

@@ -14,6 +14,11 @@
 //   crc             the TypeScript CRC alone, MB/s
 //   peak RSS        inspect, check, repair (/usr/bin/time -v "Maximum resident set size")
 //                                                                                  target ≤ 200 MB
+//   db              wall time of `raft-rescue db --json NODE` (every database of the node rebuilt
+//                   from its newest snapshot and log, then opened and listed) vs `check` on the
+//                   same node without that rebuild (check runs every rule but RR040, the one
+//                   that rebuilds the databases)                                   target ≤ 1.5×
+//                   and its peak RSS                         target ≤ 200 MB + the databases' size
 //   at 1×, 2×, 4× the data size (growth should be linear or better).
 //   many files      wall time of inspect, rank and check on one node of 100 000 one-entry
 //                   segment files (--many N)                                    target < 30 s
@@ -106,11 +111,17 @@ async function measure(scale) {
   const check = best(RUNS, () => tool(['check', '--json', node]));
   const c = best(RUNS, () => cLoad(node));
   const inspect = tool(['inspect', '--json', node]);
+  const db = best(RUNS, () => tool(['db', '--json', node]));
+  const { ALL_RULES } = await import(new URL('../../dist/analysis/rules/index.js', import.meta.url).href);
+  const withoutRebuild = ALL_RULES.map((rule) => rule.code).filter((code) => code !== 'RR040').join(',');
+  // The node before --only, which takes a list and would swallow it.
+  const checkPlain = best(RUNS, () => tool(['check', '--json', node, '--only', withoutRebuild]));
+  const dbMb = JSON.parse(db.out).databases.reduce((sum, d) => sum + d.bytes, 0) / 2 ** 20;
   const out = path.join(benchDir, `repair-out-${scale}x`);
   fs.rmSync(out, { recursive: true, force: true });
   const repair = tool(['repair', set, '--out', out]);
   if (!args.includes('--keep-out')) fs.rmSync(out, { recursive: true, force: true });
-  return { scale, setMb, nodeMb, rank, fast, ref, check, c, inspect, repair, ceiling1, ceilingN };
+  return { scale, setMb, nodeMb, rank, fast, ref, check, c, inspect, repair, db, dbMb, checkPlain, ceiling1, ceilingN };
 }
 
 function row(r) {
@@ -128,6 +139,9 @@ function row(r) {
     `${f(r.c.seconds / r.check.seconds)}×`,
     `${f(r.ceiling1.mbs, 0)} / ${f(r.ceilingN.mbs, 0)} (${r.ceilingN.threads} threads); check at ${f((100 * checkMbs) / r.ceilingN.mbs, 0)}%`,
     `${f(r.inspect.rssMb, 0)} / ${f(r.check.rssMb, 0)} / ${f(r.repair.rssMb, 0)}`,
+    `${f(r.db.seconds)} (${f(r.db.cpu)}) / ${f(r.checkPlain.seconds)} (${f(r.checkPlain.cpu)}) / `
+      + `${f(r.db.seconds / r.checkPlain.seconds)}× (${f(r.db.cpu / r.checkPlain.cpu)}×)`,
+    `${f(r.db.rssMb, 0)} ≤ ${f(200 + r.dbMb, 0)}`,
   ].join(' | ');
 }
 
@@ -138,12 +152,13 @@ function table(rows, crcMbs) {
     'data: 3 nodes a set; 8 MiB closed segments of dqlite FRAMES entries (4 KiB pages, 1-3 a transaction), short restart segments, 2 LZ4 snapshots, 3 open segments',
     'times: wall seconds (CPU seconds, user + sys); ratios on wall time (on CPU time, which other load on the machine disturbs less)',
     '',
-    'scale | set MB | segments/node | rank s | reference-rank s | rank speed-up (target ≥ 8×) | rank --fast s / speed-up | check MB/s | C loader MB/s | check vs C (target ≥ 3.0×) | read + CRC ceiling MB/s 1 / N threads | peak RSS MB inspect / check / repair (target ≤ 200)',
+    'scale | set MB | segments/node | rank s | reference-rank s | rank speed-up (target ≥ 8×) | rank --fast s / speed-up | check MB/s | C loader MB/s | check vs C (target ≥ 3.0×) | read + CRC ceiling MB/s 1 / N threads | peak RSS MB inspect / check / repair (target ≤ 200) | db s / check without RR040 s / ratio (target ≤ 1.5×) | db peak RSS MB (target ≤ 200 + databases MB)',
     ...rows.map(row),
     '',
     `TS CRC-32 alone: ${crcMbs.toFixed(0)} MB/s (slicing-by-16 over aligned 32-bit loads, no allocation per call; payloads checksummed from a 64 KiB read-ahead window or 1 MiB chunks)`,
     'rank: raft-rescue rank --json SET (the default: names and the log\'s tail of every node, then every byte of the recommended node and what its answer rests on, every checksum); --fast stops after the first read; reference-rank.sh: copy + dqlite .reconfigure per node',
     'check: raft-rescue check --json NODE (every checksum); C loader: the raft-load helper (libraft 0.15 raft_uv load, what dqlite runs at start-up) on a fresh copy of the node, copy not timed',
+    'db: raft-rescue db --json NODE (the node\'s databases rebuilt from its newest snapshot and log, opened in SQLite, listed with their tables\' row counts) against check --only every rule but RR040 (RR040 rebuilds the databases too; the check column includes it)',
     `inspect and check read one node; repair reads the set and writes a repaired set; every raft-rescue figure includes process start; best of ${RUNS}`,
   ].join('\n');
 }

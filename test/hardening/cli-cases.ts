@@ -29,6 +29,9 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   { name: 'check', command: 'check', argv: (i) => ['check', '--json', i] },
   { name: 'dump', command: 'dump', argv: (i) => ['dump', '--json', '--limit', '50', i] },
   { name: 'repair --dry-run', command: 'repair', argv: (i, out) => ['repair', '--dry-run', '--json', i, '--out', out] },
+  // The databases rebuilt from whatever the log holds, opened in SQLite, listed and written out.
+  { name: 'db', command: 'db', argv: (i) => ['db', '--json', i] },
+  { name: 'db export', command: 'db', argv: (i, out) => ['db', 'export', '--json', i, '--out', out] },
 ];
 
 /** Names of the commands the CLI registers right now. */

@@ -124,7 +124,7 @@ export const PLAN_MUTATIONS: readonly PlanMutation[] = [
   }, 'crash'),
   v('truncated copy of another size than pinned', 'outputs[0].files[7].from.originalSize', (p) => void (f(p, 0, 7).from.originalSize += 8), 'crash'),
   r('another source node', 'source.node', (p) => void (p.source.node = p.inputs.nodes[2].key)),
-  r('a lost range added', 'lost[0]', (p) => void p.lost.push({ kind: 'torn-tail', from: '5000', to: null, reason: 'x', complete: false })),
+  r('a lost range added', 'lost[0]', (p) => void p.lost.push({ kind: 'torn-tail', from: '5000', to: null, reason: 'x', complete: false, data: null })),
   v('a source chosen by --source that was not', 'source.chosenBy', (p) => Object.assign(p.options, { source: '127.0.0.1:9541' })),
   r('a repair description edited', 'repairs[0].description', (p) => void (p.repairs[0].description = 'nothing to see here')),
   r('another expected last index', 'expected.lastIndex', (p) => void (p.expected.lastIndex = '9999')),

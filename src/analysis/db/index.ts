@@ -18,3 +18,7 @@ export {
 export {
   diffDatabases, type ChangedRow, type DatabaseDiff, type DiffOptions, type RowSample, type TableDiff, type TableKey,
 } from './table-diff.js';
+export { comparedLoss, uncomparedLoss, type DatabaseLoss, type LossSide, type LostData, type TableLoss } from './lost-data.js';
+export { lostDataWords } from './lost-words.js';
+export { dumpName, dumpSql, type DumpSummary } from './sql-dump.js';
+export { openDatabase, summarizeDatabase, type DatabaseSummary } from './summary.js';

@@ -1,31 +1,6 @@
-// The part of sql.js (SQLite compiled to WebAssembly, no bundled types) that analysis/db/sqlite.ts
-// uses; see node_modules/sql.js/README.md. INTEGER values come back as bigint with useBigInt.
+// The sql.js module as analysis/db/sqlite.ts loads it (dynamic import); its types are ours
+// (sql-js-types.ts), so nothing published refers to this untyped module.
 declare module 'sql.js' {
-  export type SqlValue = number | bigint | string | Uint8Array | null;
-  export interface ReadConfig { useBigInt?: boolean }
-  export interface QueryExecResult { columns: string[]; values: SqlValue[][] }
-  export interface Statement {
-    step(): boolean;
-    get(params?: null, config?: ReadConfig): SqlValue[];
-    getColumnNames(): string[];
-    getSQL(): string;
-    bind(values?: SqlValue[]): boolean;
-    free(): boolean;
-  }
-  export interface StatementIterator extends Iterator<Statement> {
-    getRemainingSQL(): string;
-  }
-  export interface Database {
-    readonly filename: string;
-    exec(sql: string, params?: SqlValue[], config?: ReadConfig): QueryExecResult[];
-    run(sql: string): Database;
-    prepare(sql: string): Statement;
-    iterateStatements(sql: string): StatementIterator;
-    close(): void;
-  }
-  export interface SqlJsStatic {
-    Database: new (data?: Uint8Array) => Database;
-  }
-  export interface InitOptions { wasmBinary?: ArrayBufferLike | Uint8Array; locateFile?: (file: string) => string }
-  export default function initSqlJs(options?: InitOptions): Promise<SqlJsStatic>;
+  const initSqlJs: (options?: import('./sql-js-types.js').InitOptions) => Promise<import('./sql-js-types.js').SqlJsStatic>;
+  export default initSqlJs;
 }

@@ -96,7 +96,8 @@ function differs(columns: readonly string[]): string {
 
 function sample(img: SqliteImage, sql: string, limit: number): RowSample {
   const count = img.all(`SELECT count(*) FROM (${sql})`)[0]![0] as bigint;
-  return { count: BigInt(count), rows: limit > 0 ? img.all(`${sql} LIMIT ${limit}`) : [] };
+  const rows = limit <= 0 ? [] : img.all(Number.isFinite(limit) ? `${sql} LIMIT ${limit}` : sql);
+  return { count: BigInt(count), rows };
 }
 
 /** `right` is attached to `left`'s connection under RR_RIGHT while it runs. */
@@ -143,7 +144,10 @@ export interface DiffOptions {
   readonly tables?: readonly string[];
 }
 
-/** Every table of `left` and `right` compared, `limit` rows of each kind kept per table (default 20). */
+/**
+ * Every table of `left` and `right` compared, `limit` rows of each kind kept per table (default 20;
+ * Infinity keeps them all).
+ */
 export function diffDatabases(left: SqliteImage, right: SqliteImage, options: DiffOptions = {}): DatabaseDiff {
   const limit = options.limit ?? 20;
   left.run(`ATTACH ${sqlString(right.fileName)} AS ${RIGHT}`);

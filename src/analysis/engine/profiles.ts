@@ -8,6 +8,7 @@
 // Not modelled: dqlite ≥ 1.18.3's PRAGMA quick_check after restore, the dqlite-next disk format 2
 // (dqlite 1.16.5–1.16.7 --enable-dqlite-next), raft_start's decoding of configuration entries.
 import { UsageError } from '../../core/errors.js';
+import type { ApplyRules } from '../../format/dqlite-apply.js';
 
 /**
  * How raft decides a snapshot data file is LZ4 (uvSnapshotLoadData):
@@ -81,6 +82,12 @@ export interface EngineProfile {
   readonly zeroPadding: boolean;
   /** FRAMES with is_commit = 0: pages kept pending (dqlite ≤ 1.18.1, cowsql) or the apply fails (dqlite ≥ 1.18.2). */
   readonly framesNotCommit: 'pending' | 'rejected';
+  /**
+   * The database size after a FRAMES commit (vfsWalAppend): the largest page number written or the
+   * size before, never shrinking (dqlite ≤ 1.18.1, cowsql), or page 1's in-header size when the
+   * transaction writes page 1 (dqlite ≥ 1.18.2, 933b601e). Differs only after a shrink (VACUUM).
+   */
+  readonly framesCommitSize: ApplyRules['commitSize'];
 }
 
 interface Version {
@@ -120,6 +127,7 @@ function dqliteProfile(name: string, v: Version): EngineProfile {
     lockFile: at(v, 16, 5), // 27ea9328
     zeroPadding: false,
     framesNotCommit: at(v, 18, 2) ? 'rejected' : 'pending', // 54b1cccc
+    framesCommitSize: at(v, 18, 2) ? 'page1-header' : 'largest-page', // 933b601e
   };
 }
 
@@ -136,6 +144,7 @@ function libraft015Profile(name: string, v: Version): EngineProfile {
       listStatErrors: 'last-entry',
     },
     recoveryEntryTerm: 'one', lockFile: false, zeroPadding: false, framesNotCommit: 'pending',
+    framesCommitSize: 'largest-page',
   };
 }
 
@@ -152,6 +161,7 @@ function cowsqlProfile(name: string, v: Version): EngineProfile {
       listStatErrors: 'last-entry',
     },
     recoveryEntryTerm: 'last-log-term', lockFile: false, zeroPadding: true, framesNotCommit: 'pending',
+    framesCommitSize: 'largest-page',
   };
 }
 
@@ -193,4 +203,15 @@ export function parseEngineName(text: string): EngineProfile | 'auto' {
   const profile = engineProfile(text);
   if (!profile) throw new UsageError(`unknown engine ${JSON.stringify(text)}: ${USAGE}`);
   return profile;
+}
+
+/**
+ * What the engine's FSM does with FRAMES commands (format/dqlite-apply.ts), from the profile: the
+ * one place where an engine becomes the rules databases are rebuilt with (analysis/db).
+ */
+export function applyRulesOf(profile: EngineProfile): ApplyRules {
+  return {
+    commitSize: profile.framesCommitSize,
+    nonCommitFrames: profile.framesNotCommit === 'rejected' ? 'reject' : 'accumulate',
+  };
 }

@@ -4,6 +4,8 @@
 // rank, check and repair all read a node's contribution from here, so they cannot disagree.
 import type { ConfigurationServer } from '../../format/configuration.js';
 import type { NodeIndex } from '../../scan/node-index.js';
+import { heldDbLog } from '../db/db-log.js';
+import { uncomparedLoss } from '../db/lost-data.js';
 import type { PayloadReader } from '../../scan/payloads.js';
 import { DEFAULT_ENGINE, type EngineProfile } from '../engine/profiles.js';
 import { diskLog, type LogView } from '../loader/index.js';
@@ -95,8 +97,11 @@ export function assembleRecovery(source: NodeIndex, donors: readonly Donor[], pa
   }
   const last = pieces[pieces.length - 1];
   const s = src.snapshot.chosen;
+  // What the lost entries held, from what the source can read of them (only when something is lost).
+  const held = lost.length ? heldDbLog(src.node, src.view) : undefined;
+  const withData = lost.map((l) => ({ ...l, data: uncomparedLoss(held!, l.from, l.to, payloads) }));
   return {
-    source: src, fills, pieces, steps, lost,
+    source: src, fills, pieces, steps, lost: withData,
     startIndex: pieces[0]?.first ?? (s ? s.index + 1n : 1n),
     lastIndex: last?.last ?? s?.index ?? 0n,
     lastTerm: termOf(src, last),

@@ -1,6 +1,7 @@
 // What a repair can recover from one node used as the source: the steps it takes, the entries it
 // fills from other nodes (with the proof that the logs agree) and the entries it would lose.
 // Plain data with bigint indexes; repair/ turns these into the plan's JSON (decimal strings).
+import type { LostData } from '../db/lost-data.js';
 
 export interface IndexRange {
   readonly from: bigint;
@@ -33,6 +34,8 @@ export interface LostEntries {
    * the engine itself drops or crashes on; it was never acknowledged.
    */
   readonly complete: boolean;
+  /** What the entries change in the databases, as far as they can be read (analysis/db/lost-data.ts). */
+  readonly data?: LostData;
 }
 
 /** Why a donor's entries lo..hi may stand in for the ones the source lacks (see fill.ts). */

@@ -3,6 +3,7 @@
 // every rule. Codes are stable forever: never renumber or reuse one (house style §7).
 import { UsageError } from '../../core/errors.js';
 import type { NodeIndex } from '../../scan/node-index.js';
+import type { NodeDatabaseFacts } from '../db/node-databases.js';
 import { compareFindings, type Finding } from '../findings.js';
 import { listSegments, makeLogView, selectSnapshot } from '../loader/index.js';
 import { SimDir } from '../loader/sim-dir.js';
@@ -46,6 +47,7 @@ import { rule as rr035 } from './rr035-unreadable-file.js';
 import { rule as rr036 } from './rr036-metadata-term-behind-log.js';
 import { rule as rr037 } from './rr037-snapshot-payload-invalid.js';
 import { rule as rr038 } from './rr038-mixed-clusters.js';
+import { rule as rr040 } from './rr040-database-integrity.js';
 
 export type { NodeFacts, Rule, RuleContext } from './rule.js';
 
@@ -54,7 +56,7 @@ export const ALL_RULES: readonly Rule[] = [
   rr001, rr002, rr003, rr004, rr005, rr006, rr007, rr008, rr009,
   rr010, rr011, rr012, rr013, rr014, rr015, rr016, rr017, rr018,
   rr019, rr020, rr021, rr022, rr023, rr024, rr025, rr026, rr027,
-  rr028, rr029, rr030, rr031, rr032, rr033, rr034, rr035, rr036, rr037, rr038,
+  rr028, rr029, rr030, rr031, rr032, rr033, rr034, rr035, rr036, rr037, rr038, rr040,
 ]
   .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 
@@ -70,10 +72,12 @@ export interface RunRulesOptions {
   readonly only?: readonly string[];
   /** Whether the verdicts assumed raft_uv_set_auto_recovery(true) (the default, as in dqlite and go-dqlite). */
   readonly autoRecovery?: boolean;
+  /** Each node's databases rebuilt (nodeDatabaseFacts), for the rules that read them (RR040). */
+  readonly databases?: ReadonlyMap<NodeIndex, NodeDatabaseFacts>;
 }
 
 /** Everything the rules need about one node, from its verdict (computed once for every command). */
-export function buildNodeFacts(verdict: NodeVerdict, autoRecovery = true): NodeFacts {
+export function buildNodeFacts(verdict: NodeVerdict, autoRecovery = true, databases?: NodeDatabaseFacts): NodeFacts {
   const node = verdict.node;
   const pass = verdict.simulation.pass;
   const loadedLog = pass?.kind === 'ok' ? makeLogView(pass.runs, pass.snapshot, pass.startIndex) : undefined;
@@ -81,6 +85,7 @@ export function buildNodeFacts(verdict: NodeVerdict, autoRecovery = true): NodeF
   return {
     node, verdict, prediction: verdict.startup, diskLog: verdict.diskLog, loadedLog,
     segmentInfos: listSegments(new SimDir(node)), engine, snapshot: selectSnapshot(node, engine), autoRecovery,
+    ...(databases ? { databases } : {}),
   };
 }
 
@@ -97,7 +102,7 @@ export function selectRules(only: readonly string[] | undefined): readonly Rule[
 /** Runs the catalogue (or `only` some rules) over the nodes' verdicts; findings come sorted (compareFindings). */
 export function runRules(verdicts: readonly NodeVerdict[], options: RunRulesOptions = {}): { findings: Finding[]; facts: NodeFacts[] } {
   const rules = selectRules(options.only);
-  const facts = verdicts.map((v) => buildNodeFacts(v, options.autoRecovery ?? true));
+  const facts = verdicts.map((v) => buildNodeFacts(v, options.autoRecovery ?? true, options.databases?.get(v.node)));
   const ctx = { nodes: facts };
   const findings = rules.flatMap((r) => r.check(ctx)).sort(compareFindings);
   return { findings, facts };

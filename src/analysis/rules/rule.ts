@@ -1,6 +1,7 @@
 // One fault rule = one file = one stable code (house style §7). A rule reads the node indexes and
 // the loader predictions (already computed once for all rules) and returns findings.
 import type { NodeIndex } from '../../scan/node-index.js';
+import type { NodeDatabaseFacts } from '../db/node-databases.js';
 import type { EngineProfile } from '../engine/profiles.js';
 import type { SegmentInfo, SnapshotCandidate, StartupPrediction } from '../loader/index.js';
 import type { LogView } from '../loader/log-view.js';
@@ -27,6 +28,11 @@ export interface NodeFacts {
   readonly snapshot: SnapshotCandidate | undefined;
   /** Whether the prediction assumed raft_uv_set_auto_recovery(true) (the default). */
   readonly autoRecovery: boolean;
+  /**
+   * The node's databases rebuilt from its own log (analysis/db/node-databases.ts): undefined when
+   * the caller did not rebuild them (they need SQLite, loaded asynchronously; `check` does).
+   */
+  readonly databases?: NodeDatabaseFacts;
 }
 
 export interface RuleContext {

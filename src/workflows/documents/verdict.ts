@@ -6,6 +6,8 @@
 import type { StartupPrediction } from '../../analysis/loader/index.js';
 import type { NodeVerdict, ReadDepth } from '../../analysis/verdict.js';
 import { raftRoleName, type ConfigurationServer } from '../../format/configuration.js';
+import { lostDataDocument } from '../../repair/lost-data-document.js';
+import type { PlanLostData } from '../../repair/types.js';
 import type { InputNotes } from '../../scan/scan-inputs.js';
 
 /** A u64 as a decimal string. */
@@ -79,7 +81,11 @@ export interface VerdictDocument {
     /** none: starts as it is; lossless: repair keeps every entry; lossy: some are lost. */
     readonly repair: 'none' | 'lossless' | 'lossy';
     readonly fills: readonly { readonly range: RangeDocument; readonly donors: readonly string[] }[];
-    readonly lost: readonly { readonly kind: string; readonly from: Dec; readonly to: Dec | null; readonly reason: string }[];
+    readonly lost: readonly {
+      readonly kind: string; readonly from: Dec; readonly to: Dec | null; readonly reason: string;
+      /** What the entries change in the databases, as far as they can be read. */
+      readonly data: PlanLostData | null;
+    }[];
     readonly steps: readonly { readonly kind: string; readonly lossless: boolean; readonly description: string }[];
   };
 }
@@ -166,7 +172,9 @@ export function verdictDocument(v: NodeVerdict): VerdictDocument {
       lastTerm: dec(c.lastTerm),
       repair: c.need,
       fills: c.fills.map((f) => ({ range: rangeDocument(f.range), donors: f.donors })),
-      lost: c.lost.map((l) => ({ kind: l.kind, from: dec(l.from), to: decOrNull(l.to), reason: l.reason })),
+      lost: c.lost.map((l) => ({
+        kind: l.kind, from: dec(l.from), to: decOrNull(l.to), reason: l.reason, data: l.data ? lostDataDocument(l.data) : null,
+      })),
       steps: c.steps.map((s) => ({ kind: s.kind, lossless: s.lossless, description: s.description })),
     },
   };

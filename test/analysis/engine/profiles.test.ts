@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENGINE, ENGINE_NAMES, engineProfile, parseEngineName, profileOf } from '../../../src/analysis/engine/profiles.js';
+import { applyRulesOf, DEFAULT_ENGINE, ENGINE_NAMES, engineProfile, parseEngineName, profileOf } from '../../../src/analysis/engine/profiles.js';
+import { APPLY_RULES_DQLITE_1_11, APPLY_RULES_DQLITE_1_18_2 } from '../../../src/format/dqlite-apply.js';
 import { UsageError } from '../../../src/core/errors.js';
 
 const at = (name: string) => engineProfile(name)!;
@@ -61,6 +62,15 @@ describe('version thresholds (engine fact sheet, section V)', () => {
     expect(at('dqlite-1.18.1').framesNotCommit).toBe('pending');
     expect(at('dqlite-1.18.2').framesNotCommit).toBe('rejected');
     expect(profileOf('cowsql-1.15').framesNotCommit).toBe('pending');
+  });
+
+  it('the FRAMES apply rules follow the profile: the commit size and is_commit = 0 change in 1.18.2', () => {
+    expect(applyRulesOf(at('dqlite-1.18.1'))).toEqual(APPLY_RULES_DQLITE_1_11);
+    expect(applyRulesOf(at('dqlite-1.18.2'))).toEqual(APPLY_RULES_DQLITE_1_18_2);
+    expect(applyRulesOf(profileOf('dqlite-1.18'))).toEqual(APPLY_RULES_DQLITE_1_18_2);
+    for (const name of ['dqlite-1.11', 'dqlite-1.16', 'dqlite-1.17', 'cowsql-1.15'] as const) {
+      expect(applyRulesOf(profileOf(name)), name).toEqual(APPLY_RULES_DQLITE_1_11);
+    }
   });
 
   it('cowsql: fallback, raw snapshots, recovery term = last term, zero padding', () => {
