@@ -131,7 +131,7 @@ export function buildNodeReport(verdict: NodeVerdict): NodeReport {
   const held = verdict.held;
   const segments = segmentViews(node);
   const info = node.info?.value;
-  const otherKinds = new Set(['tmp', 'corrupt', 'probe', 'lock', 'join', 'ignored']);
+  const otherKinds = new Set(['tmp', 'corrupt', 'probe', 'lock', 'join', 'product', 'ignored']);
   return {
     name: node.name,
     path: node.displayPath,

@@ -100,7 +100,7 @@ export function identityFiles(node: NodeIndex, digests: InputDigests): { files: 
   const files: PlannedFile[] = [];
   const left: { file: string; reason: string }[] = [];
   for (const f of node.files) {
-    if (f.class.kind !== 'ignored') continue;
+    if (f.class.kind !== 'ignored' && f.class.kind !== 'product') continue;
     if (!IDENTITY_NAME.test(f.name)) left.push({ file: f.name, reason: 'not a file raft, dqlite or go-dqlite writes (nor a certificate or key): not carried over' });
     else if (f.type !== 'file') left.push({ file: f.name, reason: `a ${f.type}, not carried over` });
     else if (f.size > IDENTITY_FILE_LIMIT) left.push({ file: f.name, reason: `${f.size} bytes: too large for an identity file, not carried over` });

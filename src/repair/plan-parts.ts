@@ -103,6 +103,7 @@ function reasonNotCopied(name: string, kind: string, src: SourceLog, keptMetadat
     return 'its entries are not part of the repaired log (see repairs)';
   }
   if (kind === 'tmp' || kind === 'corrupt' || kind === 'probe' || kind === 'lock' || kind === 'join') return 'left behind by the engine or go-dqlite; not data';
+  if (kind === 'product') return 'a file of the product\'s own (see the next steps), not raft data';
   return undefined;
 }
 

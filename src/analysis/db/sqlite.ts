@@ -1,46 +1,14 @@
-// A rebuilt database opened with a real SQLite: sql.js, SQLite compiled to WebAssembly (no native
-// build, runs on Node 20; the project never parses SQLite's b-trees itself). The image is copied
-// into sql.js's in-memory file system, so nothing here reads or writes a file of the user's.
-//
-// sql.js's JavaScript is bundled with the CLI (src/cli/bundle.mjs) but its .wasm is not: it is
-// read from the installed package (require.resolve from this module, or from the bundle's own
-// place), and handed to sql.js as bytes, so that sql.js never goes looking for it next to the
-// bundle. Loaded on first use only: commands that never open a database do not pay for it.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+// A rebuilt database opened with a real SQLite: sql.js (core/sqlite-engine.ts loads it, once).
+// The image is copied into sql.js's in-memory file system, so nothing here reads or writes a file
+// of the user's.
+import type { Database, SqlValue } from 'sql.js';
 import { InputError } from '../../core/errors.js';
+import { loadSqlite, sqlWasmPath } from '../../core/sqlite-engine.js';
 import type { DatabaseImage } from '../../format/database-image.js';
 import { refusalByProgram, refusalByText, stripLeadingComments } from './read-only-sql.js';
 
 export type { SqlValue };
-
-let engine: Promise<SqlJsStatic> | undefined;
-
-/** Where sql.js's WebAssembly lies, or undefined when the package is not installed. */
-export function sqlWasmPath(): string | undefined {
-  try {
-    return createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
-  } catch {
-    return undefined;
-  }
-}
-
-/** The sql.js module, loaded once per process. */
-export function loadSqlite(): Promise<SqlJsStatic> {
-  engine ??= (async () => {
-    const wasm = sqlWasmPath();
-    if (!wasm) {
-      throw new InputError('SQLite (the sql.js package) is not installed beside raft-rescue: '
-        + 'reinstall raft-rescue with its dependencies');
-    }
-    const wasmBinary = fs.readFileSync(wasm);
-    const { default: initSqlJs } = await import('sql.js');
-    return initSqlJs({ wasmBinary });
-  })();
-  engine.catch(() => { engine = undefined; });
-  return engine;
-}
+export { loadSqlite, sqlWasmPath };
 
 export interface QueryResult {
   readonly columns: readonly string[];
