@@ -13,6 +13,8 @@ function origin(f: PlannedFile): string {
     case 'truncated-copy': return `first ${o.bytes} of ${o.originalSize} bytes of ${node(o.node)}/${o.file} (${o.why})`;
     case 'entries': return `entries ${o.firstIndex}..${o.lastIndex} re-encoded from ${node(o.node)}/${o.file}`;
     case 'generated': return `generated ${o.what}`;
+    case 'product-edit': return `${node(o.node)}/${o.file} with its address${o.what === 'local.db' ? ' and raft_nodes' : ''} set for the target`;
+    case 'product-generated': return `generated ${o.what}`;
   }
 }
 
@@ -55,14 +57,14 @@ function repairs(plan: RepairPlan, o: RenderOptions): string[] {
 }
 
 function fileRows(files: readonly PlannedFile[]): string[][] {
-  return files.map((f) => [f.name, formatBytes(f.size), origin(f)]);
+  return files.map((f) => [f.dir ? `${f.dir}/${f.name}` : f.name, formatBytes(f.size), origin(f)]);
 }
 
 /** Files every output node gets identically (the log), shown once. */
 function sharedFiles(nodes: readonly PlannedNode[]): PlannedFile[] {
   const [first, ...rest] = nodes;
   if (!first) return [];
-  const key = (f: PlannedFile) => `${f.name}\0${JSON.stringify(f.from)}`;
+  const key = (f: PlannedFile) => `${f.dir ?? ''}/${f.name}\0${JSON.stringify(f.from)}`;
   const others = rest.map((n) => new Set(n.files.map(key))); // sets: a log may have 100 000 files
   return first.files.filter((f) => others.every((keys) => keys.has(key(f))));
 }
@@ -70,11 +72,12 @@ function sharedFiles(nodes: readonly PlannedNode[]): PlannedFile[] {
 function outputs(plan: RepairPlan, o: RenderOptions): string[] {
   if (!plan.outputs.length) return [];
   const shared = sharedFiles(plan.outputs);
-  const names = new Set(shared.map((f) => f.name));
+  const names = new Set(shared.map((f) => `${f.dir ?? ''}/${f.name}`));
   const lines = ['', `Data files written to every node (${plan.outputs.length}):`, table(['file', 'size', 'from'], fileRows(shared), o), 'Per node:'];
   for (const n of plan.outputs) {
-    lines.push(`${printable(n.address)} (ID ${n.id}, ${n.roleName}${n.isSource ? ', source' : ''}, metadata ${n.metadata})`);
-    lines.push(table(['file', 'size', 'from'], fileRows(n.files.filter((f) => !names.has(f.name))), o));
+    const dir = n.dir !== undefined ? `${printable(n.dir)}/ (${printable(n.address)}` : `${printable(n.address)} (`;
+    lines.push(`${dir}ID ${n.id}, ${n.roleName}${n.isSource ? ', source' : ''}, metadata ${n.metadata})`);
+    lines.push(table(['file', 'size', 'from'], fileRows(n.files.filter((f) => !names.has(`${f.dir ?? ''}/${f.name}`))), o));
   }
   if (plan.metadata) lines.push(`Metadata: ${plan.metadata.rule} (T = ${plan.metadata.freshTerm})`);
   if (plan.notCopied.length) lines.push('Not copied:', ...plan.notCopied.map((n) => `  - ${printable(n.file)}: ${printable(n.reason)}`));

@@ -1,5 +1,5 @@
-// The part of sql.js (SQLite compiled to WebAssembly, no bundled types) that analysis/db/sqlite.ts
-// uses; see node_modules/sql.js/README.md. INTEGER values come back as bigint with useBigInt.
+// The part of sql.js (SQLite compiled to WebAssembly, no bundled types) that analysis/db/sqlite.ts,
+// scan/local-db.ts and repair/product/rewrite.ts use; see node_modules/sql.js/README.md. INTEGER values come back as bigint with useBigInt.
 declare module 'sql.js' {
   export type SqlValue = number | bigint | string | Uint8Array | null;
   export interface ReadConfig { useBigInt?: boolean }
@@ -18,7 +18,11 @@ declare module 'sql.js' {
   export interface Database {
     readonly filename: string;
     exec(sql: string, params?: SqlValue[], config?: ReadConfig): QueryExecResult[];
-    run(sql: string): Database;
+    run(sql: string, params?: SqlValue[]): Database;
+    /** Rows changed by the last INSERT, UPDATE or DELETE. */
+    getRowsModified(): number;
+    /** The whole database file's bytes. */
+    export(): Uint8Array;
     prepare(sql: string): Statement;
     iterateStatements(sql: string): StatementIterator;
     close(): void;
