@@ -1,6 +1,7 @@
 // Human rendering of a repair plan and of what applying it wrote. The plan is meant to be read
 // before anything is written: where the data comes from, what is repaired and how, what is lost.
 import type { ApplyResult } from '../repair/apply.js';
+import type { NextSteps } from '../repair/product/next-steps.js';
 import type { PlannedFile, PlannedNode, RepairPlan } from '../repair/types.js';
 import { printable } from './printable.js';
 import { chalkFor, formatBytes, table, type RenderOptions } from './style.js';
@@ -75,7 +76,7 @@ function outputs(plan: RepairPlan, o: RenderOptions): string[] {
   const names = new Set(shared.map((f) => `${f.dir ?? ''}/${f.name}`));
   const lines = ['', `Data files written to every node (${plan.outputs.length}):`, table(['file', 'size', 'from'], fileRows(shared), o), 'Per node:'];
   for (const n of plan.outputs) {
-    const dir = n.dir !== undefined ? `${printable(n.dir)}/ (${printable(n.address)}` : `${printable(n.address)} (`;
+    const dir = n.dir !== undefined ? `${printable(n.dir)}/ (${printable(n.address)}, ` : `${printable(n.address)} (`;
     lines.push(`${dir}ID ${n.id}, ${n.roleName}${n.isSource ? ', source' : ''}, metadata ${n.metadata})`);
     lines.push(table(['file', 'size', 'from'], fileRows(n.files.filter((f) => !names.has(`${f.dir ?? ''}/${f.name}`))), o));
   }
@@ -103,5 +104,18 @@ export function renderRepairResult(result: ApplyResult, o: RenderOptions): strin
   for (const k of result.checks) {
     lines.push(`  ${c.green('✓')} ${k.address}: starts (loader simulation), entries ${k.startIndex}..${k.lastIndex}, last term ${k.lastTerm}`);
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The product's next steps after a repair, numbered, commands indented. */
+export function renderNextSteps(next: NextSteps, o: RenderOptions): string {
+  if (!next.steps.length) return '';
+  const c = chalkFor(o);
+  const lines = ['', c.bold(`Next steps (${next.product}):`)];
+  next.steps.forEach((s, i) => {
+    lines.push(`${i + 1}. ${printable(s.title)} — on ${printable(s.where)}:`);
+    for (const cmd of s.commands) lines.push(`     ${printable(cmd)}`);
+    for (const n of s.notes) lines.push(`   ${printable(n)}`);
+  });
   return `${lines.join('\n')}\n`;
 }

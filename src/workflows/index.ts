@@ -16,7 +16,8 @@ export { inspect, type InspectDocument, type InspectNodeDocument } from './inspe
 export { rank, type RankDocument, type RankNodeDocument, type RankOptions } from './rank.js';
 export { check, type CheckDocument, type CheckRequest, type EngineDocument, type FindingDocument } from './check.js';
 export { dump, type DumpDocument, type DumpRequest } from './dump.js';
-export { applyRepair, planRepair, type ApplyRepairOptions, type PlanRepairRequest } from './repair.js';
+export { applyRepair, planRepair, repairNextSteps, type ApplyRepairOptions, type PlanRepairRequest } from './repair.js';
+export type { NextStep, NextSteps } from '../repair/product/next-steps.js';
 export type { Dec, InputNotesDocument, MemberDocument, RangeDocument, StartupDocument, VerdictDocument } from './documents/verdict.js';
 export type { RepairPlan } from '../repair/types.js';
 export type { ApplyResult } from '../repair/apply.js';
