@@ -54,6 +54,21 @@ describe.runIf(live)('product repair outputs start as a real cluster with every 
     expect(v.pass, v.output).toBe(true);
   }, T);
 
+  it('LXD: a hole in every member filled from global.bak, at new addresses', async () => {
+    const tree = await lxdTree(set, { globalBak: 0 });
+    // Entry 2049 is then on no member (the third holds it in the segment that starts there).
+    for (const [i, seg] of ['0000000000001312-0000000000002049', '0000000000001312-0000000000002049', '0000000000002049-0000000000002617'].entries()) {
+      fs.rmSync(path.join(tree.stateDir(i), 'database/global', seg));
+    }
+    const a = addresses();
+    const target = `members:\n${tree.names.map((n, i) => `- id: ${i + 1}\n  name: ${n}\n  address: ${a[i]}\n  role: voter\n`).join('')}`;
+    const out = path.join(scratch(), 'out');
+    const { plan } = await repairTo([tree.root], out, {}, target);
+    expect(plan.result.plan.repairs.map((r) => r.kind)).toContain('fill-from-other-node');
+    const v = await verifyCluster(raftDirs(out, plan.result.plan, 'database/global'), expectFile);
+    expect(v.pass, v.output).toBe(true);
+  }, T);
+
   it('microcluster: database/ of every member, at new addresses', async () => {
     const tree = microclusterTree(set);
     const a = addresses();

@@ -102,6 +102,25 @@ describe('LXD and Incus repair outputs', () => {
   });
 });
 
+describe('backups as donors', () => {
+  it('fills a hole every member has from global.bak, losslessly, and never writes the backup as a member', async () => {
+    const tree = await lxdTree(await sampleSet('small-ids'), { globalBak: 0 });
+    // Entry 2049 is then on no member (the third holds it in the segment that starts there).
+    for (const [i, seg] of ['0000000000001312-0000000000002049', '0000000000001312-0000000000002049', '0000000000002049-0000000000002617'].entries()) {
+      fs.rmSync(path.join(tree.stateDir(i), 'database/global', seg));
+    }
+    const out = path.join(scratch(), 'out');
+    const { plan } = await repairTo([tree.root], out);
+    const p = plan.result.plan;
+    expect(p.lost).toEqual([]);
+    const fill = p.repairs.find((r) => r.kind === 'fill-from-other-node')!;
+    expect([fill.lossless, fill.range, fill.proofs![0]!.donor]).toEqual([true, { from: '2049', to: '2049' }, path.join(tree.stateDir(0), 'database/global.bak')]);
+    expect(p.outputs.map((o) => o.dir)).toEqual(tree.names);
+    expect(p.source!.ranking.map((r) => r.name)).toEqual(tree.names);
+    expect(fs.readdirSync(path.join(out, 'lxd02/database/global'))).toContain('0000000000002049-0000000000002049');
+  });
+});
+
 describe('MicroK8s repair outputs', () => {
   it('rewrites localnode.yaml per member, carries the certificates and keys at 0600, in a private tarball', async () => {
     const tree = microk8sTree(await sampleSet('small-ids'));
