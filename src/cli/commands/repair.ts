@@ -18,8 +18,8 @@ interface RepairArgs extends CommonArgs {
 function builder(y: Argv): Argv {
   return withInputOptions(y)
     .positional('input', { describe: 'node directories, directories holding them, or .tar/.tar.gz archives (omit with --plan)', type: 'string', array: true })
-    .option('out', { type: 'string', demandOption: true, describe: 'output directory (one <Address>/ per node), or FILE.tar / FILE.tar.gz' })
-    .option('cluster', { type: 'string', describe: 'target membership YAML (Address, ID, Role: 0/voter, 1/stand-by, 2/spare)' })
+    .option('out', { type: 'string', demandOption: true, describe: 'output directory (one <Address>/ per node; <member>/ in the product\'s layout for LXD, Incus, microcluster), or FILE.tar / FILE.tar.gz' })
+    .option('cluster', { type: 'string', describe: 'target membership YAML: cluster.yaml (Address, ID, Role: 0/voter, 1/stand-by, 2/spare), LXD/Incus `members:` or microcluster\'s member list' })
     .option('source', { type: 'string', describe: 'use this node\'s data (a name, ID or path) instead of the best by rank' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan, write nothing' })
     .option('plan-out', { type: 'string', describe: 'write the plan (JSON) to this file' })
