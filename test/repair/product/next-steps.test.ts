@@ -40,6 +40,25 @@ describe('next steps after a product repair', () => {
     expect(text.out).toMatch(/lxd01\/ \(10\.1\.0\.1:8443, ID 1, voter, source, metadata kept\)/);
   });
 
+  it('a saved plan (--plan-out) for an LXD tree is applied with --plan; an edited local.db then refuses it', async () => {
+    const tree = await lxdTree(await sampleSet('small-ids'), { omit: [2] });
+    const dir = scratch();
+    const planFile = path.join(dir, 'plan.json');
+    const made = await cli(['repair', tree.root, '--out', path.join(dir, 'unused'), '--dry-run', '--plan-out', planFile]);
+    expect(made.code, made.err).toBe(0);
+    const plan = JSON.parse(fs.readFileSync(planFile, 'utf8'));
+    expect(plan.notCopied.map((n: { file: string }) => n.file)).toContain(`${plan.outputs[2].address}:database/local.db`);
+    const out = path.join(dir, 'out');
+    const applied = await cli(['repair', '--plan', planFile, '--out', out]);
+    expect(applied.code, applied.err).toBe(0);
+    expect(fs.readdirSync(path.join(out, 'lxd03', 'database')).sort()).toEqual(['global', 'patch.global.sql']);
+    const db = path.join(tree.stateDir(0), 'database/local.db');
+    fs.appendFileSync(db, Buffer.alloc(4096));
+    const refused = await cli(['repair', '--plan', planFile, '--out', path.join(dir, 'out2')]);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toMatch(/inputs\.nodes\[0\]\.productFiles\[0\]\.size is \d+, but raft-rescue plans \d+ for these inputs/);
+  });
+
   it('MicroK8s and microcluster: their own stop, start and confirm commands, the state directory from the input', async () => {
     const set = await sampleSet('small-ids');
     const k8s = (await planFor([microk8sTree(set).root])).result.plan;
