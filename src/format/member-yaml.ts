@@ -54,7 +54,9 @@ function readMember(map: YAMLMap, format: MemberYamlFormat, r: Reader): TargetMe
   for (const pair of map.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '?';
     if ((KEYS as readonly string[]).includes(key)) values.set(key, pair.value);
-    else r.report('unknown-key', 'warning', rangeStart(pair.key), `unknown key ${JSON.stringify(key)} (ignored; the keys are ${KEYS.join(', ')})`);
+    else {
+      r.report('unknown-key', 'warning', rangeStart(pair.key), `unknown key ${JSON.stringify(key)} (ignored; the keys are ${KEYS.join(', ')})`);
+    }
   }
   for (const k of ['id', 'address', 'role'] as const) if (!values.has(k)) r.report('missing-key', 'error', at, `member without ${k}`);
   if (format === 'microcluster' && !values.has('name')) r.report('missing-key', 'error', at, 'member without name');
@@ -82,7 +84,8 @@ function readMembers(items: readonly unknown[], format: MemberYamlFormat, r: Rea
 /** The product format of a parsed root: LXD's `members:` mapping, or microcluster's lower-case list. */
 function formatOf(root: unknown): MemberYamlFormat {
   if (isMap(root) && root.items.some((p) => isScalar(p.key) && p.key.value === 'members')) return 'lxd';
-  const lower = isSeq(root) && root.items.some((i) => isMap(i) && i.items.some((p) => isScalar(p.key) && (p.key.value === 'id' || p.key.value === 'name')));
+  const lowerKey = (p: { key: unknown }) => isScalar(p.key) && (p.key.value === 'id' || p.key.value === 'name');
+  const lower = isSeq(root) && root.items.some((i) => isMap(i) && i.items.some(lowerKey));
   return lower ? 'microcluster' : 'go-dqlite';
 }
 

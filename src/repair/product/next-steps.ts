@@ -34,7 +34,9 @@ const DEFAULT_STATE: Record<ProductName, string> = {
 
 /** The state directory on the machine, from the input's path when it shows the product's usual place. */
 function stateDirOf(product: ProductName, inputs: readonly (string | null)[]): string {
-  const known = /(\/var\/snap\/lxd\/common\/lxd|\/var\/lib\/lxd|\/var\/lib\/incus|\/var\/snap\/microk8s\/current\/var\/kubernetes\/backend|\/var\/snap\/[a-z0-9-]+\/common\/state|\/var\/snap\/k8s\/common\/var\/lib\/k8sd\/state)(?:\/|$)/;
+  const places = ['/var/snap/lxd/common/lxd', '/var/lib/lxd', '/var/lib/incus', '/var/snap/microk8s/current/var/kubernetes/backend',
+    '/var/snap/k8s/common/var/lib/k8sd/state', '/var/snap/[a-z0-9-]+/common/state'];
+  const known = new RegExp(`(${places.join('|')})(?:/|$)`);
   for (const key of inputs) {
     const m = key === null ? null : known.exec(key);
     if (m) return m[1]!;
@@ -46,23 +48,28 @@ function words(product: ProductName, state: string): Words {
   const snap = /\/var\/snap\/([a-z0-9-]+)\//.exec(state)?.[1];
   if (product === 'incus') {
     return {
-      stop: ['sudo systemctl stop incus.service incus.socket'], stopped: ['systemctl is-active incus.service incus.socket   # both "inactive"'],
+      stop: ['sudo systemctl stop incus.service incus.socket'],
+      stopped: ['systemctl is-active incus.service incus.socket   # both "inactive"'],
       start: 'sudo systemctl start incus.socket incus.service',
-      confirm: ['incus cluster list   # every member ONLINE', 'sudo incus admin cluster list-database', 'sudo incus admin sql local "SELECT * FROM raft_nodes"'],
+      confirm: ['incus cluster list   # every member ONLINE', 'sudo incus admin cluster list-database',
+        'sudo incus admin sql local "SELECT * FROM raft_nodes"'],
     };
   }
   if (product === 'lxd') {
     const snapped = snap === 'lxd';
     return {
       stop: [snapped ? 'sudo snap stop lxd' : 'sudo systemctl stop lxd.service lxd.socket'],
-      stopped: [snapped ? 'snap services lxd   # every service "inactive"' : 'systemctl is-active lxd.service lxd.socket   # "inactive"', 'pgrep -x lxd || echo stopped'],
+      stopped: [snapped ? 'snap services lxd   # every service "inactive"' : 'systemctl is-active lxd.service lxd.socket   # "inactive"',
+        'pgrep -x lxd || echo stopped'],
       start: snapped ? 'sudo snap start lxd' : 'sudo systemctl start lxd.socket lxd.service',
-      confirm: ['lxc cluster list   # every member ONLINE, no "No heartbeat"', 'sudo lxd cluster list-database', 'sudo lxd sql local "SELECT * FROM raft_nodes"'],
+      confirm: ['lxc cluster list   # every member ONLINE, no "No heartbeat"', 'sudo lxd cluster list-database',
+        'sudo lxd sql local "SELECT * FROM raft_nodes"'],
     };
   }
   if (product === 'microk8s') {
     return {
-      stop: ['sudo microk8s stop'], stopped: ['snap services microk8s   # every service "inactive"', 'pgrep -f k8s-dqlite || echo stopped'],
+      stop: ['sudo microk8s stop'],
+      stopped: ['snap services microk8s   # every service "inactive"', 'pgrep -f k8s-dqlite || echo stopped'],
       start: 'sudo microk8s start',
       confirm: ['microk8s status   # high-availability and the datastore nodes at their new addresses', 'microk8s kubectl get nodes'],
     };
@@ -70,9 +77,10 @@ function words(product: ProductName, state: string): Words {
   const app = snap === 'k8s' ? 'k8s' : snap ?? 'microcloud';
   const cli = app === 'k8s' ? 'sudo k8s status' : `sudo ${app} cluster list`;
   return {
-    stop: [`sudo snap stop ${app}`], stopped: [`snap services ${app}   # every service "inactive"`, `test ! -e ${state}/control.socket && echo stopped`],
+    stop: [`sudo snap stop ${app}`],
+    stopped: [`snap services ${app}   # every service "inactive"`, `test ! -e ${state}/control.socket && echo stopped`],
     start: `sudo snap start ${app}`,
-    confirm: [...(app === 'k8s' ? [] : [`sudo ${app} cluster list --local   # cluster.yaml and the truststore, without the database`]), cli],
+    confirm: [...(app === 'k8s' ? [] : [`sudo ${app} cluster list --local   # cluster.yaml and the truststore only`]), cli],
   };
 }
 
@@ -97,6 +105,9 @@ function placeCommands(product: ProductName, o: PlannedNode, from: string, state
   return [...copyRaft, `sudo chown -R root:microk8s ${target} && sudo chmod 0700 ${target}`];
 }
 
+const step = (title: string, where: string, commands: readonly string[], notes: readonly string[] = []): NextStep =>
+  ({ title, where, commands, notes });
+
 /** The next steps after writing `plan` to `out` (a directory or a tarball). */
 export function nextSteps(plan: RepairPlan, out: string, tarball: boolean): NextSteps {
   const product = plan.outputs.find((o) => o.product)?.product;
@@ -105,10 +116,13 @@ export function nextSteps(plan: RepairPlan, out: string, tarball: boolean): Next
   const w = words(product, state);
   const root = tarball ? '/root/raft-rescue-out' : out;
   const steps: NextStep[] = [
-    { title: 'Stop the product on every member, and check that it stopped', where: 'every member', commands: [...w.stop, ...w.stopped], notes: [] },
-    { title: 'Back up the state directory', where: 'every member', commands: [`sudo tar -czf /root/state-before-repair.tar.gz -C ${state} .`], notes: [] },
+    step('Stop the product on every member, and check that it stopped', 'every member', [...w.stop, ...w.stopped]),
+    step('Back up the state directory', 'every member', [`sudo tar -czf /root/state-before-repair.tar.gz -C ${state} .`]),
   ];
-  if (tarball) steps.push({ title: 'Unpack the output (it is private: keep it so)', where: 'every member', commands: [`sudo mkdir -m 0700 -p ${root}`, `sudo tar -xpf ${out} -C ${root}`], notes: [] });
+  if (tarball) {
+    steps.push(step('Unpack the output (it is private: keep it so)', 'every member',
+      [`sudo mkdir -m 0700 -p ${root}`, `sudo tar -xpf ${out} -C ${root}`]));
+  }
   for (const o of plan.outputs) {
     const dir = o.dir ?? o.address;
     const who = `${o.name ?? dir} (ID ${o.id}, new address ${o.address})`;
@@ -119,8 +133,9 @@ export function nextSteps(plan: RepairPlan, out: string, tarball: boolean): Next
   }
   const source = plan.outputs.find((o) => o.isSource);
   steps.push(
-    { title: 'Start the members, voters first', where: 'every member', commands: [w.start], notes: [`Start ${source?.name ?? source?.address ?? 'the source member'} first; the database answers once a majority of voters runs.`] },
-    { title: 'Confirm the cluster is back', where: 'any member', commands: w.confirm, notes: [] },
+    step('Start the members, voters first', 'every member', [w.start],
+      [`Start ${source?.name ?? source?.address ?? 'the source member'} first; the database answers once a majority of voters runs.`]),
+    step('Confirm the cluster is back', 'any member', w.confirm),
   );
   return { product, steps };
 }

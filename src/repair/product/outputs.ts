@@ -29,6 +29,9 @@ export interface ProductContext {
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+/** Files a member's output leaves out, with why ("Not copied"). */
+type Left = { file: string; reason: string }[];
+
 function inDir(files: readonly PlannedFile[], dir: string): PlannedFile[] {
   return dir ? files.map((f) => ({ ...f, dir })) : [...files];
 }
@@ -67,25 +70,30 @@ export function raftNodesOf(members: readonly TargetMember[], p: ProductContext)
   return members.map((m) => ({ id: m.id.toString(), address: m.address, role: m.role, name: memberNameOf(m, p) ?? '' }));
 }
 
-function localDbFile(input: NodeIndex, member: TargetMember, members: readonly TargetMember[], p: ProductContext): PlannedFile | undefined {
+function localDbFile(input: NodeIndex, member: TargetMember, members: readonly TargetMember[],
+  p: ProductContext): PlannedFile | undefined {
   const file = productFile(input, 'database/local.db');
   if (!file) return undefined;
   const SQL = loadedSqlite();
   if (!SQL) throw new InternalError('SQLite is not loaded, though a local.db was read: the scan loads it');
   const raftNodes = raftNodesOf(members, p);
   const bytes = rewriteLocalDb(SQL, file.bytes, member.address, raftNodes);
-  return edited('local.db', 'database', bytes, { kind: 'product-edit', what: 'local.db', node: input.displayPath, file: file.path, address: member.address, raftNodes });
+  const from = { kind: 'product-edit', what: 'local.db', node: input.displayPath, file: file.path, address: member.address, raftNodes } as const;
+  return edited('local.db', 'database', bytes, from);
 }
 
-function lxdFiles(input: NodeIndex | undefined, member: TargetMember, members: readonly TargetMember[], p: ProductContext, left: { file: string; reason: string }[]): PlannedFile[] {
+function lxdFiles(input: NodeIndex | undefined, member: TargetMember, members: readonly TargetMember[], p: ProductContext,
+  left: Left): PlannedFile[] {
   const db = input ? localDbFile(input, member, members, p) : undefined;
-  if (!db) left.push({ file: `${member.address}:database/local.db`, reason: 'no input holds this member\'s local.db: only its raft files and patch.global.sql are written' });
+  const reason = 'no input holds this member\'s local.db: only its raft files and patch.global.sql are written';
+  if (!db) left.push({ file: `${member.address}:database/local.db`, reason });
   const patch = generated('patch.global.sql', 'database', patchText(p.kind, members), 'patch.global.sql');
   return [...(db ? [db] : []), patch];
 }
 
 /** The truststore entry named `name`: the member's own copy, else any input's (certificates are shared). */
-function trustEntry(input: NodeIndex | undefined, name: string, p: ProductContext): { node: NodeIndex; file: ProductFile } | undefined {
+function trustEntry(input: NodeIndex | undefined, name: string,
+  p: ProductContext): { node: NodeIndex; file: ProductFile } | undefined {
   const path = `truststore/${name}.yaml`;
   for (const n of [...(input ? [input] : []), ...p.inputs]) {
     const file = productFile(n, path);
@@ -94,39 +102,49 @@ function trustEntry(input: NodeIndex | undefined, name: string, p: ProductContex
   return undefined;
 }
 
-function microclusterFiles(input: NodeIndex | undefined, member: TargetMember, members: readonly TargetMember[], p: ProductContext, left: { file: string; reason: string }[]): PlannedFile[] {
+function microclusterFiles(input: NodeIndex | undefined, member: TargetMember, members: readonly TargetMember[],
+  p: ProductContext, left: Left): PlannedFile[] {
   const out: PlannedFile[] = [];
   const daemon = input && productFile(input, 'daemon.yaml');
   if (daemon) {
     const bytes = setYamlAddress(daemon.bytes, member.address, 'daemon.yaml');
-    out.push(edited('daemon.yaml', '', bytes, { kind: 'product-edit', what: 'daemon.yaml', node: input!.displayPath, file: daemon.path, address: member.address }));
+    const from = { kind: 'product-edit', what: 'daemon.yaml', node: input!.displayPath, file: daemon.path, address: member.address } as const;
+    out.push(edited('daemon.yaml', '', bytes, from));
   } else left.push({ file: `${member.address}:daemon.yaml`, reason: 'no input holds this member\'s daemon.yaml: it is not written' });
   for (const m of members) {
     const name = memberNameOf(m, p);
     const entry = name === undefined ? undefined : trustEntry(input, name, p);
     if (!entry || name === undefined) {
-      left.push({ file: `${member.address}:truststore/${name ?? m.address}.yaml`, reason: 'no input\'s truststore holds this member: its entry is not written' });
+      const reason = 'no input\'s truststore holds this member: its entry is not written';
+      left.push({ file: `${member.address}:truststore/${name ?? m.address}.yaml`, reason });
       continue;
     }
     const bytes = setYamlAddress(entry.file.bytes, m.address, entry.file.path);
-    out.push(edited(`${name}.yaml`, 'truststore', bytes, { kind: 'product-edit', what: 'truststore', node: entry.node.displayPath, file: entry.file.path, address: m.address }));
+    const from = { kind: 'product-edit', what: 'truststore', node: entry.node.displayPath, file: entry.file.path, address: m.address } as const;
+    out.push(edited(`${name}.yaml`, 'truststore', bytes, from));
   }
-  out.push(generated('patch.global.sql', '', patchText('microcluster', members.map((m) => ({ ...m, name: memberNameOf(m, p) }))), 'patch.global.sql'));
+  const patch = patchText('microcluster', members.map((m) => ({ ...m, name: memberNameOf(m, p) })));
+  out.push(generated('patch.global.sql', '', patch, 'patch.global.sql'));
   return out;
 }
 
-/** MicroK8s: certificates, keys and failure-domain of the member's input (the cluster's pair from the source when it has none), localnode.yaml rewritten. */
-function microk8sFiles(ctx: OutputContext, input: NodeIndex | undefined, member: TargetMember, p: ProductContext, left: { file: string; reason: string }[]): PlannedFile[] {
+/**
+ * MicroK8s: certificates, keys and failure-domain of the member's input (the cluster's pair from
+ * the source when it has none), localnode.yaml rewritten.
+ */
+function microk8sFiles(ctx: OutputContext, input: NodeIndex | undefined, member: TargetMember, p: ProductContext,
+  left: Left): PlannedFile[] {
   const own = input ? identityFiles(input, ctx.digests) : { files: [], left: [] };
   for (const l of own.left) left.push({ file: `${input!.name}:${l.file}`, reason: l.reason });
   const carried = own.files.filter((f) => f.name !== 'localnode.yaml');
-  if (!input) carried.push(...identityFiles(ctx.source, ctx.digests).files.filter((f) => f.name === 'cluster.crt' || f.name === 'cluster.key'));
+  const clusterPair = (f: PlannedFile) => f.name === 'cluster.crt' || f.name === 'cluster.key';
+  if (!input) carried.push(...identityFiles(ctx.source, ctx.digests).files.filter(clusterPair));
   const hadLocalNode = (input ? [input] : p.inputs).some((n) => n.files.some((f) => f.name === 'localnode.yaml'));
   return [...carried, ...(hadLocalNode ? [generated('localnode.yaml', '', localNodeText(member), 'localnode.yaml')] : [])];
 }
 
 /** One member's output in its product's layout. */
-export function productOutputNode(ctx: OutputContext, p: ProductContext, member: TargetMember, left: { file: string; reason: string }[]): PlannedNode {
+export function productOutputNode(ctx: OutputContext, p: ProductContext, member: TargetMember, left: Left): PlannedNode {
   const input = inputWithId(ctx, member.id);
   const isSource = ctx.sourceId !== undefined && member.id === ctx.sourceId;
   const kept = isSource && ctx.keepSourceMetadata;

@@ -41,7 +41,8 @@ export function productChecks(p: ProductContext | undefined, source: NodeIndex, 
     if (!pending) continue;
     const what = `${n.name}'s ${pending} has not been applied yet; the repair writes a new one in its place, without its statements`;
     if (p.kind === 'lxd' && !force) {
-      refusals.push(`${what} (LXD 5.21.3 and later refuse to recover with one present: "Custom patches should not be applied during recovery"). Apply or remove it first, or --force`);
+      const lxdSays = '"Custom patches should not be applied during recovery"';
+      refusals.push(`${what} (LXD 5.21.3 and later refuse to recover with one present: ${lxdSays}). Apply or remove it first, or --force`);
     } else warnings.push(`${what} (${productWords(p)} would append to it): add them to the new file by hand if they are still wanted`);
   }
   return { refusals, warnings };

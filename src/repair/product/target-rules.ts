@@ -68,12 +68,14 @@ export function checkProductTarget(product: ProductName | undefined, old: readon
   if (product !== 'lxd' && product !== 'incus' && product !== 'microcluster') return { refusals: [], warnings: [] };
   const word = product === 'lxd' ? 'LXD' : product === 'incus' ? 'Incus' : 'microcluster';
   if (!old) {
-    return { refusals: [], warnings: [`the source's member list (${product === 'microcluster' ? 'cluster.yaml and truststore' : 'local.db raft_nodes'}) is unknown: the target was not checked with ${word}'s own rules`] };
+    const list = product === 'microcluster' ? 'cluster.yaml and truststore' : 'local.db raft_nodes';
+    return { refusals: [], warnings: [`the source's member list (${list}) is unknown: the target was not checked with ${word}'s own rules`] };
   }
   const broken = product === 'microcluster' ? microclusterRules(old, target) : lxdRules(old, target);
   const voters = target.filter((m) => m.role === 0).length;
   const trap = product === 'microcluster' && target.length >= 3 && voters === 1
-    ? [`only one voter among ${target.length} members: ${word} accepts it, but losing that member stops the database again; make at least 3 voters if you can`] : [];
+    ? [`only one voter among ${target.length} members: ${word} accepts it, but losing that member stops the database again; ` +
+      'make at least 3 voters if you can'] : [];
   const worded = broken.map((b) => `${word} refuses this membership in its own recovery: ${b}`);
   return force
     ? { refusals: [], warnings: [...worded.map((w) => `${w} (accepted with --force)`), ...trap] }
