@@ -37,6 +37,10 @@ export function productChecks(p: ProductContext | undefined, source: NodeIndex, 
   const refusals = [...rules.refusals];
   const warnings = [...rules.warnings];
   for (const n of p.inputs) {
+    if (n.product?.issues.some((i) => i.kind === 'wal-mode')) {
+      warnings.push(`${n.name}'s local.db is in WAL mode: the rewritten copy holds only its main file, not changes still in ` +
+        'local.db-wal; a clean stop of the product checkpoints them, so collect the file again after one if you can');
+    }
     const pending = n.product?.pendingPatch;
     if (!pending) continue;
     const what = `${n.name}'s ${pending} has not been applied yet; the repair writes a new one in its place, without its statements`;

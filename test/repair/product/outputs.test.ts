@@ -80,6 +80,19 @@ describe('LXD and Incus repair outputs', () => {
     expect(forced.warnings.join('\n')).toMatch(/accepted with --force/);
   });
 
+  it('warns that a local.db in WAL mode is rewritten from its main file only', async () => {
+    const tree = await lxdTree(await sampleSet('small-ids'));
+    const file = path.join(tree.stateDir(1), 'database/local.db');
+    const bytes = fs.readFileSync(file);
+    bytes[18] = 2;
+    bytes[19] = 2;
+    fs.writeFileSync(file, bytes);
+    const out = path.join(scratch(), 'out');
+    const { plan } = await repairTo([tree.root], out, {}, lxdTarget(tree.names));
+    expect(plan.result.plan.warnings.join('\n')).toMatch(/lxd02's local\.db is in WAL mode: the rewritten copy holds only its main file/);
+    expect((await readLocalDb(path.join(out, 'lxd02/database/local.db'))).address).toBe(NEW[1]);
+  });
+
   it('refuses a plan whose local.db changed after it was made', async () => {
     const tree = await lxdTree(await sampleSet('small-ids'));
     const { result } = await planFor([tree.root], {}, lxdTarget(tree.names));
