@@ -32,9 +32,11 @@ function header(plan: RepairPlan, o: RenderOptions): string[] {
 
 function membership(plan: RepairPlan, o: RenderOptions): string[] {
   if (!plan.target) return [];
-  const rows = plan.target.members.map((m) => [m.id, m.address, `${m.roleName} (${m.role})`, m.isNew ? 'new ID' : m.previousAddress ? `was ${m.previousAddress}` : '']);
+  const named = plan.target.members.some((m) => m.name !== undefined);
+  const rows = plan.target.members.map((m) => [m.id, ...(named ? [printable(m.name ?? '')] : []), m.address, `${m.roleName} (${m.role})`,
+    m.isNew ? 'new ID' : m.previousAddress ? `was ${m.previousAddress}` : '']);
   const from = plan.target.from === 'cluster-file' ? `--cluster ${plan.target.file}` : 'the source\'s latest raft configuration';
-  return ['', `Target membership (from ${from}):`, table(['ID', 'address', 'role', 'note'], rows, o)];
+  return ['', `Target membership (from ${from}):`, table(['ID', ...(named ? ['name'] : []), 'address', 'role', 'note'], rows, o)];
 }
 
 function logSummary(plan: RepairPlan): string[] {

@@ -37,6 +37,8 @@ describe('next steps after a product repair', () => {
     expect(steps.at(-1)!.commands[0]).toMatch(/^lxc cluster list/);
     const text = await cli(['repair', tree.root, '--cluster', target, '--out', path.join(scratch(), 'out2')]);
     expect(text.out).toMatch(/Next steps \(lxd\):\n1\. Stop the product on every member/);
+    expect(text.out).toMatch(/│ ID +│ name +│ address +│ role/);
+    expect(text.out).toMatch(/│ 2 +│ lxd02 +│ 10\.1\.0\.2:8443 +│ voter \(0\)/);
     expect(text.out).toMatch(/lxd01\/ \(10\.1\.0\.1:8443, ID 1, voter, source, metadata kept\)/);
   });
 
