@@ -54,6 +54,18 @@ describe.runIf(live)('product repair outputs start as a real cluster with every 
     expect(v.pass, v.output).toBe(true);
   }, T);
 
+  it('Incus: database/global/ of every member, at new addresses, local.db rewritten', async () => {
+    const tree = await lxdTree(set, { product: 'incus', names: ['inc1', 'inc2', 'inc3'] });
+    const a = addresses();
+    const target = `members:\n${tree.names.map((n, i) => `- id: ${i + 1}\n  name: ${n}\n  address: ${a[i]}\n  role: voter\n`).join('')}`;
+    const out = path.join(scratch(), 'out');
+    const { plan } = await repairTo([tree.root], out, {}, target);
+    expect(plan.result.plan.outputs.map((o) => [o.product, o.dir])).toEqual(tree.names.map((n) => ['incus', n]));
+    expect(fs.existsSync(path.join(out, 'inc2/database/local.db'))).toBe(true);
+    const v = await verifyCluster(raftDirs(out, plan.result.plan, 'database/global'), expectFile);
+    expect(v.pass, v.output).toBe(true);
+  }, T);
+
   it('LXD: a hole in every member filled from global.bak, at new addresses', async () => {
     const tree = await lxdTree(set, { globalBak: 0 });
     // Entry 2049 is then on no member (the third holds it in the segment that starts there).
