@@ -80,6 +80,17 @@ describe('LXD and Incus repair outputs', () => {
     expect(forced.warnings.join('\n')).toMatch(/accepted with --force/);
   });
 
+  it('refuses while a member holds an unapplied patch.global.sql (LXD refuses too); --force warns', async () => {
+    const tree = await lxdTree(await sampleSet('small-ids'));
+    fs.writeFileSync(path.join(tree.stateDir(2), 'database/patch.global.sql'), 'UPDATE nodes SET address = "x:1" WHERE id = 3;\n');
+    const refused = (await planFor([tree.root])).result.plan;
+    expect(refused.status).toBe('refused');
+    expect(refused.refusals.join('\n')).toMatch(/lxd03's database\/patch\.global\.sql has not been applied yet.*Custom patches should not be applied during recovery/);
+    const forced = (await planFor([tree.root], { force: true })).result.plan;
+    expect(forced.status).toBe('ready');
+    expect(forced.warnings.join('\n')).toMatch(/lxd03's database\/patch\.global\.sql has not been applied yet/);
+  });
+
   it('warns that a local.db in WAL mode is rewritten from its main file only', async () => {
     const tree = await lxdTree(await sampleSet('small-ids'));
     const file = path.join(tree.stateDir(1), 'database/local.db');
