@@ -30,7 +30,11 @@ for n in 9541 9542; do
   rm "$d/$victim"
 done
 
-for set in healthy crash lagging past-snapshot; do
+# small-ids: the members renumbered 1, 2, 3 (the IDs LXD and Incus give their database members) with
+# `dqlite .reconfigure`, then written to again; product layouts (LXD, Incus) are built around it.
+node "$here/../test/helpers/lab-small-ids.mjs" --lab "$lab" --dir "$work/small-ids" --port 9550 --first 1300 --second 1300 "${common[@]}"
+
+for set in healthy crash lagging past-snapshot small-ids; do
   tar -C "$work" -czf "$out/$set.tar.gz" --owner=0 --group=0 --sort=name "$set"
 done
 ls -la "$out"/*.tar.gz

@@ -4,6 +4,8 @@ import type { BatchTable } from '../format/batch-table.js';
 import { raftRoleName } from '../format/configuration.js';
 import type { NodeInfo } from '../format/node-yaml.js';
 import type { MetadataRecord, NodeIndex, ScanIssue } from '../scan/node-index.js';
+import type { ProductIssue } from '../scan/product.js';
+import { identityOf } from './identity.js';
 import { listedLog, spansOf, type LatestConfiguration } from './listed-log.js';
 import type { NodeVerdict } from './verdict.js';
 
@@ -54,11 +56,32 @@ export interface SegmentView {
   readonly stop: string | null;
 }
 
+/** The product identity of a node, as inspect shows it. */
+export interface ProductView {
+  readonly kind: string;
+  readonly app: string | null;
+  readonly stateDir: string;
+  readonly raftPath: string;
+  readonly machine: string | null;
+  readonly memberName: string | null;
+  readonly role: number | null;
+  readonly backup: { readonly kind: string; readonly source: string; readonly of: string | null } | null;
+  readonly members: readonly { readonly id: bigint; readonly address: string; readonly role: number | null; readonly name: string | null }[] | null;
+  readonly schemaVersion: number | null;
+  readonly pendingPatch: string | null;
+  readonly files: readonly { readonly path: string; readonly size: number; readonly sha256: string }[];
+  readonly issues: readonly ProductIssue[];
+}
+
 export interface NodeReport {
   readonly name: string;
   readonly path: string;
+  /** The raft address and ID from the product's identity (else info.yaml). */
   readonly address: string | null;
   readonly id: bigint | null;
+  /** Everything the product's identity files say (state directory, members, backup, issues). */
+  readonly productLayout: ProductView | null;
+  readonly backupOf: string | null;
   readonly info: { readonly id: bigint; readonly address: string; readonly role: number } | null;
   readonly cluster: readonly { readonly id: bigint; readonly address: string; readonly role: number }[] | null;
   readonly metadata: readonly MetadataView[];
@@ -125,18 +148,34 @@ function segmentViews(node: NodeIndex): SegmentView[] {
 
 const plainInfo = (i: NodeInfo) => ({ id: i.id, address: i.address, role: i.role });
 
+function productView(node: NodeIndex): ProductView | null {
+  const p = node.product;
+  if (!p) return null;
+  return {
+    kind: p.kind, app: p.app ?? null, stateDir: p.stateDisplay, raftPath: p.raftPath, machine: p.machine ?? null,
+    memberName: p.name ?? null, role: p.role ?? null,
+    backup: p.backup ? { kind: p.backup.kind, source: p.backup.source, of: p.backup.of ?? null } : null,
+    members: p.members?.map((m) => ({ id: m.id, address: m.address, role: m.role ?? null, name: m.name ?? null })) ?? null,
+    schemaVersion: p.schemaVersion ?? null, pendingPatch: p.pendingPatch ?? null,
+    files: p.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })), issues: p.issues,
+  };
+}
+
 export function buildNodeReport(verdict: NodeVerdict): NodeReport {
   const node = verdict.node;
   const log = listedLog(node);
   const held = verdict.held;
   const segments = segmentViews(node);
   const info = node.info?.value;
-  const otherKinds = new Set(['tmp', 'corrupt', 'probe', 'lock', 'join', 'ignored']);
+  const who = identityOf(node);
+  const otherKinds = new Set(['tmp', 'corrupt', 'probe', 'lock', 'join', 'product', 'ignored']);
   return {
     name: node.name,
     path: node.displayPath,
-    address: info?.address ?? null,
-    id: info?.id ?? null,
+    address: who.address ?? null,
+    id: who.id ?? null,
+    productLayout: productView(node),
+    backupOf: who.backupOf ?? null,
     info: info ? plainInfo(info) : null,
     cluster: node.cluster?.value ? node.cluster.value.map(plainInfo) : null,
     metadata: [...metadataView(node.metadata1), ...metadataView(node.metadata2)],

@@ -5,10 +5,12 @@
 // lossless). Ties prefer the node that needs the least repair: starts as it is, then lossless
 // repair, then lossy; then the name, for a stable answer. The manual `.reconfigure` method (copy
 // each node, run `.reconfigure`, keep the highest last index) is computed beside it and any
-// disagreement is put into words.
+// disagreement is put into words. Backups (LXD's global.bak, db_backup archives, MicroK8s'
+// backend.backup) are never ranked as members: they are listed apart, and only donate entries.
 import type { NodeIndex } from '../scan/node-index.js';
 import { lostDataWords } from './db/lost-words.js';
 import { clusterGroups } from './cluster-identity.js';
+import { identityOf, isBackup } from './identity.js';
 import { REPAIR_NEED_ORDER, type NodeVerdict, type RepairNeed } from './verdict.js';
 
 export interface RankedNode {
@@ -21,7 +23,10 @@ export interface RankedNode {
 }
 
 export interface RankResult {
+  /** The members, best first (backups only when the inputs hold nothing else). */
   readonly nodes: readonly RankedNode[];
+  /** Backups of members: never candidates, listed apart (their entries can still fill holes). */
+  readonly backups: readonly NodeVerdict[];
   readonly best: RankedNode | undefined;
   /** Sentences explaining the order, ties and disagreements. */
   readonly explanation: readonly string[];
@@ -114,11 +119,20 @@ function lossSentences(v: NodeVerdict): string[] {
     + (l.data ? ` In the databases: ${lostDataWords(l.data)}.` : ''));
 }
 
+function backupSentences(backups: readonly NodeVerdict[], onlyBackups: boolean): string[] {
+  if (!backups.length) return [];
+  const names = backups.map((b) => `${b.name} (of ${identityOf(b.node).backupOf})`).join(', ');
+  return onlyBackups
+    ? [`Warning: every input is a backup (${names}): they are ranked, but restore the chosen one in its member's place before trusting it.`]
+    : [`Backups are not members and are not ranked: ${names}; their entries are used only to fill holes nobody else can.`];
+}
+
 function explain(ranked: readonly RankedNode[], speaksFor: (v: NodeVerdict) => boolean): string[] {
   const best = ranked[0]?.verdict;
   if (!best) return [];
   const out = [bestSentence(best)];
-  const conflicts = ranked.flatMap((r) => r.verdict.clusterConflicts);
+  const shown = new Set(ranked.map((r) => r.verdict.node.displayPath));
+  const conflicts = ranked.flatMap((r) => r.verdict.clusterConflicts).filter((c) => shown.has(c.nodes[0]) && shown.has(c.nodes[1]));
   if (conflicts.length) {
     const groups = clusterGroups(ranked.map((r) => r.verdict.node.displayPath), conflicts);
     const x = conflicts[0]!;
@@ -153,10 +167,14 @@ export interface RankOptions {
 }
 
 export function rankVerdicts(verdicts: readonly NodeVerdict[], options: RankOptions = {}): RankResult {
-  const ordered = [...verdicts].sort(compareVerdicts);
+  const members = verdicts.filter((v) => !isBackup(v.node));
+  const onlyBackups = members.length === 0;
+  const backups = onlyBackups ? [] : verdicts.filter((v) => isBackup(v.node));
+  const ordered = [...(onlyBackups ? verdicts : members)].sort(compareVerdicts);
   const manual = highestIndexRanks(ordered);
   const nodes: RankedNode[] = ordered.map((v, i) => ({ verdict: v, name: v.name, rank: i + 1, highestLastIndexRank: manual.get(v)! }));
-  return { nodes, best: nodes[0], explanation: explain(nodes, options.speaksFor ?? (() => true)) };
+  const explanation = [...explain(nodes, options.speaksFor ?? (() => true)), ...backupSentences(onlyBackups ? verdicts : backups, onlyBackups)];
+  return { nodes, backups, best: nodes[0], explanation };
 }
 
 /**

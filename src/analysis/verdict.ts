@@ -101,8 +101,15 @@ export interface VerdictOptions {
   readonly autoRecovery?: boolean;
   /** The engine (a profile), or `auto` to infer it from the nodes; default DEFAULT_ENGINE (libraft 0.15). */
   readonly engine?: EngineProfile | 'auto';
-  /** For `auto`: the product whose layout the nodes came from. */
+  /** For `auto`: the product whose layout the nodes came from (default: what their layout says, when they agree). */
   readonly productHint?: ProductHint;
+}
+
+/** The product every node's layout names (scan/product-layout.ts), for engine inference. */
+export function productHintOf(nodes: readonly NodeIndex[]): ProductHint | undefined {
+  const kinds = new Set(nodes.map((n) => n.product?.kind));
+  const [only] = [...kinds];
+  return kinds.size === 1 && only !== undefined ? only : undefined;
 }
 
 /** What an interop test or an operator compares: the outcome, the message and what the loader leaves. */
@@ -189,7 +196,7 @@ function contributionOf(r: Recovery, p: StartupPrediction): Contribution {
  */
 export function buildVerdicts(nodes: readonly NodeIndex[], payloads: PayloadReader, options: VerdictOptions = {}): NodeVerdict[] {
   const autoRecovery = options.autoRecovery ?? true;
-  const engine = resolveEngine(options.engine ?? DEFAULT_ENGINE, nodes, options.productHint);
+  const engine = resolveEngine(options.engine ?? DEFAULT_ENGINE, nodes, options.productHint ?? productHintOf(nodes));
   const logs = new Map(nodes.map((n) => [n, diskLog(n)]));
   const conflicts = clusterConflicts(nodes.map((n) => ({ node: n, view: logs.get(n)! })), payloads);
   return nodes.map((node) => {

@@ -163,7 +163,37 @@ export type FileNameClass =
   | { kind: 'tmp'; target: string }
   | { kind: 'corrupt'; ns: bigint; original: string }
   | { kind: 'probe' | 'lock' | 'info-yaml' | 'cluster-yaml' | 'join' }
+  | { kind: 'product'; what: string }
   | { kind: 'ignored'; reason: string };
+
+/**
+ * Files the products keep beside the raft files (raft ignores them; they are not leftovers). LXD
+ * and Incus: database/global/ (lxd/cluster/gateway.go Sync, lxd/cluster/recover.go); MicroK8s:
+ * var/kubernetes/backend/ (k8s-dqlite pkg/server/server.go, microk8s utils.sh and join.py);
+ * microcluster: database/ (internal/recover/recover.go).
+ */
+const PRODUCT_FILES: Readonly<Record<string, string>> = {
+  'db.bin': 'LXD/Incus database dump written at shutdown (not read at start-up)',
+  'db.bin-wal': 'LXD/Incus database dump (its WAL) written at shutdown',
+  'raft_nodes.yaml': 'LXD\'s member list from a recovery (lxd cluster edit)',
+  'logs.db': 'LXD\'s raft log from before LXD 4.0 (LXD refuses to upgrade from it)',
+  'localnode.yaml': 'MicroK8s: the node\'s own entry for kine (k8s-dqlite before 1.1.8)',
+  'cluster.crt': 'the cluster\'s TLS certificate (MicroK8s, go-dqlite app)',
+  'cluster.key': 'the cluster\'s TLS key (MicroK8s, go-dqlite app)',
+  'failure-domain': 'MicroK8s: the node\'s failure domain',
+  'tuning.yaml': 'MicroK8s: k8s-dqlite tuning',
+  'init.yaml': 'MicroK8s: one-shot start-up configuration (read and deleted by k8s-dqlite)',
+  'update.yaml': 'MicroK8s: one-shot address change (k8s-dqlite reconfigures to a single node on start)',
+  'recovery.yaml': 'microcluster: the member list of a recovery',
+};
+
+/** kine's unix socket: `kine.sock` or, as MicroK8s names it, `kine.sock:12379`. */
+const SOCKET = /^(?:kine|k8s-dqlite)\.sock(?::[0-9]+)?$/;
+
+function productFile(name: string): FileNameClass | undefined {
+  const what = Object.hasOwn(PRODUCT_FILES, name) ? PRODUCT_FILES[name] : SOCKET.test(name) ? 'kine\'s unix socket (MicroK8s)' : undefined;
+  return what === undefined ? undefined : { kind: 'product', what };
+}
 
 const FIXED: Record<string, FileNameClass> = {
   metadata1: { kind: 'metadata1' },
@@ -202,5 +232,7 @@ export function classifyFileName(name: string): FileNameClass {
   }
   const raft = classifyRaftName(name);
   if (raft) return raft;
+  const product = productFile(name);
+  if (product) return product;
   return { kind: 'ignored', reason: 'not a name raft, dqlite or go-dqlite uses' };
 }

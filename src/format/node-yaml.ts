@@ -39,7 +39,7 @@ export interface ParseResult<T> {
   issues: DecodeIssue[];
 }
 
-function makeReader(text: string, file: string | undefined, roleNames: boolean): Reader & { lines: LineCounter } {
+export function makeReader(text: string, file: string | undefined, roleNames: boolean): Reader & { lines: LineCounter } {
   const lines = new LineCounter();
   const issues: DecodeIssue[] = [];
   return {
@@ -93,7 +93,7 @@ function tooDeep(text: string): number | undefined {
 }
 
 /** Parses the YAML structure; returns the first document's root node, reporting everything odd. */
-function parseRoot(text: string, r: ReturnType<typeof makeReader>): unknown {
+export function parseRoot(text: string, r: ReturnType<typeof makeReader>): unknown {
   const crlf = text.indexOf('\r\n');
   if (crlf >= 0) r.report('crlf', 'info', crlf, 'CRLF line endings (read fine by go-dqlite; it writes LF)');
   const deep = tooDeep(text);
@@ -180,7 +180,7 @@ function reportDuplicates(nodes: NodeInfo[], where: number[], r: Reader): void {
   });
 }
 
-function rangeStart(node: unknown): number {
+export function rangeStart(node: unknown): number {
   const range = (node as { range?: [number, number, number] } | null)?.range;
   return range?.[0] ?? 0;
 }

@@ -21,8 +21,10 @@ import { lockOutput, lockPathFor, type OutLock } from './out-lock.js';
 import { checkOutPath, existingOut, InputSet, inputPathsOf, type OutFormat, type OutTarget } from './out-path.js';
 import { plainNameProblem } from './plan-schema.js';
 import { validatePlan } from './plan-validate.js';
+import { dirsToMake, DIR_MODE, raftDirOf } from './product/layout.js';
+import { checkProductPins } from './product/materialize.js';
 import { MANIFEST_NAME, packTarball, swapIn, writeManifest, type ManifestFile } from './publish.js';
-import type { RepairPlan } from './types.js';
+import type { PlannedFile, PlannedNode, RepairPlan } from './types.js';
 
 export { MANIFEST_NAME };
 
@@ -63,8 +65,30 @@ export async function verifyInputs(plan: RepairPlan, nodes: readonly NodeIndex[]
   };
   const byKey = await matchInputs(plan, nodes, digestOf);
   await checkPinned(plan, byKey, digestOf);
+  checkProductPins(plan, byKey);
   return byKey;
 }
+
+/** A member's output directory: its name (LXD, Incus, microcluster), else its address. */
+export function outputDirOf(o: PlannedNode): string {
+  return o.dir ?? o.address;
+}
+
+/** Makes a member's output directory and the product subdirectories its files go in (all 0700: they hold keys and databases). */
+function makeNodeDirs(root: string, o: PlannedNode): string {
+  const name = outputDirOf(o);
+  const bad = plainNameProblem(name);
+  if (bad) throw new InternalError(`refusing to make output directory ${JSON.stringify(name)}: ${bad}`);
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir, { mode: DIR_MODE });
+  for (const sub of dirsToMake(o.files.flatMap((f) => (f.dir ? [f.dir] : [])))) {
+    if (sub.split('/').some((s) => plainNameProblem(s) !== undefined)) throw new InternalError(`refusing to make ${JSON.stringify(sub)}`);
+    fs.mkdirSync(path.join(dir, sub), { mode: DIR_MODE });
+  }
+  return dir;
+}
+
+const fileDir = (root: string, o: PlannedNode, f: PlannedFile) => path.join(root, outputDirOf(o), f.dir ?? '');
 
 /**
  * Writes every output node. A file several nodes get identically (the log, the snapshot) is made
@@ -75,38 +99,43 @@ async function writeNodes(root: string, plan: RepairPlan, nodes: NodeLookup, opt
   const count = progressCounter(plan.outputs.flatMap((o) => o.files), options.onProgress, 'writing');
   const pins = new Map(plan.inputs.nodes.flatMap((i) => i.files.map((f) => [`${i.key}\0${f.name}`, f.sha256] as const)));
   const pinned = (node: string, file: string) => pins.get(`${node}\0${file}`);
-  const groups = new Map<string, { file: RepairPlan['outputs'][number]['files'][number]; nodes: string[] }>();
+  const groups = new Map<string, { file: PlannedFile; dirs: string[]; nodes: string[] }>();
   for (const o of plan.outputs) {
-    const bad = plainNameProblem(o.address);
-    if (bad) throw new InternalError(`refusing to make output directory ${JSON.stringify(o.address)}: ${bad}`);
-    fs.mkdirSync(path.join(root, o.address), { mode: 0o755 });
+    makeNodeDirs(root, o);
     for (const f of o.files) {
       const key = `${f.name}\0${JSON.stringify(f.from)}\0${f.mode}`;
-      const g = groups.get(key) ?? { file: f, nodes: [] };
-      g.nodes.push(o.address);
+      const g = groups.get(key) ?? { file: f, dirs: [], nodes: [] };
+      g.dirs.push(fileDir(root, o, f));
+      g.nodes.push(outputDirOf(o));
       groups.set(key, g);
     }
   }
   const written = new Map<string, ManifestFile>();
   for (const g of groups.values()) {
     await checkpoint(options.signal);
-    const results = await writePlannedFile(g.nodes.map((a) => path.join(root, a)), g.file, nodes, pinned, options.signal);
+    const results = await writePlannedFile(g.dirs, g.file, nodes, pinned, options.signal);
     for (const w of results) written.set(path.relative(root, w.path), { path: path.relative(root, w.path), size: w.size, sha256: w.sha256 });
     for (const a of g.nodes) count(g.file.size, a);
   }
-  for (const o of plan.outputs) fsyncDir(path.join(root, o.address));
+  for (const o of plan.outputs) {
+    for (const d of new Set(o.files.map((f) => fileDir(root, o, f)))) fsyncDir(d);
+    fsyncDir(path.join(root, outputDirOf(o)));
+  }
   // The manifest lists files node by node, in plan order.
-  return plan.outputs.flatMap((o) => o.files.map((f) => written.get(path.join(o.address, f.name))!));
+  return plan.outputs.flatMap((o) => o.files.map((f) => written.get(path.relative(root, path.join(fileDir(root, o, f), f.name)))!));
 }
 
 /** The loader simulation on every written node (reading every byte again). */
 async function checkNodes(root: string, plan: RepairPlan, options: Options): Promise<NodeCheck[]> {
-  const count = progressCounter(plan.outputs.flatMap((o) => o.files), options.onProgress, 'checking output');
+  const count = progressCounter(plan.outputs.flatMap((o) => o.files.filter((f) => (f.dir ?? '') === raftDirOf(o.product))),
+    options.onProgress, 'checking output');
   const checks: NodeCheck[] = [];
   for (const o of plan.outputs) {
     await checkpoint(options.signal);
-    const progress = nodeFileProgress(new Map(o.files.map((f) => [f.name, f.size])), o.address, count);
-    checks.push(checkOutputNode(path.join(root, o.address), o, plan, progress.onFile));
+    const raftDir = raftDirOf(o.product);
+    const raftFiles = o.files.filter((f) => (f.dir ?? '') === raftDir);
+    const progress = nodeFileProgress(new Map(raftFiles.map((f) => [f.name, f.size])), outputDirOf(o), count);
+    checks.push(checkOutputNode(path.join(root, outputDirOf(o), raftDir), o, plan, progress.onFile));
     progress.rest();
   }
   return checks;

@@ -13,6 +13,7 @@ import type { NodeIndex } from '../scan/node-index.js';
 import { entryBatches } from './entries.js';
 import { writeAll } from './out-files.js';
 import { plainNameProblem } from './plan-schema.js';
+import { productBytes } from './product/materialize.js';
 import type { FileOrigin, PlannedFile } from './types.js';
 
 export interface WrittenFile {
@@ -96,6 +97,7 @@ export function encodeEntries(nodes: NodeLookup, o: Extract<FileOrigin, { kind: 
 
 function bytesOf(nodes: NodeLookup, from: FileOrigin, pinned?: PinnedSha): Uint8Array | undefined {
   if (from.kind === 'generated') return Buffer.from(from.base64, 'base64');
+  if (from.kind === 'product-edit' || from.kind === 'product-generated') return productBytes(nodes, from);
   if (from.kind !== 'entries') return undefined;
   return encodeEntries(nodes, from, pinned);
 }

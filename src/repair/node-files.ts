@@ -89,18 +89,18 @@ export const IDENTITY_FILE_LIMIT = 16 * 1024 * 1024;
 /**
  * Names of the files products keep beside the raft files, which a node needs to rejoin: TLS
  * certificates and keys (go-dqlite's app, k8sd and microcluster write cluster.crt/.key and
- * server.crt/.key) and MicroK8s's localnode.yaml and failure-domain. Anything else in a node
+ * server.crt/.key) and MicroK8s's localnode.yaml, failure-domain and tuning.yaml. Anything else in a node
  * directory (notes, editor backups, junk with control characters in its name) is not copied,
  * and is named under "Not copied".
  */
-const IDENTITY_NAME = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*\.(?:crt|key|pem)|localnode\.yaml|failure-domain)$/;
+const IDENTITY_NAME = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*\.(?:crt|key|pem)|localnode\.yaml|failure-domain|tuning\.yaml)$/;
 
 /** Regular files raft, dqlite and go-dqlite do not manage but a node needs (TLS material, see IDENTITY_NAME). */
 export function identityFiles(node: NodeIndex, digests: InputDigests): { files: PlannedFile[]; left: { file: string; reason: string }[] } {
   const files: PlannedFile[] = [];
   const left: { file: string; reason: string }[] = [];
   for (const f of node.files) {
-    if (f.class.kind !== 'ignored') continue;
+    if (f.class.kind !== 'ignored' && f.class.kind !== 'product') continue;
     if (!IDENTITY_NAME.test(f.name)) left.push({ file: f.name, reason: 'not a file raft, dqlite or go-dqlite writes (nor a certificate or key): not carried over' });
     else if (f.type !== 'file') left.push({ file: f.name, reason: `a ${f.type}, not carried over` });
     else if (f.size > IDENTITY_FILE_LIMIT) left.push({ file: f.name, reason: `${f.size} bytes: too large for an identity file, not carried over` });

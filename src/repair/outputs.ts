@@ -3,12 +3,15 @@
 // of the input node with the same ID.
 import { encodeConfiguration, raftRoleName, yamlRoleToRaft, type ConfigurationServer } from '../format/configuration.js';
 import { formatClosedSegmentName } from '../format/file-names.js';
+import { memberId } from '../analysis/identity.js';
+import type { TargetMember } from '../format/member-yaml.js';
 import { roleName, type NodeInfo } from '../format/node-yaml.js';
 import { EntryType, encodeSegment } from '../format/segment.js';
 import type { InputDigests } from '../scan/digest.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { FILE_MODE } from './log-files.js';
 import { freshMetadata, identityFiles, keptMetadata, sha256, yamlFiles } from './node-files.js';
+import { productOutputNode, type ProductContext } from './product/outputs.js';
 import type { PlanConfigurationEntry, PlannedFile, PlannedNode } from './types.js';
 
 /** canonical raft and dqlite (uvWriteClosedSegment): the recovery entry always has term 1. */
@@ -43,7 +46,9 @@ export function configurationEntry(index: bigint, members: readonly NodeInfo[]):
 }
 
 export interface OutputContext {
-  readonly members: readonly NodeInfo[];
+  readonly members: readonly TargetMember[];
+  /** The product whose layout the outputs mirror (the source's), if any. */
+  readonly product?: ProductContext;
   readonly dataFiles: readonly PlannedFile[];
   readonly source: NodeIndex;
   readonly sourceId: bigint | undefined;
@@ -54,12 +59,14 @@ export interface OutputContext {
   readonly digests: InputDigests;
 }
 
+/** The input member with this ID (its product identity, else info.yaml); never a backup. */
 export function inputWithId(ctx: OutputContext, id: bigint): NodeIndex | undefined {
   if (ctx.sourceId === id) return ctx.source;
-  return ctx.nodes.find((n) => n.info?.value?.id === id);
+  return ctx.nodes.find((n) => memberId(n) === id);
 }
 
-export function outputNode(ctx: OutputContext, member: NodeInfo, left: { file: string; reason: string }[]): PlannedNode {
+export function outputNode(ctx: OutputContext, member: TargetMember, left: { file: string; reason: string }[]): PlannedNode {
+  if (ctx.product) return productOutputNode(ctx, ctx.product, member, left);
   const input = inputWithId(ctx, member.id);
   const isSource = ctx.sourceId !== undefined && member.id === ctx.sourceId;
   const kept = isSource && ctx.keepSourceMetadata;

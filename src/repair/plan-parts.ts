@@ -1,5 +1,6 @@
 // Smaller pieces of the plan: the inputs with their digests, the log summary, refusals, warnings,
 // and the source files that are deliberately not copied (with why).
+import { identityOf, isBackup } from '../analysis/identity.js';
 import type { Recovery } from '../analysis/recovery/assemble.js';
 import type { HoleFill } from '../analysis/recovery/fill.js';
 import type { SourceLog } from '../analysis/recovery/source-log.js';
@@ -13,10 +14,15 @@ import type { PlanInputNode, PlanLog, PlanLost, PlannedFile, PlannedNode, Repair
 export function planInputs(args: readonly string[], nodes: readonly NodeIndex[], digests: InputDigests): { args: string[]; nodes: PlanInputNode[] } {
   return {
     args: [...args],
-    nodes: nodes.map((n) => ({
-      key: n.displayPath, name: n.name, id: n.info?.value?.id.toString() ?? null, address: n.info?.value?.address ?? null,
-      files: [...(digests.get(n.displayPath)?.values() ?? [])].map((d) => ({ name: d.name, size: d.size, sha256: d.sha256 })),
-    })),
+    nodes: nodes.map((n) => {
+      const who = identityOf(n);
+      const product = n.product?.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })) ?? [];
+      return {
+        key: n.displayPath, name: n.name, id: who.id?.toString() ?? null, address: who.address ?? null,
+        files: [...(digests.get(n.displayPath)?.values() ?? [])].map((d) => ({ name: d.name, size: d.size, sha256: d.sha256 })),
+        ...(product.length ? { productFiles: product } : {}),
+      };
+    }),
   };
 }
 
@@ -38,10 +44,10 @@ export function planLog(log: Recovery, files: readonly PlannedFile[]): PlanLog {
   };
 }
 
-/** The source's ID: its info.yaml, else the configuration member with its address. */
+/** The source's ID: its product identity or info.yaml, else the configuration member with its address. */
 export function sourceIdOf(node: NodeIndex, known: KnownAddresses): bigint | undefined {
-  const id = node.info?.value?.id;
-  if (id !== undefined && id !== 0n) return id;
+  const id = identityOf(node).id;
+  if (id !== undefined) return id;
   for (const [k, address] of known) if (address === node.name) return k;
   return undefined;
 }
@@ -67,13 +73,14 @@ export function refusalsFor(options: RepairOptions, log: Recovery, lost: readonl
 export function warningsFor(nodes: readonly NodeIndex[], members: readonly NodeInfo[], fills: readonly HoleFill[], ctx: OutputContext): string[] {
   const out: string[] = [];
   const ids = new Set(members.map((m) => m.id));
-  for (const n of nodes) {
-    const id = n.info?.value?.id;
+  const inputs = nodes.filter((n) => !isBackup(n));
+  for (const n of inputs) {
+    const id = identityOf(n).id;
     if (members.length && id !== undefined && !ids.has(id)) out.push(`${n.name} (ID ${id}) is not in the target membership: no directory is written for it`);
   }
   const seen = new Map<bigint, string>();
-  for (const n of nodes) {
-    const id = n.info?.value?.id;
+  for (const n of inputs) {
+    const id = identityOf(n).id;
     if (id === undefined) continue;
     if (seen.has(id)) out.push(`${seen.get(id)} and ${n.displayPath} both have ID ${id}: identity files come from ${ctx.sourceId === id ? 'the source' : seen.get(id)}`);
     else seen.set(id, n.displayPath);
@@ -103,6 +110,7 @@ function reasonNotCopied(name: string, kind: string, src: SourceLog, keptMetadat
     return 'its entries are not part of the repaired log (see repairs)';
   }
   if (kind === 'tmp' || kind === 'corrupt' || kind === 'probe' || kind === 'lock' || kind === 'join') return 'left behind by the engine or go-dqlite; not data';
+  if (kind === 'product') return 'a file of the product\'s own (see the next steps), not raft data';
   return undefined;
 }
 

@@ -4,6 +4,7 @@
 // itself writes. Cross-field rules (pinned inputs, generated content) are in plan-validate.ts.
 import { addressProblem } from './target.js';
 import { FILE_MODE } from './log-files.js';
+import { productShapes } from './product/plan-shape.js';
 import {
   array, bool, dec, fail, int, literal, nullable, object, quote, sha256Hex, tagged, text, type Check,
 } from './json-shape.js';
@@ -88,25 +89,32 @@ const origin = tagged('kind', {
     },
     { text: text(16 * 1024 * 1024) },
   ),
+  ...productShapes.origins,
 });
 
 const plannedFile = object(
   {
-    name: fileName, role: literal('segment', 'snapshot', 'snapshot-meta', 'metadata', 'yaml', 'identity'), size,
+    name: fileName, role: literal('segment', 'snapshot', 'snapshot-meta', 'metadata', 'yaml', 'identity', 'product'), size,
     sha256: nullable(sha256Hex), mode, from: origin,
   },
-  { firstIndex: dec, lastIndex: dec },
+  { firstIndex: dec, lastIndex: dec, dir: productShapes.subdir },
 );
 
-const plannedNode = object({
-  address, id: dec, role: int(0, 2), roleName: text(64), isSource: bool, inputNode: nullable(pathText),
-  metadata: literal('kept', 'fresh'), files: array(plannedFile, 100_000),
-});
+const plannedNode = object(
+  {
+    address, id: dec, role: int(0, 2), roleName: text(64), isSource: bool, inputNode: nullable(pathText),
+    metadata: literal('kept', 'fresh'), files: array(plannedFile, 100_000),
+  },
+  { dir: fileName, product: productShapes.product, name: text(4096) },
+);
 
-const inputNode = object({
-  key: pathText, name: text(4096), id: nullable(dec), address: nullable(text(4096)),
-  files: array(object({ name: inputFileName, size, sha256: sha256Hex }), 1_000_000),
-});
+const inputNode = object(
+  {
+    key: pathText, name: text(4096), id: nullable(dec), address: nullable(text(4096)),
+    files: array(object({ name: inputFileName, size, sha256: sha256Hex }), 1_000_000),
+  },
+  { productFiles: array(object({ path: productShapes.relativePath, size, sha256: sha256Hex }), 100_000) },
+);
 
 const rankRow = object({
   rank: int(1, Number.MAX_SAFE_INTEGER), node: pathText, name: text(4096), lastTerm: dec, lastIndex: dec,
@@ -118,10 +126,13 @@ const source = object({
   reasons: array(text()), ranking: array(rankRow),
 });
 
-const member = object({
-  id: dec, address, role: int(0, 2), roleName: text(64), raftRole: int(0, 2), isNew: bool,
-  previousAddress: nullable(text(4096)),
-});
+const member = object(
+  {
+    id: dec, address, role: int(0, 2), roleName: text(64), raftRole: int(0, 2), isNew: bool,
+    previousAddress: nullable(text(4096)),
+  },
+  { name: text(4096) },
+);
 
 const proof = object(
   {
@@ -173,7 +184,7 @@ export const planShape = object({
   source: nullable(source),
   target: nullable(object({
     from: literal('cluster-file', 'source-configuration'), file: nullable(pathText), members: array(member, 100_000),
-  })),
+  }, { format: literal('lxd', 'microcluster') })),
   log: nullable(log), configurationEntry: nullable(configurationEntry), repairs: array(repair), lost: array(lost),
   metadata: nullable(object({ rule: text(), freshTerm: dec })),
   notCopied: array(object({ file: text(4096), reason: text() })),

@@ -17,6 +17,7 @@ import { child, fail, firstDifference, quote, ShapeError } from './json-shape.js
 import { freshMetadata, yamlFiles } from './node-files.js';
 import { configurationEntry } from './outputs.js';
 import { planShape } from './plan-schema.js';
+import { checkOutputDirs, checkProductFile } from './product/plan-check.js';
 import type { PlannedFile, PlannedNode, RepairPlan } from './types.js';
 
 type Pins = ReadonlyMap<string, ReadonlyMap<string, { size: number; sha256: string }>>;
@@ -94,10 +95,14 @@ function generatedFile(plan: RepairPlan, o: PlannedNode, f: PlannedFile, at: str
 
 function checkFile(plan: RepairPlan, pins: Pins, o: PlannedNode, f: PlannedFile, at: string, derived: Derived): void {
   checkRoleName(f, at);
+  if (checkProductFile(plan, o, f, at)) return;
   const from = f.from;
   const fromAt = child(at, 'from');
+  if (from.kind === 'product-edit' || from.kind === 'product-generated') return;
   if (from.kind === 'generated') {
-    expectSame(at, f, generatedFile(plan, o, f, at, derived), `raft-rescue's own ${from.what} for this node`);
+    // The directory was checked against the product's layout (checkProductFile); the rest is regenerated.
+    const { dir: _dir, ...rest } = f;
+    expectSame(at, rest, generatedFile(plan, o, f, at, derived), `raft-rescue's own ${from.what} for this node`);
     return;
   }
   const pin = pinned(pins, fromAt, from.node, from.file);
@@ -130,6 +135,7 @@ function checkOutputs(plan: RepairPlan, pins: Pins): void {
   const last = plan.configurationEntry ? BigInt(plan.configurationEntry.index) : undefined;
   const configuration = last !== undefined && infos.length ? configurationEntry(last, infos).file : undefined;
   const derived: Derived = { members: infos, configuration };
+  checkOutputDirs(plan);
   plan.outputs.forEach((o, i) => {
     const at = `outputs[${i}]`;
     const m = members[i]!;
@@ -141,8 +147,9 @@ function checkOutputs(plan: RepairPlan, pins: Pins): void {
     const names = new Set<string>();
     o.files.forEach((f, j) => {
       const fileAt = child(child(at, 'files'), j);
-      if (names.has(f.name)) fail(child(fileAt, 'name'), `${quote(f.name)} appears twice in this node`);
-      names.add(f.name);
+      const where = f.dir ? `${f.dir}/${f.name}` : f.name;
+      if (names.has(where)) fail(child(fileAt, 'name'), `${quote(where)} appears twice in this node`);
+      names.add(where);
       checkFile(plan, pins, o, f, fileAt, derived);
     });
   });

@@ -6,6 +6,7 @@ import { latestConfiguration, type Recovery } from '../analysis/recovery/assembl
 import { clusterGroups } from '../analysis/cluster-identity.js';
 import { applyRulesOf, type EngineProfile } from '../analysis/engine/profiles.js';
 import type { ApplyRules } from '../format/dqlite-apply.js';
+import { identityOf, isBackup } from '../analysis/identity.js';
 import { buildVerdicts, type NodeVerdict } from '../analysis/verdict.js';
 import type { NodeInfo } from '../format/node-yaml.js';
 import type { InputDigests } from '../scan/digest.js';
@@ -17,7 +18,8 @@ import { snapshotFiles } from './log-files.js';
 import { highestTerm, METADATA_RULE, metadataUsable } from './node-files.js';
 import { configurationEntry, outputNode, RECOVERY_ENTRY_TERM, RECOVERY_PAYLOAD_LIMIT, type OutputContext } from './outputs.js';
 import { notCopied, planInputs, planLog, refusalsFor, sourceIdOf, warningsFor } from './plan-parts.js';
-import { checkMembers, checkTargetText, membersFromConfiguration, planMembers, type KnownAddresses } from './target.js';
+import { namedMembers, productChecks, productContextOf } from './product/plan-product.js';
+import { checkMembers, checkTargetText, membersFromConfiguration, planMembers, type KnownAddresses, type TargetCheck } from './target.js';
 import { PLAN_VERSION, type PlanRepair, type RepairOptions, type RepairPlan } from './types.js';
 
 export interface PlanRequest {
@@ -55,14 +57,18 @@ const ENGINE = {
   ],
 };
 
+/** IDs and addresses the inputs know: the source's configuration, then each member's own identity (backups aside). */
 function knownAddresses(nodes: readonly NodeIndex[], log: Recovery): Map<bigint, string> {
   const known = new Map<bigint, string>();
   for (const s of latestConfiguration(log)?.servers ?? []) known.set(s.id, s.address);
-  for (const n of nodes) if (n.info?.value && n.info.value.id !== 0n) known.set(n.info.value.id, n.info.value.address);
+  for (const n of nodes) {
+    const who = identityOf(n);
+    if (!isBackup(n) && who.id !== undefined && who.address !== undefined) known.set(who.id, who.address);
+  }
   return known;
 }
 
-function membership(req: PlanRequest, log: Recovery, known: KnownAddresses) {
+function membership(req: PlanRequest, log: Recovery, known: KnownAddresses): TargetCheck & { usage: boolean } {
   if (req.target) return { ...checkTargetText(req.target.text, req.target.file, known), usage: true };
   const conf = latestConfiguration(log);
   if (!conf?.servers) {
@@ -87,40 +93,49 @@ export function planRepair(req: PlanRequest): PlanResult {
   const options = req.target && req.options.cluster === null ? { ...req.options, cluster: req.target.file } : req.options;
   const verdicts = req.verdicts ?? buildVerdicts(nodes, req.payloads, { engine: req.engine });
   const choice = chooseSource(verdicts, options.source, options.force);
-  const clusters = clusterGroups(verdicts.map((v) => v.node.displayPath), verdicts.flatMap((v) => v.clusterConflicts));
+  // Clusters among the members: a backup of another history (RR043) is no second cluster.
+  const memberPaths = new Set(verdicts.filter((v) => !isBackup(v.node)).map((v) => v.node.displayPath));
+  const clusters = clusterGroups([...memberPaths], verdicts.flatMap((v) => v.clusterConflicts)
+    .filter((c) => memberPaths.has(c.nodes[0]) && memberPaths.has(c.nodes[1])));
   const ownCluster = clusters.find((g) => g.includes(choice.source.verdict.node.displayPath)) ?? [];
   const log = choice.source.verdict.recovery;
   const src = log.source;
   const files = logFiles(log, req.digests);
   const known = knownAddresses(nodes, log);
   const target = membership(req, log, known);
-  const members = target.errors.length ? [] : target.members;
+  // With nodes of another cluster among the inputs (--force), identity files come from the
+  // source's cluster only: both clusters' first nodes have go-dqlite's bootstrap ID.
+  const ranked = choice.rank.nodes.map((r) => r.verdict.node).filter((n) => ownCluster.includes(n.displayPath));
+  const product = productContextOf(src.node, ranked);
+  const members = target.errors.length ? [] : namedMembers(target.members, product);
+  const checks = productChecks(product, src.node, members, req.target !== undefined, options.force);
   const n = log.lastIndex + 1n;
   const conf = members.length ? configurationEntry(n, members) : undefined;
   const keepSourceMetadata = metadataUsable(src.node);
   const repairs: PlanRepair[] = log.steps.map(planRepairOf);
   if (!keepSourceMetadata) repairs.push({ kind: 'fresh-metadata', lossless: true, node: src.node.displayPath, description: 'the source\'s metadata files would stop start-up or are missing: it gets fresh metadata like the other nodes' });
   const freshTerm = highestTerm(nodes, log.lastTerm);
-  // With nodes of another cluster among the inputs (--force), identity files come from the
-  // source's cluster only: both clusters' first nodes have go-dqlite's bootstrap ID.
-  const ranked = choice.rank.nodes.map((r) => r.verdict.node).filter((n) => ownCluster.includes(n.displayPath));
   const ctx: OutputContext = {
-    members, source: src.node, sourceId: sourceIdOf(src.node, known), keepSourceMetadata, freshTerm,
+    members, ...(product ? { product } : {}), source: src.node, sourceId: sourceIdOf(src.node, known), keepSourceMetadata, freshTerm,
     dataFiles: [...snapshotFiles(src.node, src.snapshot, req.digests), ...files, ...(conf ? [conf.file] : [])],
     nodes: ranked, digests: req.digests,
   };
   const left: { file: string; reason: string }[] = [];
   const outputs = members.map((m) => outputNode(ctx, m, left));
   const lost = [...choice.lost, ...log.lost].map(planLostOf);
-  const refusals = [...choice.refusals, ...refusalsFor(options, log, lost, target.errors), ...mixedClusters(clusters, options.force)];
-  const warnings = [...target.warnings, ...warningsFor(nodes, members, log.fills, ctx)];
+  const refusals = [...choice.refusals, ...refusalsFor(options, log, lost, target.errors), ...mixedClusters(clusters, options.force), ...checks.refusals];
+  const warnings = [...target.warnings, ...checks.warnings, ...warningsFor(nodes, members, log.fills, ctx)];
   if (conf && Buffer.from(conf.entry.payloadBase64, 'base64').length > RECOVERY_PAYLOAD_LIMIT) {
     warnings.push(`the configuration is ${Buffer.from(conf.entry.payloadBase64, 'base64').length} bytes: dqlite .reconfigure would refuse it (RAFT_TOOBIG above ${RECOVERY_PAYLOAD_LIMIT}), the normal loader reads it`);
   }
   const plan: RepairPlan = {
     planVersion: PLAN_VERSION, tool: req.tool, status: refusals.length ? 'refused' : 'ready', refusals, warnings, options, engine: ENGINE,
     inputs: planInputs(req.args, nodes, req.digests), source: choice.plan,
-    target: members.length ? { from: req.target ? 'cluster-file' : 'source-configuration', file: req.target?.file ?? null, members: planMembers(members, known) } : null,
+    target: members.length ? {
+      from: req.target ? 'cluster-file' : 'source-configuration',
+      ...(target.format && target.format !== 'go-dqlite' ? { format: target.format } : {}),
+      file: req.target?.file ?? null, members: planMembers(members, known),
+    } : null,
     log: planLog(log, files), configurationEntry: conf?.entry ?? null, repairs, lost,
     metadata: { rule: METADATA_RULE, freshTerm: freshTerm.toString() },
     notCopied: [...notCopied(src, ctx, outputs), ...left], outputs,

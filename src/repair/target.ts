@@ -3,11 +3,14 @@
 // node ID, the directory name and the raft address from Address.
 import type { ConfigurationServer } from '../format/configuration.js';
 import { raftRoleToYaml, yamlRoleToRaft } from '../format/configuration.js';
-import { parseTargetCluster, roleName, type NodeInfo } from '../format/node-yaml.js';
+import { parseMemberYaml, type MemberYamlFormat, type TargetMember } from '../format/member-yaml.js';
+import { roleName, type NodeInfo } from '../format/node-yaml.js';
 import type { PlanMember } from './types.js';
 
 export interface TargetCheck {
-  readonly members: readonly NodeInfo[];
+  readonly members: readonly TargetMember[];
+  /** The --cluster file's format (go-dqlite cluster.yaml, LXD/Incus `members:`, microcluster's list). */
+  readonly format?: MemberYamlFormat;
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
 }
@@ -68,9 +71,12 @@ function identityWarnings(members: readonly NodeInfo[], known: KnownAddresses): 
   return warnings;
 }
 
-/** Parses and validates a target cluster YAML (roles may be numbers or voter/stand-by/spare). */
+/**
+ * Parses and validates a target membership: go-dqlite's cluster.yaml (roles numbers or words),
+ * LXD/Incus `members:` YAML or microcluster's member list (format/member-yaml.ts).
+ */
 export function checkTargetText(text: string, file: string, known: KnownAddresses): TargetCheck {
-  const parsed = parseTargetCluster(text, file);
+  const parsed = parseMemberYaml(text, file);
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const issue of parsed.issues) {
@@ -80,10 +86,10 @@ export function checkTargetText(text: string, file: string, known: KnownAddresse
   }
   const members = parsed.value ?? [];
   if (!parsed.value && errors.length === 0) errors.push(`${file}: not a list of members`);
-  return checkMembers(members, known, errors, warnings);
+  return { ...checkMembers(members, known, errors, warnings), format: parsed.format };
 }
 
-export function checkMembers(members: readonly NodeInfo[], known: KnownAddresses, errors: string[] = [], warnings: string[] = []): TargetCheck {
+export function checkMembers(members: readonly TargetMember[], known: KnownAddresses, errors: string[] = [], warnings: string[] = []): TargetCheck {
   const structural = structuralErrors(members);
   const identity = structural.length === 0 ? identityWarnings(members, known) : [];
   return { members, errors: [...errors, ...structural], warnings: [...warnings, ...identity] };
@@ -100,8 +106,9 @@ export function membersFromConfiguration(servers: readonly ConfigurationServer[]
   return { members, errors };
 }
 
-export function planMembers(members: readonly NodeInfo[], known: KnownAddresses): PlanMember[] {
+export function planMembers(members: readonly TargetMember[], known: KnownAddresses): PlanMember[] {
   return members.map((m) => ({
+    ...(m.name !== undefined ? { name: m.name } : {}),
     id: m.id.toString(),
     address: m.address,
     role: m.role,

@@ -4,6 +4,9 @@
 // values (IDs, indexes, terms) are stored as decimal strings (`Dec`), as core/u64.ts's toJson
 // writes them; code converts with BigInt() at the edges.
 
+import type { MemberYamlFormat } from '../format/member-yaml.js';
+import type { PlanProductFile, ProductName, ProductOrigin } from './product/types.js';
+
 export const PLAN_VERSION = 2;
 
 /** A u64 as a decimal string. */
@@ -43,9 +46,10 @@ export type FileOrigin =
       readonly base64: string;
       /** The YAML text, for YAML files (same bytes as base64). */
       readonly text?: string;
-    };
+    }
+  | ProductOrigin;
 
-export type PlannedFileRole = 'segment' | 'snapshot' | 'snapshot-meta' | 'metadata' | 'yaml' | 'identity';
+export type PlannedFileRole = 'segment' | 'snapshot' | 'snapshot-meta' | 'metadata' | 'yaml' | 'identity' | 'product';
 
 export interface PlannedFile {
   readonly name: string;
@@ -54,6 +58,11 @@ export interface PlannedFile {
   /** Known in advance for copies and generated files; null where apply computes it. */
   readonly sha256: string | null;
   readonly mode: number;
+  /**
+   * The subdirectory of the node's output directory it goes in, `/`-separated (a product's
+   * layout: database/global for LXD's raft files); absent: the node's directory itself.
+   */
+  readonly dir?: string;
   /** Log files: the index range they hold. */
   readonly firstIndex?: Dec;
   readonly lastIndex?: Dec;
@@ -61,6 +70,12 @@ export interface PlannedFile {
 }
 
 export interface PlannedNode {
+  /** The output directory's name when it is not the address: the member's name (LXD, Incus, microcluster). */
+  readonly dir?: string;
+  /** The product whose layout the directory mirrors (its state directory); absent: go-dqlite's node directory. */
+  readonly product?: ProductName;
+  /** The member's name (LXD, Incus, microcluster). */
+  readonly name?: string;
   readonly address: string;
   readonly id: Dec;
   /** go-dqlite role: 0 voter, 1 stand-by, 2 spare. */
@@ -80,6 +95,8 @@ export interface PlanInputNode {
   readonly id: Dec | null;
   readonly address: string | null;
   readonly files: readonly { readonly name: string; readonly size: number; readonly sha256: string }[];
+  /** Files of the node's product state directory the plan reads (LXD local.db, microcluster daemon.yaml …). */
+  readonly productFiles?: readonly PlanProductFile[];
 }
 
 export interface PlanRankRow {
@@ -103,6 +120,8 @@ export interface PlanSource {
 }
 
 export interface PlanMember {
+  /** The member's name (LXD, Incus, microcluster), when known. */
+  readonly name?: string;
   readonly id: Dec;
   readonly address: string;
   readonly role: number;
@@ -115,6 +134,8 @@ export interface PlanMember {
 
 export interface PlanTarget {
   readonly from: 'cluster-file' | 'source-configuration';
+  /** The --cluster file's format, when it is a product's (LXD/Incus `members:`, microcluster's list). */
+  readonly format?: Exclude<MemberYamlFormat, 'go-dqlite'>;
   readonly file: string | null;
   readonly members: readonly PlanMember[];
 }

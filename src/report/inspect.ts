@@ -29,13 +29,36 @@ function summary(nodes: readonly NodeReport[], o: RenderOptions): string {
   );
 }
 
+const PRODUCT_NAMES: Readonly<Record<string, string>> = { lxd: 'LXD', incus: 'Incus', microk8s: 'MicroK8s', microcluster: 'microcluster' };
+
+function productLines(n: NodeReport): string[] {
+  const p = n.productLayout;
+  if (!p) return [];
+  const product = `${PRODUCT_NAMES[p.kind] ?? p.kind}${p.app ? ` (${p.app})` : ''}`;
+  const who = [p.memberName, n.id !== null ? `ID ${n.id}` : undefined, n.address ?? undefined, p.role !== null ? yamlRole(p.role) : undefined]
+    .filter((x) => x !== undefined && x !== null).map((x) => printable(String(x))).join(', ');
+  const lines = [p.backup
+    ? `product      ${product} backup (${printable(p.backup.source)}) of ${printable(p.backup.of ?? n.backupOf ?? 'an unknown member')}`
+    : `product      ${product} member ${who || '(identity unknown)'}`];
+  lines.push(`state dir    ${printable(p.stateDir)}${p.machine ? `  (machine ${printable(p.machine)})` : ''}  raft dir ${p.raftPath}${p.schemaVersion !== null ? `  local.db schema ${p.schemaVersion}` : ''}`);
+  if (p.members) {
+    const members = p.members.map((m) => `${m.name ? `${printable(m.name)} ` : ''}ID ${m.id} ${printable(m.address)}${m.role !== null ? ` ${yamlRole(m.role)}` : ''}`);
+    lines.push(`members      ${summarizeRows(members, (k) => `… ${k} more`, 20).join('; ') || '(none)'}`);
+  }
+  if (p.pendingPatch) lines.push(`pending      ${p.pendingPatch} (applied at the next start)`);
+  for (const i of p.issues) lines.push(`  !! ${i.level}: ${printable(i.message)}`);
+  return lines;
+}
+
 function identity(n: NodeReport): string[] {
-  const lines: string[] = [];
-  lines.push(n.info ? `info.yaml    ID ${n.info.id}  Address ${printable(n.info.address)}  Role ${n.info.role} (${yamlRole(n.info.role)})` : 'info.yaml    (missing)');
+  const lines: string[] = productLines(n);
+  const lxd = n.productLayout?.kind === 'lxd' || n.productLayout?.kind === 'incus';
+  if (lxd && !n.info) lines.push('info.yaml    (none: LXD and Incus keep the identity in local.db)');
+  else lines.push(n.info ? `info.yaml    ID ${n.info.id}  Address ${printable(n.info.address)}  Role ${n.info.role} (${yamlRole(n.info.role)})` : 'info.yaml    (missing)');
   if (n.cluster) {
     const members = n.cluster.map((m) => `${printable(m.address)} ID ${m.id} ${yamlRole(m.role)}`);
     lines.push(`cluster.yaml ${summarizeRows(members, (k) => `… ${k} more`, 20).join('; ') || '(empty)'}`);
-  } else lines.push('cluster.yaml (missing)');
+  } else if (!lxd) lines.push('cluster.yaml (missing)');
   for (const m of n.metadata) {
     const p = m.problems.length ? `  !! ${printable(m.problems.join('; '))}` : '';
     lines.push(`${m.file.padEnd(12)} version ${str(m.version)}  term ${str(m.term)}  votedFor ${str(m.votedFor)}${p}`);

@@ -51,6 +51,8 @@ export function renderRank(view: RankView, o: RenderOptions): string {
   const rows = result.nodes.map((r) => row(view, r, o));
   const t = table(['rank', 'node', 'last term', 'last index', 'repair', 'start-up', 'read'], rows, o);
   const lines = result.explanation.map((e) => `- ${printable(e)}`);
-  return `${head}\n${lines.join('\n')}\n\n${t}\n${c.dim(printable(readSummary(view)))}\n`;
+  const backups = result.backups.length
+    ? `Backups (not members, never ranked; they only fill holes): ${result.backups.map((b) => printable(b.name)).join(', ')}\n` : '';
+  return `${head}\n${lines.join('\n')}\n\n${t}\n${backups}${c.dim(printable(readSummary(view)))}\n`;
 }
 

@@ -1,6 +1,7 @@
 // Human rendering of a repair plan and of what applying it wrote. The plan is meant to be read
 // before anything is written: where the data comes from, what is repaired and how, what is lost.
 import type { ApplyResult } from '../repair/apply.js';
+import type { NextSteps } from '../repair/product/next-steps.js';
 import type { PlannedFile, PlannedNode, RepairPlan } from '../repair/types.js';
 import { printable } from './printable.js';
 import { chalkFor, formatBytes, table, type RenderOptions } from './style.js';
@@ -13,6 +14,8 @@ function origin(f: PlannedFile): string {
     case 'truncated-copy': return `first ${o.bytes} of ${o.originalSize} bytes of ${node(o.node)}/${o.file} (${o.why})`;
     case 'entries': return `entries ${o.firstIndex}..${o.lastIndex} re-encoded from ${node(o.node)}/${o.file}`;
     case 'generated': return `generated ${o.what}`;
+    case 'product-edit': return `${node(o.node)}/${o.file} with its address${o.what === 'local.db' ? ' and raft_nodes' : ''} set for the target`;
+    case 'product-generated': return `generated ${o.what}`;
   }
 }
 
@@ -29,9 +32,11 @@ function header(plan: RepairPlan, o: RenderOptions): string[] {
 
 function membership(plan: RepairPlan, o: RenderOptions): string[] {
   if (!plan.target) return [];
-  const rows = plan.target.members.map((m) => [m.id, m.address, `${m.roleName} (${m.role})`, m.isNew ? 'new ID' : m.previousAddress ? `was ${m.previousAddress}` : '']);
+  const named = plan.target.members.some((m) => m.name !== undefined);
+  const rows = plan.target.members.map((m) => [m.id, ...(named ? [printable(m.name ?? '')] : []), m.address, `${m.roleName} (${m.role})`,
+    m.isNew ? 'new ID' : m.previousAddress ? `was ${m.previousAddress}` : '']);
   const from = plan.target.from === 'cluster-file' ? `--cluster ${plan.target.file}` : 'the source\'s latest raft configuration';
-  return ['', `Target membership (from ${from}):`, table(['ID', 'address', 'role', 'note'], rows, o)];
+  return ['', `Target membership (from ${from}):`, table(['ID', ...(named ? ['name'] : []), 'address', 'role', 'note'], rows, o)];
 }
 
 function logSummary(plan: RepairPlan): string[] {
@@ -58,14 +63,14 @@ function repairs(plan: RepairPlan, o: RenderOptions): string[] {
 }
 
 function fileRows(files: readonly PlannedFile[]): string[][] {
-  return files.map((f) => [f.name, formatBytes(f.size), origin(f)]);
+  return files.map((f) => [f.dir ? `${f.dir}/${f.name}` : f.name, formatBytes(f.size), origin(f)]);
 }
 
 /** Files every output node gets identically (the log), shown once. */
 function sharedFiles(nodes: readonly PlannedNode[]): PlannedFile[] {
   const [first, ...rest] = nodes;
   if (!first) return [];
-  const key = (f: PlannedFile) => `${f.name}\0${JSON.stringify(f.from)}`;
+  const key = (f: PlannedFile) => `${f.dir ?? ''}/${f.name}\0${JSON.stringify(f.from)}`;
   const others = rest.map((n) => new Set(n.files.map(key))); // sets: a log may have 100 000 files
   return first.files.filter((f) => others.every((keys) => keys.has(key(f))));
 }
@@ -73,11 +78,12 @@ function sharedFiles(nodes: readonly PlannedNode[]): PlannedFile[] {
 function outputs(plan: RepairPlan, o: RenderOptions): string[] {
   if (!plan.outputs.length) return [];
   const shared = sharedFiles(plan.outputs);
-  const names = new Set(shared.map((f) => f.name));
+  const names = new Set(shared.map((f) => `${f.dir ?? ''}/${f.name}`));
   const lines = ['', `Data files written to every node (${plan.outputs.length}):`, table(['file', 'size', 'from'], fileRows(shared), o), 'Per node:'];
   for (const n of plan.outputs) {
-    lines.push(`${printable(n.address)} (ID ${n.id}, ${n.roleName}${n.isSource ? ', source' : ''}, metadata ${n.metadata})`);
-    lines.push(table(['file', 'size', 'from'], fileRows(n.files.filter((f) => !names.has(f.name))), o));
+    const dir = n.dir !== undefined ? `${printable(n.dir)}/ (${printable(n.address)}, ` : `${printable(n.address)} (`;
+    lines.push(`${dir}ID ${n.id}, ${n.roleName}${n.isSource ? ', source' : ''}, metadata ${n.metadata})`);
+    lines.push(table(['file', 'size', 'from'], fileRows(n.files.filter((f) => !names.has(`${f.dir ?? ''}/${f.name}`))), o));
   }
   if (plan.metadata) lines.push(`Metadata: ${plan.metadata.rule} (T = ${plan.metadata.freshTerm})`);
   if (plan.notCopied.length) lines.push('Not copied:', ...plan.notCopied.map((n) => `  - ${printable(n.file)}: ${printable(n.reason)}`));
@@ -103,5 +109,18 @@ export function renderRepairResult(result: ApplyResult, o: RenderOptions): strin
   for (const k of result.checks) {
     lines.push(`  ${c.green('✓')} ${k.address}: starts (loader simulation), entries ${k.startIndex}..${k.lastIndex}, last term ${k.lastTerm}`);
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The product's next steps after a repair, numbered, commands indented. */
+export function renderNextSteps(next: NextSteps, o: RenderOptions): string {
+  if (!next.steps.length) return '';
+  const c = chalkFor(o);
+  const lines = ['', c.bold(`Next steps (${next.product}):`)];
+  next.steps.forEach((s, i) => {
+    lines.push(`${i + 1}. ${printable(s.title)} — on ${printable(s.where)}:`);
+    for (const cmd of s.commands) lines.push(`     ${printable(cmd)}`);
+    for (const n of s.notes) lines.push(`   ${printable(n)}`);
+  });
   return `${lines.join('\n')}\n`;
 }

@@ -21,6 +21,7 @@ import type {
   SegmentRecord,
   YamlRecord,
 } from './node-index.js';
+import type { ProductIdentity } from './product.js';
 import { readSnapshots } from './read-snapshots.js';
 import { sha256File, type FileDigest } from './digest.js';
 import { readSmallFile } from './read-file.js';
@@ -43,6 +44,10 @@ export interface BuildNodeIndexOptions {
   readonly onFile?: (name: string) => void;
   /** sha256 every regular file in the same pass that reads it (NodeIndex.digests). */
   readonly hash?: boolean;
+  /** The node's name among the inputs (scan/product-names.ts); default info.yaml's Address or the directory's name. */
+  readonly name?: string;
+  /** Who the node is in its product (scan/product-layout.ts). */
+  readonly product?: ProductIdentity;
 }
 
 function fileType(st: fs.Stats): FileType {
@@ -248,7 +253,7 @@ export function finishNodeIndex(plan: NodeReadPlan, reads: ReadonlyMap<string, S
   const snapshots = readSnapshots(dir, files, issues, { verifyData, digests });
   if (digests) hashTheRest(dir, files, digests, issues);
   const node: NodeIndex = {
-    name: info?.value?.address || path.basename(dir),
+    name: options.name ?? (info?.value?.address || path.basename(dir)),
     dir,
     displayPath: options.displayPath ?? dir,
     origin: options.origin ?? { kind: 'directory' },
@@ -263,6 +268,7 @@ export function finishNodeIndex(plan: NodeReadPlan, reads: ReadonlyMap<string, S
     verifiedData: verifyData,
     logTailOnly: options.logTailOnly ?? false,
     digests,
+    product: options.product,
   };
   return deepFreeze(node);
 }

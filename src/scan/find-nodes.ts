@@ -4,7 +4,10 @@
 // node directory of its own — a folder that holds both the extracted nodes and the tarball they
 // came from would otherwise show every node twice, and an LXD tree holds instance backups that
 // are tarballs too — and are bounded in nesting depth, number and total size. Archives left
-// closed are named in the notes. Everything that was not searched (limits, unreadable
+// closed are named in the notes, except a product's own backups (db_backup.*.tar.gz in an LXD,
+// Incus or microcluster state directory): those are opened as backups of their member, since
+// they may hold entries no member has. Every node gets its product record here
+// (scan/product-layout.ts). Everything that was not searched (limits, unreadable
 // directories, an archive without its end marker) is collected as `incomplete` for the caller.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +17,8 @@ import { discoverNodes, type DiscoverOptions, type SkippedPath } from './discove
 import { errnoAdvice, errnoText } from './io-errors.js';
 import type { NodeOrigin } from './node-index.js';
 import { InputSet } from './path-identity.js';
+import { BACKUP_ARCHIVE, readProductLayout, type BackupArchive } from './product-layout.js';
+import type { ProductIdentity } from './product.js';
 import { DEFAULT_MAX_BYTES, detectArchiveKind, extractArchive, isArchive } from './tarball.js';
 
 /** Archive nesting read through: an input archive holding archives holding archives. */
@@ -25,6 +30,10 @@ export interface FoundNode {
   readonly dir: string;
   readonly displayPath: string;
   readonly origin: NodeOrigin;
+  /** Who the node is in the product that laid it out (undefined: a plain go-dqlite directory). */
+  readonly product?: ProductIdentity;
+  /** Its unique name, once every node of the inputs was found (scan/product-names.ts). */
+  readonly name?: string;
 }
 
 export interface DuplicateMembers {
@@ -81,26 +90,57 @@ interface Place {
   readonly origin: (relative: string) => NodeOrigin;
   /** Archive nesting depth of the tree (0 for a directory input). */
   readonly depth: number;
+  /** Set when the tree is a product's backup archive. */
+  readonly backupArchive?: BackupArchive;
 }
 
-function searchTree(root: string, place: Place, state: FindState): string[] {
+/** An archive to open, and the member it is a backup of (a product's db_backup.*.tar.gz). */
+interface ToOpen {
+  readonly file: string;
+  readonly backup?: BackupArchive;
+}
+
+/** Archives LXD and microcluster load at their next start: named, never opened (they replace the database). */
+const RECOVERY_ARCHIVE = /^(?:lxd_)?recovery_db\.tar\.gz$/;
+
+/** Which archives of a tree with node directories are opened: the products' backups beside a member. */
+function archivesBeside(archives: readonly string[], products: readonly ProductIdentity[], show: (p: string) => string, state: FindState): ToOpen[] {
+  const open: ToOpen[] = [];
+  for (const a of archives) {
+    const member = products.find((p) => !p.backup && p.kind !== 'microk8s' && p.stateDir === path.dirname(a));
+    if (member && BACKUP_ARCHIVE.test(path.basename(a))) {
+      open.push({ file: a, backup: { kind: member.kind, app: member.app, memberStateDir: member.stateDir, source: path.basename(a) } });
+      continue;
+    }
+    const reason = RECOVERY_ARCHIVE.test(path.basename(a))
+      ? 'not opened: a recovery archive the product loads at its next start, replacing the database with its content'
+      : 'not opened: the tree around it holds node directories (pass the archive as an input to read it)';
+    state.notes.archives.push({ path: show(a), opened: false, reason });
+  }
+  return open;
+}
+
+async function searchTree(root: string, place: Place, state: FindState): Promise<ToOpen[]> {
   const result = discoverNodes(root, state.discovery);
   const show = (p: string) => place.display(path.relative(root, p));
   for (const s of result.skipped) state.notes.skipped.push({ path: show(s.path), reason: s.reason });
   for (const s of result.incomplete) state.notes.incomplete.push({ path: show(s.path), reason: s.reason });
+  const products: ProductIdentity[] = [];
+  const layout = { root, display: place.display, ...(place.backupArchive ? { backupArchive: place.backupArchive } : {}) };
   for (const n of result.nodes) {
-    state.found.push({ dir: n.dir, displayPath: place.display(n.relative === '.' ? '' : n.relative), origin: place.origin(n.relative) });
+    const product = await readProductLayout(n.dir, layout);
+    if (product) products.push(product);
+    state.found.push({
+      dir: n.dir, displayPath: place.display(n.relative === '.' ? '' : n.relative), origin: place.origin(n.relative), ...(product ? { product } : {}),
+    });
   }
-  if (!result.nodes.length) return result.archives;
-  for (const a of result.archives) {
-    state.notes.archives.push({ path: show(a), opened: false, reason: 'not opened: the tree around it holds node directories (pass the archive as an input to read it)' });
-  }
-  return [];
+  if (!result.nodes.length) return result.archives.map((file) => ({ file }));
+  return archivesBeside(result.archives, products, show, state);
 }
 
-/** Opens the archives found in a tree that held no node directory of its own. */
-async function openNested(root: string, archives: readonly string[], place: Place, state: FindState): Promise<void> {
-  for (const file of archives) {
+/** Opens the archives found in a tree that held no node directory of its own, and products' backups. */
+async function openNested(root: string, archives: readonly ToOpen[], place: Place, state: FindState): Promise<void> {
+  for (const { file, backup } of archives) {
     const rel = path.relative(root, file);
     const shown = place.display(rel);
     if (!isArchive(file) || detectArchiveKind(file) === undefined) continue; // named like one, is not
@@ -116,6 +156,7 @@ async function openNested(root: string, archives: readonly string[], place: Plac
     const outer = place.origin(rel);
     const nested: Place = {
       depth: place.depth + 1,
+      ...(backup ? { backupArchive: backup } : {}),
       display: (r) => `${shown}:${r || '.'}`,
       // A nested node's origin names the archive on the user's disk (the outermost one), so that
       // checks against the inputs (repair's --out overlap guard) compare real files.
@@ -147,7 +188,7 @@ async function searchArchive(file: string, shown: string, place: Place, state: F
   for (const d of x.duplicates) state.notes.duplicates.push({ archive: shown, member: d.member, copies: d.copies });
   for (const w of x.warnings) state.notes.warnings.push(`${shown}: ${name(w)}`);
   if (x.incomplete) state.notes.incomplete.push({ path: shown, reason: x.incomplete });
-  const archives = searchTree(x.root, place, state);
+  const archives = await searchTree(x.root, place, state);
   await openNested(x.root, archives, place, state);
 }
 
@@ -166,15 +207,19 @@ export async function findInputNodes(input: string, state: FindState): Promise<v
       display: (rel) => (rel ? path.join(input, rel) : input),
       origin: () => ({ kind: 'directory' }),
     };
-    const archives = searchTree(root, place, state);
+    const archives = await searchTree(root, place, state);
     await openNested(root, archives, place, state);
     return;
   }
   if (st.isFile() && isArchive(input)) {
+    // A product's backup given as an input is read as the backup it is (of the member it names).
+    const source = path.basename(input);
+    const backupArchive = BACKUP_ARCHIVE.test(source) ? { kind: undefined, app: undefined, memberStateDir: undefined, source } : undefined;
     const place: Place = {
       depth: 1,
       display: (rel) => `${input}:${rel || '.'}`,
       origin: (rel) => ({ kind: 'archive', archive: input, member: rel || '.' }),
+      ...(backupArchive ? { backupArchive } : {}),
     };
     await searchArchive(input, input, place, state);
     return;

@@ -7,6 +7,7 @@ import type { MetadataDecodeResult } from '../format/metadata.js';
 import type { FileNameClass } from '../format/file-names.js';
 import type { Lz4FrameInfo } from '../format/lz4-frame.js';
 import type { NodeInfo } from '../format/node-yaml.js';
+import type { ProductIdentity } from './product.js';
 import type { SegmentDecodeResult } from '../format/segment.js';
 import type { SnapshotMetaDecodeResult } from '../format/snapshot-meta.js';
 import type { SnapshotPayloadCheck } from '../format/snapshot-payload.js';
@@ -99,7 +100,10 @@ export type NodeOrigin =
   | { readonly kind: 'archive'; readonly archive: string; readonly member: string };
 
 export interface NodeIndex {
-  /** info.yaml Address when present, else the directory name. */
+  /**
+   * Who the node is, unique among the inputs: a product member's name or address, info.yaml's
+   * Address, `<member>/<backup>` for a backup, else the directory's name (scan/product-names.ts).
+   */
   readonly name: string;
   /** Where the bytes are read from (a private temp dir for archives). */
   readonly dir: string;
@@ -126,6 +130,8 @@ export interface NodeIndex {
    * inputs with these); undefined when the scan was not asked to hash.
    */
   readonly digests: ReadonlyMap<string, FileDigest> | undefined;
+  /** Who the node is in the product whose layout it came from (undefined: a plain go-dqlite directory). */
+  readonly product: ProductIdentity | undefined;
 }
 
 const byName = new WeakMap<NodeIndex, Map<string, FileRecord>>();

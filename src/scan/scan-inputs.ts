@@ -15,6 +15,7 @@ import type { DiscoverOptions, SkippedPath } from './discover.js';
 import { findInputNodes, newFindState, type FoundNode, type InputNotes } from './find-nodes.js';
 import { errnoAdvice } from './io-errors.js';
 import type { NodeIndex } from './node-index.js';
+import { nameFoundNodes } from './product-names.js';
 import { readNodes } from './read-nodes.js';
 
 export type { SkippedPath } from './discover.js';
@@ -110,7 +111,10 @@ async function buildAll(found: readonly FoundNode[], options: ScanOptions): Prom
   await checkpoint(options.signal);
   const nodes = await readNodes(found.map((f) => ({
     dir: f.dir,
-    options: { verifyData: options.verifyData, logTailOnly: options.logTailOnly, hash: options.hash, displayPath: f.displayPath, origin: f.origin },
+    options: {
+      verifyData: options.verifyData, logTailOnly: options.logTailOnly, hash: options.hash, displayPath: f.displayPath, origin: f.origin,
+      name: f.name, product: f.product,
+    },
   })), { workers: options.workers, signal: options.signal, onFile: (i, name) => progress[i]?.onFile(name) });
   for (const p of progress) p.rest();
   nodes.forEach(refuseUnreadable);
@@ -177,7 +181,7 @@ export async function findInputs(inputs: readonly string[], options: ScanOptions
     }
     if (!options.acceptPartialScan) refuseIncomplete(state.notes);
     if (!state.found.length) throw new InputError(noNodeMessage(inputs.join(', '), state.notes), inputs[0]);
-    return { found: state.found, notes: state.notes, cleanup };
+    return { found: nameFoundNodes(state.found), notes: state.notes, cleanup };
   } catch (error) {
     cleanup();
     throw error;
@@ -207,7 +211,9 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
 /** Reads nodes again, more deeply (e.g. every byte where a log-tail scan was not enough). */
 export async function rescanNodes(nodes: readonly NodeIndex[], options: Pick<ScanOptions, 'verifyData' | 'logTailOnly' | 'workers' | 'signal'>): Promise<NodeIndex[]> {
   const { workers, signal, ...depth } = options;
-  const read = await readNodes(nodes.map((n) => ({ dir: n.dir, options: { ...depth, displayPath: n.displayPath, origin: n.origin } })), { workers, signal });
+  const read = await readNodes(nodes.map((n) => ({
+    dir: n.dir, options: { ...depth, displayPath: n.displayPath, origin: n.origin, name: n.name, product: n.product },
+  })), { workers, signal });
   read.forEach(refuseUnreadable);
   return read;
 }

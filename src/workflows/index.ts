@@ -16,7 +16,7 @@ export { inspect, type InspectDocument, type InspectNodeDocument } from './inspe
 export { rank, type RankDocument, type RankNodeDocument, type RankOptions } from './rank.js';
 export { check, type CheckDocument, type CheckRequest, type EngineDocument, type FindingDocument } from './check.js';
 export { dump, type DumpDocument, type DumpRequest } from './dump.js';
-export { applyRepair, planRepair, type ApplyRepairOptions, type PlanRepairRequest } from './repair.js';
+export { applyRepair, planRepair, repairNextSteps, type ApplyRepairOptions, type PlanRepairRequest } from './repair.js';
 export {
   dbList, dbQuery, type DbListDocument, type DbQueryDocument, type DbQueryRequest, type DbRequest,
 } from './db.js';
@@ -24,6 +24,7 @@ export { dbExport, type DbExportDocument, type DbExportRequest } from './db-expo
 export { dbDiff, type DbDiffRequest } from './db-diff.js';
 export type { DbDiffDocument } from './documents/db-diff.js';
 export type { SqlValueDocument } from './documents/db.js';
+export type { NextStep, NextSteps } from '../repair/product/next-steps.js';
 export type { Dec, InputNotesDocument, MemberDocument, RangeDocument, StartupDocument, VerdictDocument } from './documents/verdict.js';
 export type { PlanLostData, RepairPlan } from '../repair/types.js';
 export type { ApplyResult } from '../repair/apply.js';

@@ -3,11 +3,12 @@
 import { buildNodeReport, type NodeReport } from '../analysis/inspect-report.js';
 import { toPlain } from '../core/u64.js';
 import { verdictsOf } from './check.js';
-import { inputNotesDocument, verdictDocument, type InputNotesDocument, type VerdictDocument } from './documents/verdict.js';
+import { identityDocument, inputNotesDocument, verdictDocument, type InputNotesDocument, type VerdictDocument } from './documents/verdict.js';
 import type { Inputs } from './inputs.js';
 
 /** One node of `inspect --json`: its files, metadata, snapshots and segments, and its verdict. */
-export type InspectNodeDocument = Record<string, unknown> & Pick<VerdictDocument, 'held' | 'startup' | 'startupDrops' | 'contribution' | 'read' | 'checksumsVerified'>;
+export type InspectNodeDocument = Record<string, unknown> & Pick<VerdictDocument,
+  'product' | 'memberName' | 'id' | 'address' | 'backupOf' | 'held' | 'startup' | 'startupDrops' | 'contribution' | 'read' | 'checksumsVerified'>;
 
 /** `inspect --json` without its envelope. */
 export interface InspectDocument {
@@ -24,8 +25,9 @@ export async function runInspect(inputs: Inputs): Promise<NodeReport[]> {
 export function inspectNodeDocument(n: NodeReport): InspectNodeDocument {
   const { verdict, ...report } = n;
   const v = verdictDocument(verdict);
+  const { name, path, ...rest } = toPlain(report) as Record<string, unknown>;
   return {
-    ...(toPlain(report) as Record<string, unknown>), held: v.held, startup: v.startup, startupDrops: v.startupDrops,
+    name, path, ...identityDocument(verdict.node), ...rest, held: v.held, startup: v.startup, startupDrops: v.startupDrops,
     contribution: v.contribution, read: v.read, checksumsVerified: v.checksumsVerified,
   };
 }

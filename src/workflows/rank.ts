@@ -113,7 +113,7 @@ export type RankNodeDocument = {
   readonly readWords: string;
 } & (
   | (VerdictDocument & { readonly repairWords: string })
-  | (Pick<VerdictDocument, 'name' | 'path' | 'id' | 'address' | 'read'> & {
+  | (Pick<VerdictDocument, 'name' | 'path' | 'product' | 'memberName' | 'id' | 'address' | 'backupOf' | 'read'> & {
       readonly checksumsVerified: false;
       readonly unverified: { readonly lastIndex: Dec; readonly lastTerm: Dec };
       readonly held: null; readonly startup: null; readonly startupDrops: null; readonly contribution: null;
@@ -128,8 +128,25 @@ export interface RankDocument {
   readonly explanation: readonly string[];
   readonly read: string;
   readonly nodes: readonly RankNodeDocument[];
+  /** Backups of members (never ranked: they only donate entries), each with `backupOf`. */
+  readonly backups: readonly (VerdictDocument | RankBackupDocument)[];
   readonly skipped: InputNotesDocument['skipped'];
   readonly inputNotes: InputNotesDocument;
+}
+
+/** A backup rank did not read in full: what was read of it. */
+export type RankBackupDocument = Pick<VerdictDocument, 'name' | 'path' | 'product' | 'memberName' | 'id' | 'address' | 'backupOf' | 'read'> & {
+  readonly checksumsVerified: false;
+  readonly unverified: { readonly lastIndex: Dec; readonly lastTerm: Dec };
+};
+
+function backupDocument(outcome: RankOutcome, v: NodeVerdict): VerdictDocument | RankBackupDocument {
+  const d = verdictDocument(v);
+  if (outcome.fast || v.read === 'every-byte') return d;
+  return {
+    name: d.name, path: d.path, product: d.product, memberName: d.memberName, id: d.id, address: d.address, backupOf: d.backupOf,
+    read: d.read, checksumsVerified: false, unverified: { lastIndex: d.held.lastIndex, lastTerm: d.held.lastTerm },
+  };
 }
 
 function rankNodeDocument(outcome: RankOutcome, r: RankedNode): RankNodeDocument {
@@ -137,7 +154,8 @@ function rankNodeDocument(outcome: RankOutcome, r: RankedNode): RankNodeDocument
   const v = verdictDocument(r.verdict);
   if (verdictShown(outcome, r)) return { ...base, repairWords: needWords(r.verdict.contribution.need), ...v };
   return {
-    ...base, name: v.name, path: v.path, id: v.id, address: v.address, read: v.read, checksumsVerified: false,
+    ...base, name: v.name, path: v.path, product: v.product, memberName: v.memberName, id: v.id, address: v.address, backupOf: v.backupOf,
+    read: v.read, checksumsVerified: false,
     unverified: { lastIndex: v.held.lastIndex, lastTerm: v.held.lastTerm },
     held: null, startup: null, startupDrops: null, contribution: null,
   };
@@ -154,6 +172,7 @@ export function rankDocument(inputs: Pick<Inputs, 'notes'>, outcome: RankOutcome
     explanation: result.explanation,
     read: readSummary(outcome),
     nodes: result.nodes.map((r) => rankNodeDocument(outcome, r)),
+    backups: result.backups.map((v) => backupDocument(outcome, v)),
     skipped: notes.skipped,
     inputNotes: notes,
   };

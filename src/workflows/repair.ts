@@ -5,6 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { TOOL } from '../core/version.js';
 import { applyPlan, lockTarget, type ApplyResult } from '../repair/apply.js';
 import type { OutLock } from '../repair/out-lock.js';
+import { nextSteps, type NextSteps } from '../repair/product/next-steps.js';
 import { InputSet, inputPathsOf } from '../repair/out-path.js';
 import { readTargetFile, writePlanFile } from '../repair/plan-file.js';
 import { planRepair as makePlan } from '../repair/plan.js';
@@ -111,4 +112,13 @@ export async function applyRepair(plan: RepairPlan, options: ApplyRepairOptions)
   } finally {
     if (!options.inputs) inputs.close();
   }
+}
+
+/**
+ * Public API: what the operator does after `applyRepair` wrote a plan's outputs, for the product
+ * they are laid out for (stop, back up, put each member's directory in place, start, confirm).
+ * Empty steps for go-dqlite's own layout.
+ */
+export function repairNextSteps(plan: RepairPlan, result: Pick<ApplyResult, 'out' | 'format'>): NextSteps {
+  return nextSteps(plan, result.out, result.format !== 'directory');
 }

@@ -1,46 +1,14 @@
-// A rebuilt database opened with a real SQLite: sql.js, SQLite compiled to WebAssembly (no native
-// build, runs on Node 20; the project never parses SQLite's b-trees itself). The image is copied
-// into sql.js's in-memory file system, so nothing here reads or writes a file of the user's.
-//
-// sql.js's JavaScript is bundled with the CLI (src/cli/bundle.mjs) but its .wasm is not: it is
-// read from the installed package (require.resolve from this module, or from the bundle's own
-// place), and handed to sql.js as bytes, so that sql.js never goes looking for it next to the
-// bundle. Loaded on first use only: commands that never open a database do not pay for it.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Database, SqlJsStatic, SqlValue, Statement } from './sql-js-types.js';
-import { InputError, RaftRescueError } from '../../core/errors.js';
+// A rebuilt database opened with a real SQLite: sql.js (core/sqlite-engine.ts loads it, once).
+// The image is copied into sql.js's in-memory file system, so nothing here reads or writes a file
+// of the user's.
+import type { Database, SqlValue } from '../../core/sql-js-types.js';
+import { InputError } from '../../core/errors.js';
+import { loadSqlite, sqlWasmPath } from '../../core/sqlite-engine.js';
 import type { DatabaseImage } from '../../format/database-image.js';
 import { refusalByProgram, refusalByText, stripLeadingComments } from './read-only-sql.js';
 
 export type { SqlValue };
-
-let engine: Promise<SqlJsStatic> | undefined;
-
-/** Where sql.js's WebAssembly lies, or undefined when the package is not installed. */
-export function sqlWasmPath(): string | undefined {
-  try {
-    return createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
-  } catch {
-    return undefined;
-  }
-}
-
-/** The sql.js module, loaded once per process. */
-export function loadSqlite(): Promise<SqlJsStatic> {
-  engine ??= (async () => {
-    const wasm = sqlWasmPath();
-    if (!wasm) {
-      throw new InputError('SQLite (the sql.js package) is not installed beside raft-rescue: '
-        + 'reinstall raft-rescue with its dependencies');
-    }
-    const wasmBinary = fs.readFileSync(wasm);
-    const { default: initSqlJs } = await import('sql.js');
-    return initSqlJs({ wasmBinary });
-  })();
-  engine.catch(() => { engine = undefined; });
-  return engine;
-}
+export { loadSqlite, sqlWasmPath };
 
 export interface QueryResult {
   readonly columns: readonly string[];
@@ -70,19 +38,6 @@ export function quoteIdentifier(name: string): string {
 
 const BIG = { useBigInt: true } as const;
 
-/**
- * Runs `fn` on SQLite: an error SQLite raises (pages that are not a database, a damaged b-tree)
- * is about the user's data, so it becomes an InputError saying what SQLite said.
- */
-function sqlite<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof RaftRescueError || !(error instanceof Error) || error instanceof RangeError) throw error;
-    throw new InputError(`SQLite: ${error.message}`);
-  }
-}
-
 /** A database image opened read-only in memory. close() frees it. */
 export class SqliteImage {
   readonly #db: Database;
@@ -111,18 +66,16 @@ export class SqliteImage {
 
   /** Runs trusted SQL (built here, never the user's), returning every row. */
   all(sql: string, params: SqlValue[] = []): SqlValue[][] {
-    const r = sqlite(() => this.#db.exec(sql, params, BIG));
+    const r = this.#db.exec(sql, params, BIG);
     return r[0]?.values ?? [];
   }
 
   /** Runs trusted SQL and hands each row to `row` (stops when it returns false). */
   each(sql: string, row: (values: SqlValue[]) => boolean | void): string[] {
-    const st = sqlite(() => this.#db.prepare(sql));
+    const st = this.#db.prepare(sql);
     try {
-      return sqlite(() => {
-        while (st.step()) if (row(st.get(null, BIG)) === false) break;
-        return st.getColumnNames();
-      });
+      while (st.step()) if (row(st.get(null, BIG)) === false) break;
+      return st.getColumnNames();
     } finally {
       st.free();
     }
@@ -130,7 +83,7 @@ export class SqliteImage {
 
   /** Trusted SQL with no result (ATTACH, DETACH from table-diff.ts). */
   run(sql: string): void {
-    sqlite(() => this.#db.run(sql));
+    this.#db.run(sql);
   }
 
   /** Tables (not views, not sqlite_* internals) with their row counts, by name. */
@@ -166,7 +119,7 @@ export class SqliteImage {
     const byText = refusalByText(sql);
     if (byText) refused(byText);
     const statements = this.#db.iterateStatements(sql);
-    let first: IteratorResult<Statement>;
+    let first: IteratorResult<import('../../core/sql-js-types.js').Statement>;
     try {
       first = statements.next();
     } catch (error) {

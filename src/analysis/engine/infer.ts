@@ -10,7 +10,7 @@ import { ENGINE_NAMES, profileOf, type EngineName, type EngineProfile } from './
 export type EngineSource = 'flag' | 'evidence' | 'unknown';
 
 /** The product whose layout the nodes were found in (scan/ will tell; another change). */
-export type ProductHint = 'incus' | 'lxd' | 'microk8s' | 'microcloud';
+export type ProductHint = 'incus' | 'lxd' | 'microk8s' | 'microcloud' | 'microcluster';
 
 export interface EngineResolution {
   /** The engine the predictions are made for. */
@@ -145,7 +145,7 @@ function recoveryClue(node: NodeIndex): Clue | undefined {
 }
 
 const PRODUCT_WORDS: Readonly<Record<ProductHint, string>> = {
-  incus: 'Incus', lxd: 'LXD', microk8s: 'MicroK8s', microcloud: 'MicroCloud',
+  incus: 'Incus', lxd: 'LXD', microk8s: 'MicroK8s', microcloud: 'MicroCloud', microcluster: 'microcluster',
 };
 
 function hintClues(hint: ProductHint | undefined): Clue[] {

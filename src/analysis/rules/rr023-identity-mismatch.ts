@@ -1,8 +1,9 @@
 // RR023: the node's own identity (info.yaml ID and Address, which go-dqlite passes to
 // dqlite_node_create and binds to) disagrees with the raft configuration it holds, or the
 // directory is named after another address (directories swapped when copied?). Directories named
-// otherwise (node1, backup-a) are not reported.
+// otherwise (node1, backup-a) are not reported. A product's backup is checked by RR043 instead.
 import path from 'node:path';
+import { isBackup } from '../identity.js';
 import type { NodeInfo } from '../../format/node-yaml.js';
 import type { Finding } from '../findings.js';
 import type { NodeFacts, Rule, RuleContext } from './rule.js';
@@ -48,7 +49,7 @@ function looksLikeAddress(name: string): boolean {
 
 function check(ctx: RuleContext, facts: NodeFacts): Finding[] {
   const info = facts.node.info?.value;
-  if (!info) return [];
+  if (!info || isBackup(facts.node)) return [];
   const out: Finding[] = [];
   const c = configurationFinding(facts, info);
   if (c) out.push(c);

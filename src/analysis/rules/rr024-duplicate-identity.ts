@@ -1,6 +1,8 @@
 // RR024: two input nodes claim the same ID or the same address in info.yaml — the same directory
 // copied twice, or a node restored over another. raft needs distinct IDs and addresses, and a
-// repair plan must know which directory is which node.
+// repair plan must know which directory is which node. A product's backup (it carries its
+// member's info.yaml) is not a second claim.
+import { isBackup } from '../identity.js';
 import type { Finding } from '../findings.js';
 import type { NodeFacts, Rule, RuleContext } from './rule.js';
 import { finding, listWords } from './util.js';
@@ -8,6 +10,7 @@ import { finding, listWords } from './util.js';
 function groups(ctx: RuleContext, key: (f: NodeFacts) => string | undefined): NodeFacts[][] {
   const by = new Map<string, NodeFacts[]>();
   for (const f of ctx.nodes) {
+    if (isBackup(f.node)) continue;
     const k = key(f);
     if (k === undefined) continue;
     by.set(k, [...(by.get(k) ?? []), f]);

@@ -16,6 +16,14 @@ function check(facts: NodeFacts): Finding[] {
         repairs: ['None needed if the node was stopped; otherwise stop it and copy the directory again.'],
         data: { type: f.type, mtimeMs: f.mtimeMs },
       }));
+    } else if (f.type === 'socket' && f.class.kind === 'product') {
+      // kine's socket stays behind after a clean stop too (k8s-dqlite does not remove it).
+      out.push(finding(rule, facts.node.name, {
+        severity: 'info', file: f.name,
+        message: `${f.name} is ${f.class.what}; one stays after a clean stop too. Make sure the node was stopped when this directory was copied.`,
+        repairs: ['None needed if the node was stopped; the socket is not copied by a repair.'],
+        data: { type: f.type },
+      }));
     } else if (f.type === 'socket' || f.type === 'fifo' || f.type === 'device') {
       out.push(finding(rule, facts.node.name, {
         file: f.name,

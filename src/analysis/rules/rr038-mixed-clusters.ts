@@ -3,15 +3,20 @@
 // out within one cluster (analysis/cluster-identity.ts finds it: configurations, snapshots, and
 // payload bytes where the logs overlap). Ranking them together could pick the other cluster's
 // node if its log is longer, and repair would merge them, so repair refuses without --force.
+// Backups are left out here: an LXD global.bak is made before a schema update of a server that
+// was not clustered yet, so it may well hold another history; RR043 says so for backups.
 import { clusterGroups } from '../cluster-identity.js';
+import { isBackup } from '../identity.js';
 import type { Finding } from '../findings.js';
 import type { Rule, RuleContext } from './rule.js';
 import { finding, listWords } from './util.js';
 
 function check(ctx: RuleContext): Finding[] {
-  const conflicts = ctx.nodes.flatMap((f) => f.verdict.clusterConflicts);
+  const members = ctx.nodes.filter((f) => !isBackup(f.node));
+  const paths = new Set(members.map((f) => f.node.displayPath));
+  const conflicts = members.flatMap((f) => f.verdict.clusterConflicts).filter((c) => paths.has(c.nodes[0]) && paths.has(c.nodes[1]));
   if (!conflicts.length) return [];
-  const groups = clusterGroups(ctx.nodes.map((f) => f.node.displayPath), conflicts);
+  const groups = clusterGroups(members.map((f) => f.node.displayPath), conflicts);
   const c = conflicts[0]!;
   const where = `${c.nodes[0]}: ${c.at[0].file} @${c.at[0].offset}; ${c.nodes[1]}: ${c.at[1].file} @${c.at[1].offset}`;
   return [finding(rule, '*', {

@@ -3,9 +3,9 @@ import type { Argv } from 'yargs';
 import { UsageError } from '../../core/errors.js';
 import { readPlanFile } from '../../repair/plan-file.js';
 import { renderJson } from '../../report/json.js';
-import { renderRepairPlan, renderRepairResult } from '../../report/repair.js';
+import { renderNextSteps, renderRepairPlan, renderRepairResult } from '../../report/repair.js';
 import { inputNotesDocument } from '../../workflows/documents/verdict.js';
-import { applyRepair, lockOutput, planRepair, replaySavedPlan, writePlan } from '../../workflows/repair.js';
+import { applyRepair, lockOutput, planRepair, repairNextSteps, replaySavedPlan, writePlan } from '../../workflows/repair.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
 import { inputNotesText, renderOptions, withInputOptions, withInputs, type CommonArgs } from './shared.js';
@@ -18,8 +18,8 @@ interface RepairArgs extends CommonArgs {
 function builder(y: Argv): Argv {
   return withInputOptions(y)
     .positional('input', { describe: 'node directories, directories holding them, or .tar/.tar.gz archives (omit with --plan)', type: 'string', array: true })
-    .option('out', { type: 'string', demandOption: true, describe: 'output directory (one <Address>/ per node), or FILE.tar / FILE.tar.gz' })
-    .option('cluster', { type: 'string', describe: 'target membership YAML (Address, ID, Role: 0/voter, 1/stand-by, 2/spare)' })
+    .option('out', { type: 'string', demandOption: true, describe: 'output directory (one <Address>/ per node; <member>/ in the product\'s layout for LXD, Incus, microcluster), or FILE.tar / FILE.tar.gz' })
+    .option('cluster', { type: 'string', describe: 'target membership YAML: cluster.yaml (Address, ID, Role: 0/voter, 1/stand-by, 2/spare), LXD/Incus `members:` or microcluster\'s member list' })
     .option('source', { type: 'string', describe: 'use this node\'s data (a name, ID or path) instead of the best by rank' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan, write nothing' })
     .option('plan-out', { type: 'string', describe: 'write the plan (JSON) to this file' })
@@ -57,9 +57,10 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
           const result = go ? await applyRepair(plan, { out: args.out, force: args.force, inputs, otherInputs: others, lock, signal: ctx.io.signal, onProgress }) : undefined;
           if (result) ctx.published = true;
           const o = renderOptions(args, ctx.io);
+          const next = result ? repairNextSteps(plan, result) : null;
           ctx.io.stdout(args.json
-            ? renderJson('repair', { plan, result: result ?? null, inputNotes: inputNotesDocument(inputs.notes) })
-            : renderRepairPlan(plan, o) + (result ? `\n${renderRepairResult(result, o)}` : '') + inputNotesText(args, ctx.io, inputs));
+            ? renderJson('repair', { plan, result: result ?? null, nextSteps: next, inputNotes: inputNotesDocument(inputs.notes) })
+            : renderRepairPlan(plan, o) + (result ? `\n${renderRepairResult(result, o)}${renderNextSteps(next!, o)}` : '') + inputNotesText(args, ctx.io, inputs));
           if (plan.status !== 'ready') ctx.io.stderr('raft-rescue: repair refused; nothing was written (see "Refused" above)\n');
           ctx.exitCode = plan.status === 'ready' ? ExitCode.OK : ExitCode.REPAIR_FAILED;
         }, paths);

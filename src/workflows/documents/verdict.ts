@@ -3,6 +3,7 @@
 // check, inspect and repair all build it here, so they show the same start-up object and the same
 // ranges. Roles are words (`role`) with raft's number beside them under a name that says which
 // numbering it is (`raftRole`: 1 voter, 0 stand-by, 2 spare; cluster.yaml's is another).
+import { identityOf } from '../../analysis/identity.js';
 import type { StartupPrediction } from '../../analysis/loader/index.js';
 import type { NodeVerdict, ReadDepth } from '../../analysis/verdict.js';
 import { raftRoleName, type ConfigurationServer } from '../../format/configuration.js';
@@ -56,10 +57,18 @@ export interface StartupDocument {
 }
 
 export interface VerdictDocument {
+  /** Who the node is, unique among the inputs: the member's name, its address, or `<member>/<backup>`. */
   readonly name: string;
   readonly path: string;
+  /** The product whose layout the node came from: lxd, incus, microk8s, microcluster; null for plain go-dqlite. */
+  readonly product: string | null;
+  /** The member's name where the product has one (LXD, Incus, microcluster). */
+  readonly memberName: string | null;
+  /** The raft ID and address from the product's identity (LXD local.db, microcluster and go-dqlite info.yaml). */
   readonly id: Dec | null;
   readonly address: string | null;
+  /** For a backup (never a member): the member it backs up. */
+  readonly backupOf: string | null;
   readonly read: ReadDepth;
   readonly checksumsVerified: boolean;
   readonly held: {
@@ -142,14 +151,21 @@ export const READ_WORDS: Readonly<Record<ReadDepth, string>> = {
   'log-tail': 'the log\'s tail only (older closed segments trusted by name), checksums not verified',
 };
 
+/** The identity fields every document gives a node. */
+export function identityDocument(node: NodeVerdict['node']): Pick<VerdictDocument, 'product' | 'memberName' | 'id' | 'address' | 'backupOf'> {
+  const who = identityOf(node);
+  return {
+    product: who.product ?? null, memberName: who.memberName ?? null, id: decOrNull(who.id), address: who.address ?? null,
+    backupOf: who.backupOf ?? null,
+  };
+}
+
 export function verdictDocument(v: NodeVerdict): VerdictDocument {
-  const info = v.node.info?.value;
   const c = v.contribution;
   return {
     name: v.name,
     path: v.node.displayPath,
-    id: decOrNull(info?.id),
-    address: info?.address ?? null,
+    ...identityDocument(v.node),
     read: v.read,
     checksumsVerified: v.read === 'every-byte',
     held: {

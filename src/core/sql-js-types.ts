@@ -1,5 +1,6 @@
-// The part of sql.js (SQLite compiled to WebAssembly, no bundled types) that analysis/db/sqlite.ts
-// uses; see node_modules/sql.js/README.md. INTEGER values come back as bigint with useBigInt.
+// The part of sql.js (SQLite compiled to WebAssembly, no bundled types) that the tool uses
+// (analysis/db, scan/local-db.ts, repair/product); see node_modules/sql.js/README.md. INTEGER
+// values come back as bigint with useBigInt.
 // Declared here as our own exported types (not as `declare module 'sql.js'`), so that the
 // package's published declarations never name the untyped module.
 export type SqlValue = number | bigint | string | Uint8Array | null;
@@ -19,7 +20,11 @@ export interface StatementIterator extends Iterator<Statement> {
 export interface Database {
   readonly filename: string;
   exec(sql: string, params?: SqlValue[], config?: ReadConfig): QueryExecResult[];
-  run(sql: string): Database;
+  run(sql: string, params?: SqlValue[]): Database;
+  /** Rows changed by the last INSERT, UPDATE or DELETE. */
+  getRowsModified(): number;
+  /** The whole database file's bytes. */
+  export(): Uint8Array;
   prepare(sql: string): Statement;
   iterateStatements(sql: string): StatementIterator;
   close(): void;
