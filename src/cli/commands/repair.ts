@@ -8,7 +8,7 @@ import { inputNotesDocument } from '../../workflows/documents/verdict.js';
 import { applyRepair, lockOutput, planRepair, replaySavedPlan, writePlan } from '../../workflows/repair.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { inputNotesText, renderOptions, withInputOptions, withInputs, type CommonArgs } from './shared.js';
+import { engineArg, inputNotesText, renderOptions, withInputOptions, withInputs, type CommonArgs } from './shared.js';
 
 interface RepairArgs extends CommonArgs {
   out: string; cluster?: string; source?: string; plan?: string; planOut?: string;
@@ -42,6 +42,7 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
       const args = argv as unknown as RepairArgs;
       if (!args.input?.length && !args.plan) throw new UsageError('name the input node directories, or give --plan FILE');
       if (args.plan && (args.cluster || args.source || args.planOut)) throw new UsageError('--plan applies a saved plan: --cluster, --source and --plan-out belong to making one');
+      const engine = engineArg(args);
       // A saved plan is read (and checked) before anything else; the inputs default to the plan's.
       const saved = args.plan ? readPlanFile(args.plan) : undefined;
       const paths = args.input?.length ? args.input.map((i) => path.resolve(ctx.io.cwd, i)) : [...saved!.inputs.args];
@@ -51,7 +52,10 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
       try {
         await withInputs(args, ctx.io, async (inputs, onProgress) => {
           const plan = saved ? await replaySavedPlan(saved, args.plan!, inputs, { signal: ctx.io.signal, onProgress })
-            : await planRepair(inputs, { source: sourceArg(args.source, ctx.io.cwd), cluster: args.cluster, allowDataLoss: args.allowDataLoss, force: args.force });
+            : await planRepair(inputs, {
+              source: sourceArg(args.source, ctx.io.cwd), cluster: args.cluster, allowDataLoss: args.allowDataLoss, force: args.force,
+              engine,
+            });
           if (args.planOut) await writePlan(args.planOut, plan, inputs, others);
           const go = plan.status === 'ready' && !args.dryRun;
           const result = go ? await applyRepair(plan, { out: args.out, force: args.force, inputs, otherInputs: others, lock, signal: ctx.io.signal, onProgress }) : undefined;

@@ -1,5 +1,7 @@
 // A node's verdict in words: people's output shows these, and some JSON fields carry them (dump's
 // `startup`, rank's `repairWords`), so they live with the documents and report/ uses them.
+import type { EngineResolution } from '../../analysis/engine/infer.js';
+import type { EngineProfile } from '../../analysis/engine/profiles.js';
 import type { StartupPrediction } from '../../analysis/loader/index.js';
 import { needWords } from '../../analysis/rank.js';
 import type { NodeVerdict } from '../../analysis/verdict.js';
@@ -23,4 +25,25 @@ export function contributionWords(v: NodeVerdict): string {
   const fills = c.fills.length ? `; fills ${c.fills.map((f) => `${f.range.from}-${f.range.to} from ${f.donors.join(' and ')}`).join(', ')}` : '';
   const lost = c.lost.length ? `; loses ${c.lost.map((l) => `${l.from}-${l.to ?? '?'}`).join(', ')}` : '';
   return `${needWords(c.need)}: keeps up to index ${c.lastIndex} (term ${c.lastTerm})${fills}${lost}`;
+}
+
+/** The release a profile stands for, in words: "dqlite 1.18.6", "cowsql 1.15.9 on cowsql/raft 0.22.1". */
+export function releaseWords(p: EngineProfile): string {
+  const ownRaft = p.family === 'cowsql' || p.raft.startsWith('libraft');
+  return ownRaft ? `${p.family} ${p.version} on ${p.raft}` : `${p.family} ${p.version}`;
+}
+
+/** Which engine the predictions are for, and why, in one line. */
+export function engineWords(e: EngineResolution): string {
+  const what = `${e.name} (${releaseWords(e.profile)})`;
+  const facts = e.facts.join('; ');
+  if (e.source === 'flag') return `Predictions for ${what}, the engine named.`;
+  if (e.source === 'evidence') return `Predictions for ${what}, inferred from the files: ${facts}.`;
+  return `Predictions for ${what}, a guess: the files do not show which engine runs them${facts ? ` (${facts})` : ''}. `
+    + 'Nodes another engine would start differently say so; name the engine with --engine.';
+}
+
+/** What the other engines still possible would do with this node, where it differs (one line each). */
+export function otherEnginesWords(v: Pick<NodeVerdict, 'otherEngines'>): string[] {
+  return v.otherEngines.map((o) => `${o.engines.join(', ')}: ${startupWords(o.startup)}`);
 }
