@@ -1,7 +1,7 @@
 // A node's verdict in words: people's output shows these, and some JSON fields carry them (dump's
 // `startup`, rank's `repairWords`), so they live with the documents and report/ uses them.
 import type { EngineResolution } from '../../analysis/engine/infer.js';
-import type { EngineProfile } from '../../analysis/engine/profiles.js';
+import { releaseWords } from '../../analysis/engine/profiles.js';
 import type { StartupPrediction } from '../../analysis/loader/index.js';
 import { needWords } from '../../analysis/rank.js';
 import type { NodeVerdict } from '../../analysis/verdict.js';
@@ -25,12 +25,6 @@ export function contributionWords(v: NodeVerdict): string {
   const fills = c.fills.length ? `; fills ${c.fills.map((f) => `${f.range.from}-${f.range.to} from ${f.donors.join(' and ')}`).join(', ')}` : '';
   const lost = c.lost.length ? `; loses ${c.lost.map((l) => `${l.from}-${l.to ?? '?'}`).join(', ')}` : '';
   return `${needWords(c.need)}: keeps up to index ${c.lastIndex} (term ${c.lastTerm})${fills}${lost}`;
-}
-
-/** The release a profile stands for, in words: "dqlite 1.18.6", "cowsql 1.15.9 on cowsql/raft 0.22.1". */
-export function releaseWords(p: EngineProfile): string {
-  const ownRaft = p.family === 'cowsql' || p.raft.startsWith('libraft');
-  return ownRaft ? `${p.family} ${p.version} on ${p.raft}` : `${p.family} ${p.version}`;
 }
 
 /** Which engine the predictions are for, and why, in one line. */
