@@ -126,10 +126,12 @@ export async function referenceRank(dataDir: string, targetYaml?: string): Promi
   return out;
 }
 
-/** lab.mjs verify: starts the set as a real cluster and checks every key. */
-export async function verifyCluster(dataDir: string, expectFile: string): Promise<{ pass: boolean; output: string }> {
+/** lab.mjs verify: starts the set as a real cluster and checks every key (env: engineEnv picks the engine). */
+export async function verifyCluster(dataDir: string, expectFile: string,
+  env: NodeJS.ProcessEnv = process.env): Promise<{ pass: boolean; output: string }> {
   try {
-    const { stdout } = await run('node', [path.join(labDir, 'lab.mjs'), 'verify', '--dir', dataDir, '--expect', expectFile, '--port', String(nextPortBase())], { timeout: 300_000 });
+    const args = [path.join(labDir, 'lab.mjs'), 'verify', '--dir', dataDir, '--expect', expectFile, '--port', String(nextPortBase())];
+    const { stdout } = await run('node', args, { timeout: 300_000, env });
     return { pass: /verify: PASS/.test(stdout), output: stdout };
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
