@@ -113,10 +113,11 @@ export async function makeCluster(o: MakeOptions = {}): Promise<string> {
   return dir;
 }
 
-/** reference-rank.sh: "INDEX ADDRESS" (index = last index + 1) or "ERROR ADDRESS message". */
-export async function referenceRank(dataDir: string, targetYaml?: string): Promise<Map<string, { next?: bigint; error?: string }>> {
+/** reference-rank.sh (env: engineEnv picks the engine): "INDEX ADDRESS" (index = last index + 1) or "ERROR ADDRESS message". */
+export async function referenceRank(dataDir: string, targetYaml?: string,
+  env: NodeJS.ProcessEnv = process.env): Promise<Map<string, { next?: bigint; error?: string }>> {
   const args = [path.join(labDir, 'reference-rank.sh'), dataDir, ...(targetYaml ? [targetYaml] : [])];
-  const { stdout } = await run('bash', args, { timeout: 600_000, env: { ...process.env, RANK_TIMEOUT: '20' } });
+  const { stdout } = await run('bash', args, { timeout: 600_000, env: { ...env, RANK_TIMEOUT: '20' } });
   const out = new Map<string, { next?: bigint; error?: string }>();
   for (const line of stdout.split('\n').filter(Boolean)) {
     const [first, name, ...rest] = line.split(' ');
