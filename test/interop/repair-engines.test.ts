@@ -4,9 +4,10 @@
 // the recovery entry's term as E writes it), and the output starts as a real cluster under E with
 // every committed key (lab.mjs verify). Inputs: a sample set whose newest snapshots are raw (as
 // cowsql writes them), a sample set whose last entries have term 2 (the recovery term differs),
-// and a set cowsql itself made, repaired for every engine. Control: the raw set copied as it is
-// does not load on dqlite 1.18, with the error the plan's warning names. CI=true fails, never
-// skips, when an engine is missing. Each engine's part prints how long it took.
+// and a set each newer engine made itself (cowsql's raw snapshots; dqlite 1.18's LZ4 ones without
+// a WAL image), repaired for every engine. Control: the raw set copied as it is does not load on
+// dqlite 1.18, as the loader simulation predicts. CI=true fails, never skips, when an engine is
+// missing. Each engine's part prints how long it took.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileOf } from '../../src/analysis/engine/profiles.js';
@@ -29,6 +30,7 @@ const MADE_WRITES = 1100;
 let raw = '';
 let term2 = '';
 let cowsqlMade = '';
+let dqliteMade = '';
 
 beforeAll(async () => {
   if (!available) return;
@@ -39,6 +41,11 @@ beforeAll(async () => {
     const started = Date.now();
     cowsqlMade = await makeCluster({ writes: MADE_WRITES, env: engineEnv('cowsql-1.15') });
     console.log(`repair-engines: made a cowsql-1.15 set in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  if (built.get('dqlite-1.18')) {
+    const started = Date.now();
+    dqliteMade = await makeCluster({ writes: MADE_WRITES, env: engineEnv('dqlite-1.18') });
+    console.log(`repair-engines: made a dqlite-1.18 set in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 }, 600_000);
 afterAll(removeScratch);
@@ -93,6 +100,17 @@ for (const engine of LAB_ENGINES) {
       const snap = plan.outputs[0]!.files.find((f) => f.role === 'snapshot')!;
       expect(snap.from.kind).toBe(engine === 'dqlite-1.18' ? 'converted-snapshot' : 'copy');
       await startsWithEveryKey(out, cowsqlMade, engine);
+    }, T);
+
+    it('a set dqlite 1.18 made (LZ4 snapshots without a WAL image, dqlite-lock), started with every key', async () => {
+      if (!dqliteMade) {
+        expect(built.get('dqlite-1.18')).toBe(false);
+        return;
+      }
+      const { out, plan } = await repairFor(dqliteMade, engine);
+      expect(plan.expected!.snapshotIndex).not.toBeNull();
+      expect(plan.notCopied.map((n) => n.file)).toContain('dqlite-lock');
+      await startsWithEveryKey(out, dqliteMade, engine);
     }, T);
   });
 }
