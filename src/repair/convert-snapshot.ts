@@ -18,8 +18,11 @@ type Target = { readonly fd: number; readonly path: string };
 /** An issue after which libraft's Decompress gives no content: the frame cannot be converted. */
 const stops = (kind: unknown): boolean => kind === 'IOERR' || kind === 'NOMEM' || kind === 'hang';
 
-async function toLz4(src: FileSource, file: string, emit: (b: Uint8Array) => void, signal?: AbortSignal): Promise<void> {
-  if (isLz4Frame(src)) throw new RepairError(`${file} is an LZ4 frame already, but the plan converts it from raw data: the input changed`);
+async function toLz4(src: FileSource, file: string, emit: (b: Uint8Array) => void,
+  signal?: AbortSignal): Promise<void> {
+  if (isLz4Frame(src)) {
+    throw new RepairError(`${file} is an LZ4 frame already, but the plan converts it from raw data: the input changed`);
+  }
   const frame = new StoredFrameWriter(src.size, emit);
   for (let off = 0; off < src.size; off += CHUNK_SIZE) {
     await checkpoint(signal);
@@ -30,7 +33,9 @@ async function toLz4(src: FileSource, file: string, emit: (b: Uint8Array) => voi
 
 function toRaw(src: FileSource, file: string, emit: (b: Uint8Array) => void): void {
   const walk = walkLz4Frame(src);
-  if (!walk.compressed) throw new RepairError(`${file} is not an LZ4 frame, but the plan decodes it: the input changed`);
+  if (!walk.compressed) {
+    throw new RepairError(`${file} is not an LZ4 frame, but the plan decodes it: the input changed`);
+  }
   let out = 0n;
   const verified = verifyLz4Frame(src, walk, (bytes) => {
     out += BigInt(bytes.length);
@@ -52,7 +57,8 @@ export async function writeConvertedSnapshot(file: string, targets: readonly Tar
   const src = new FileSource(file, { hash: pinned !== undefined });
   try {
     if (src.size !== o.originalSize) {
-      throw new RepairError(`${file} has ${src.size} bytes, the plan expected ${o.originalSize}: the input changed`, 'E_INPUTS_CHANGED');
+      throw new RepairError(`${file} has ${src.size} bytes, the plan expected ${o.originalSize}: the input changed`,
+        'E_INPUTS_CHANGED');
     }
     const hash = createHash('sha256');
     let size = 0;
@@ -66,8 +72,9 @@ export async function writeConvertedSnapshot(file: string, targets: readonly Tar
     if (pinned !== undefined) {
       const now = src.sha256();
       if (now !== pinned) {
-        throw new RepairError(`${file} changed since the plan was made (sha256 ${pinned.slice(0, 12)}… → ${now.slice(0, 12)}…): `
-          + 'make a new plan', 'E_INPUTS_CHANGED');
+        const change = `sha256 ${pinned.slice(0, 12)}… → ${now.slice(0, 12)}…`;
+        throw new RepairError(`${file} changed since the plan was made (${change}): make a new plan`,
+          'E_INPUTS_CHANGED');
       }
     }
     return { sha256: hash.digest('hex'), size };

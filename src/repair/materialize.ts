@@ -140,7 +140,8 @@ export async function writePlannedFile(
       sha = await copyPrefix(input, targets, size, original, pinned?.(from.node, from.file), signal);
     } else if (from.kind === 'converted-snapshot') {
       const input = inputPath(nodes, from.node, from.file);
-      ({ sha256: sha, size } = await writeConvertedSnapshot(input, targets, from, pinned?.(from.node, from.file), signal));
+      const pin = pinned?.(from.node, from.file);
+      ({ sha256: sha, size } = await writeConvertedSnapshot(input, targets, from, pin, signal));
     } else throw new RepairError(`unknown file origin in the plan: ${JSON.stringify(from)}`);
     for (const t of targets) fs.fsyncSync(t.fd);
   } finally {

@@ -24,7 +24,8 @@ export function configurationServers(members: readonly NodeInfo[]): Configuratio
 }
 
 /** The closed segment N-N holding one RAFT_CHANGE entry with the target configuration (uvRecover). */
-export function configurationEntry(index: bigint, members: readonly NodeInfo[], term: EntryTerm): { entry: PlanConfigurationEntry; file: PlannedFile } {
+export function configurationEntry(index: bigint, members: readonly NodeInfo[],
+  term: EntryTerm): { entry: PlanConfigurationEntry; file: PlannedFile } {
   const servers = configurationServers(members);
   const payload = encodeConfiguration(servers);
   const bytes = encodeSegment([[{ term: term.term, type: EntryType.CHANGE, payload }]]);

@@ -69,7 +69,8 @@ function checkRoleName(f: PlannedFile, at: string): void {
   if (f.role === 'metadata' && f.name !== 'metadata1' && f.name !== 'metadata2') bad('is not metadata1 or metadata2');
   if (f.role === 'yaml' && f.name !== 'info.yaml' && f.name !== 'cluster.yaml') bad('is not info.yaml or cluster.yaml');
   const converted = f.role === 'snapshot' && f.from.kind === 'converted-snapshot';
-  if ((f.role === 'identity' || f.role === 'snapshot' || f.role === 'snapshot-meta') && f.from.kind !== 'copy' && !converted) {
+  const copied = f.from.kind === 'copy' || converted;
+  if ((f.role === 'identity' || f.role === 'snapshot' || f.role === 'snapshot-meta') && !copied) {
     const what = f.role === 'snapshot' ? 'a copy or a converted copy' : 'a copy';
     fail(child(at, 'from.kind'), `a ${f.role} file is always ${what} of an input file, not ${quote(f.from.kind)}`);
   }
@@ -139,7 +140,8 @@ function checkOutputs(plan: RepairPlan, pins: Pins): void {
   }
   const infos = members.map((m) => ({ id: BigInt(m.id), address: m.address, role: m.role }));
   const last = plan.configurationEntry ? BigInt(plan.configurationEntry.index) : undefined;
-  const configuration = last !== undefined && infos.length ? configurationEntry(last, infos, termOf(plan)).file : undefined;
+  const configuration = last !== undefined && infos.length
+    ? configurationEntry(last, infos, termOf(plan)).file : undefined;
   const derived: Derived = { members: infos, configuration };
   plan.outputs.forEach((o, i) => {
     const at = `outputs[${i}]`;

@@ -88,7 +88,8 @@ export function planRepair(req: PlanRequest): PlanResult {
   const members = target.errors.length ? [] : target.members;
   const n = log.lastIndex + 1n;
   const term = recoveryTerm(engine.profile, log.lastTerm);
-  const conf = members.length ? configurationEntry(n, members, { term, rule: termRule(engine.profile, term) }) : undefined;
+  const conf = members.length
+    ? configurationEntry(n, members, { term, rule: termRule(engine.profile, term) }) : undefined;
   const keepSourceMetadata = metadataUsable(src.node);
   const repairs: PlanRepair[] = log.steps.map(planRepairOf);
   if (!keepSourceMetadata) repairs.push({ kind: 'fresh-metadata', lossless: true, node: src.node.displayPath, description: 'the source\'s metadata files would stop start-up or are missing: it gets fresh metadata like the other nodes' });
@@ -113,14 +114,19 @@ export function planRepair(req: PlanRequest): PlanResult {
     warnings.push(`the configuration is ${Buffer.from(conf.entry.payloadBase64, 'base64').length} bytes: dqlite .reconfigure would refuse it (RAFT_TOOBIG above ${RECOVERY_PAYLOAD_LIMIT}), the normal loader reads it`);
   }
   const plan: RepairPlan = {
-    planVersion: PLAN_VERSION, tool: req.tool, status: refusals.length ? 'refused' : 'ready', refusals, warnings, options,
+    planVersion: PLAN_VERSION, tool: req.tool, status: refusals.length ? 'refused' : 'ready', refusals, warnings,
+    options,
     engine: planEngine(engine, src.snapshot.form),
     inputs: planInputs(req.args, nodes, req.digests), source: choice.plan,
     target: members.length ? { from: req.target ? 'cluster-file' : 'source-configuration', file: req.target?.file ?? null, members: planMembers(members, known) } : null,
     log: planLog(log, files), configurationEntry: conf?.entry ?? null, repairs, lost,
     metadata: { rule: METADATA_RULE, freshTerm: freshTerm.toString() },
     notCopied: [...notCopied(src, ctx, outputs), ...left], outputs,
-    expected: conf ? { startIndex: (log.pieces.length ? log.startIndex : n).toString(), lastIndex: n.toString(), lastTerm: term.toString(), snapshotIndex: src.snapshot.chosen?.index.toString() ?? null } : null,
+    expected: conf ? {
+      startIndex: (log.pieces.length ? log.startIndex : n).toString(),
+      lastIndex: n.toString(), lastTerm: term.toString(),
+      snapshotIndex: src.snapshot.chosen?.index.toString() ?? null,
+    } : null,
   };
   return { plan, usageErrors: target.usage ? target.errors : [] };
 }

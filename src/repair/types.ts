@@ -200,9 +200,9 @@ export interface RepairOptions {
   readonly force: boolean;
   readonly source: string | null;
   readonly cluster: string | null;
-  /** The engine the output is for: `auto` (inferred from the inputs) or a profile name (dqlite-1.18, cowsql-1.15 …). */
+  /** The engine the output is for: `auto` (inferred from the inputs) or a profile name (dqlite-1.18 …). */
   readonly engine: string;
-  /** Snapshots written in this form whatever the engine needs (repair --convert-snapshots); null: as the engine needs. */
+  /** Snapshots written in this form whatever the engine needs (--convert-snapshots); null: as the engine needs. */
   readonly convertSnapshots: 'lz4' | 'raw' | null;
 }
 

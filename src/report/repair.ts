@@ -13,11 +13,14 @@ function origin(f: PlannedFile): string {
     case 'truncated-copy': return `first ${o.bytes} of ${o.originalSize} bytes of ${node(o.node)}/${o.file} (${o.why})`;
     case 'entries': return `entries ${o.firstIndex}..${o.lastIndex} re-encoded from ${node(o.node)}/${o.file}`;
     case 'generated': return `generated ${o.what}`;
-    case 'converted-snapshot': return `${node(o.node)}/${o.file} converted to ${o.to === 'lz4' ? 'an LZ4 frame' : 'raw data'}`;
+    case 'converted-snapshot':
+      return `${node(o.node)}/${o.file} converted to ${o.to === 'lz4' ? 'an LZ4 frame' : 'raw data'}`;
   }
 }
 
-const ENGINE_SOURCE = { flag: 'the engine named', evidence: 'inferred from the inputs', unknown: 'a guess: the inputs do not show the engine' } as const;
+const ENGINE_SOURCE = {
+  flag: 'the engine named', evidence: 'inferred from the inputs', unknown: 'a guess: the inputs do not show the engine',
+} as const;
 
 /** Which engine the output is for and why, with what that changes (term, snapshot form), in one line. */
 function engineLine(plan: RepairPlan): string {

@@ -197,7 +197,8 @@ export function parseEngineName(text: string): EngineProfile | 'auto' {
 
 /** Every release the profiles know (each patch of each minor), in the order of ENGINE_NAMES, oldest first. */
 export function knownReleases(): EngineProfile[] {
-  return ENGINE_NAMES.flatMap((key) => Array.from({ length: NEWEST_PATCH[key]! + 1 }, (_, p) => engineProfile(`${key}.${p}`)!));
+  return ENGINE_NAMES.flatMap((key) =>
+    Array.from({ length: NEWEST_PATCH[key]! + 1 }, (_, p) => engineProfile(`${key}.${p}`)!));
 }
 
 /** The known releases that `test` holds for, as ranges in words: "dqlite 1.18.3–1.18.6"; '' for none. */

@@ -8,7 +8,7 @@ import { releasesWhere, type EngineProfile } from './profiles.js';
 
 export type SnapshotForm = 'lz4' | 'raw';
 
-/** The form a repair for `engine` writes: the one asked for, else the one the engine needs, else undefined (as they are). */
+/** The form a repair for `engine` writes: the one asked for, else the one the engine needs, else undefined (as is). */
 export function snapshotFormFor(engine: EngineProfile, asked?: SnapshotForm): SnapshotForm | undefined {
   if (asked) return asked;
   if (engine.snapshots.read === 'always-lz4') return 'lz4';
@@ -42,7 +42,10 @@ export function outputReader(engine: EngineProfile, form: SnapshotForm | undefin
 
 /** What reads snapshots of each form, in words, for plans and findings. */
 export function formWords(form: SnapshotForm): string {
-  if (form === 'lz4') return 'an LZ4 frame (stored blocks, with content size and content checksum), which every engine built with LZ4 reads';
+  if (form === 'lz4') {
+    return 'an LZ4 frame (stored blocks, with content size and content checksum), '
+      + 'which every engine built with LZ4 reads';
+  }
   const lz4Only = releasesWhere((p) => p.snapshots.read === 'always-lz4');
   return `raw data, which every engine reads except ${lz4Only} built with LZ4 (their default)`;
 }

@@ -57,7 +57,8 @@ export function restoreProblem(record: SnapshotRecord | undefined, engine: Engin
  * (uvSnapshotCompare), and the newer ones that fail either. With a `form` (a repair that writes
  * snapshots as LZ4 frames or raw), a snapshot to be converted is judged by what it converts to.
  */
-export function chooseSnapshot(node: NodeIndex, engine: EngineProfile = DEFAULT_ENGINE, form?: SnapshotForm): SnapshotChoice {
+export function chooseSnapshot(node: NodeIndex, engine: EngineProfile = DEFAULT_ENGINE,
+  form?: SnapshotForm): SnapshotChoice {
   const candidates = snapshotCandidates(node);
   const dropped: { name: string; cause: string; hang: boolean }[] = [];
   const base = form ? { engine, form } : { engine };
@@ -85,8 +86,8 @@ function convertStep(node: NodeIndex, choice: SnapshotChoice): RecoveryStep[] {
     : choice.engine.snapshots.read === 'no-lz4' ? `: ${choice.engine.name} is built without LZ4` : ' (as asked)';
   return [{
     kind: 'convert-snapshot', lossless: true, node: node.displayPath, files: [s.name],
-    description: `${s.name} is ${s.compressed ? 'an LZ4 frame' : 'raw data (as cowsql writes snapshots)'}: it is written as `
-      + `${formWords(choice.convertTo)}, with the same content${why}.`,
+    description: `${s.name} is ${s.compressed ? 'an LZ4 frame' : 'raw data (as cowsql writes snapshots)'}: `
+      + `it is written as ${formWords(choice.convertTo)}, with the same content${why}.`,
   }];
 }
 

@@ -26,7 +26,8 @@ function builder(y: Argv): Argv {
     .option('plan', { type: 'string', describe: 'apply a plan saved with --plan-out (refused if the inputs changed)' })
     .option('convert-snapshots', {
       type: 'string', choices: ['lz4', 'raw'],
-      describe: 'write the snapshot as an LZ4 frame or as raw data whatever the engine needs (raw: for an engine built without LZ4)',
+      describe: 'write the snapshot as an LZ4 frame or as raw data, whatever the engine needs '
+        + '(raw: for an engine built without LZ4)',
     })
     .option('allow-data-loss', { type: 'boolean', default: false, describe: 'allow repairs that drop entries no node can supply' })
     .option('force', { type: 'boolean', default: false, describe: 'allow an unsafe --source or mixed clusters, and replace a non-empty --out (moved aside)' })
@@ -45,8 +46,11 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
     handler: async (argv) => {
       const args = argv as unknown as RepairArgs;
       if (!args.input?.length && !args.plan) throw new UsageError('name the input node directories, or give --plan FILE');
-      if (args.plan && (args.cluster || args.source || args.planOut || args.convertSnapshots || (args.engine ?? 'auto') !== 'auto')) {
-        throw new UsageError('--plan applies a saved plan: --cluster, --source, --engine, --convert-snapshots and --plan-out belong to making one');
+      const named = (args.engine ?? 'auto') !== 'auto';
+      const making = args.cluster || args.source || args.planOut || args.convertSnapshots || named;
+      if (args.plan && making) {
+        throw new UsageError('--plan applies a saved plan: --cluster, --source, --engine, --convert-snapshots '
+          + 'and --plan-out belong to making one');
       }
       const engine = engineArg(args);
       // A saved plan is read (and checked) before anything else; the inputs default to the plan's.
