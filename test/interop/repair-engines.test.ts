@@ -51,9 +51,10 @@ beforeAll(async () => {
 afterAll(removeScratch);
 
 /** Repairs `set` for `engine`; every output node must load under that engine as the plan promised. */
-async function repairFor(set: string, engine: LabEngine): Promise<{ out: string; plan: RepairPlan }> {
+async function repairFor(set: string, engine: LabEngine,
+  convertSnapshots: 'lz4' | 'raw' | null = null): Promise<{ out: string; plan: RepairPlan }> {
   const out = path.join(scratch(), 'out');
-  const { plan, result } = await repairTo([set], out, { engine: PROFILE_OF[engine] });
+  const { plan, result } = await repairTo([set], out, { engine: PROFILE_OF[engine], convertSnapshots });
   const p = plan.result.plan;
   expect(result.checks.every((c) => c.ok)).toBe(true);
   for (const o of p.outputs) {
@@ -114,6 +115,25 @@ for (const engine of LAB_ENGINES) {
     }, T);
   });
 }
+
+describe('--convert-snapshots, started by the engines that read the form asked for', () => {
+  for (const engine of ['debian', 'cowsql-1.15'] as const) {
+    it.skipIf(!built.get(engine))(`raw: the LZ4 snapshots decoded to raw data, started by ${engine} with every key`, async () => {
+      const healthy = await sampleSet('healthy');
+      const { out, plan } = await repairFor(healthy, engine, 'raw');
+      const snap = plan.outputs[0]!.files.find((f) => f.role === 'snapshot')!;
+      expect(snap.from).toMatchObject({ kind: 'converted-snapshot', to: 'raw' });
+      await startsWithEveryKey(out, healthy, engine);
+    }, T);
+  }
+
+  it.skipIf(!built.get('cowsql-1.15'))('lz4: cowsql\'s raw snapshots as LZ4 frames, started by cowsql with every key', async () => {
+    const { out, plan } = await repairFor(raw, 'cowsql-1.15', 'lz4');
+    const snap = plan.outputs[0]!.files.find((f) => f.role === 'snapshot')!;
+    expect(snap.from).toMatchObject({ kind: 'converted-snapshot', to: 'lz4' });
+    await startsWithEveryKey(out, raw, 'cowsql-1.15');
+  }, T);
+});
 
 describe.skipIf(!built.get('dqlite-1.18'))('control: what the conversion prevents', () => {
   it('the raw set repaired for cowsql (snapshots as they are) does not load on dqlite 1.18, as predicted', async () => {
