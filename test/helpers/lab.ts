@@ -113,7 +113,10 @@ export async function makeCluster(o: MakeOptions = {}): Promise<string> {
   return dir;
 }
 
-/** reference-rank.sh (env: engineEnv picks the engine): "INDEX ADDRESS" (index = last index + 1) or "ERROR ADDRESS message". */
+/**
+ * reference-rank.sh (env: engineEnv picks the engine): "INDEX ADDRESS" (index = last index + 1) or
+ * "ERROR ADDRESS message".
+ */
 export async function referenceRank(dataDir: string, targetYaml?: string,
   env: NodeJS.ProcessEnv = process.env): Promise<Map<string, { next?: bigint; error?: string }>> {
   const args = [path.join(labDir, 'reference-rank.sh'), dataDir, ...(targetYaml ? [targetYaml] : [])];
@@ -131,7 +134,8 @@ export async function referenceRank(dataDir: string, targetYaml?: string,
 export async function verifyCluster(dataDir: string, expectFile: string,
   env: NodeJS.ProcessEnv = process.env): Promise<{ pass: boolean; output: string }> {
   try {
-    const args = [path.join(labDir, 'lab.mjs'), 'verify', '--dir', dataDir, '--expect', expectFile, '--port', String(nextPortBase())];
+    const port = String(nextPortBase());
+    const args = [path.join(labDir, 'lab.mjs'), 'verify', '--dir', dataDir, '--expect', expectFile, '--port', port];
     const { stdout } = await run('node', args, { timeout: 300_000, env });
     return { pass: /verify: PASS/.test(stdout), output: stdout };
   } catch (error) {

@@ -29,7 +29,9 @@ beforeAll(async () => {
   const healthy = await sampleSet('healthy');
   sets.set('healthy sample', healthy);
   sets.set('sample with raw snapshots', withRawNewestSnapshots(healthy));
-  if (built.get('cowsql-1.15')) sets.set('set cowsql made', await makeCluster({ writes: 1100, env: engineEnv('cowsql-1.15') }));
+  if (built.get('cowsql-1.15')) {
+    sets.set('set cowsql made', await makeCluster({ writes: 1100, env: engineEnv('cowsql-1.15') }));
+  }
 }, 600_000);
 afterAll(removeScratch);
 
@@ -43,7 +45,8 @@ async function rankFor(dir: string, engine: LabEngine): Promise<RankedJson[]> {
 }
 
 for (const engine of LAB_ENGINES) {
-  describe.skipIf(!built.get(engine))(`rank --engine ${PROFILE_OF[engine]} vs reference-rank.sh under ${engine}`, () => {
+  const title = `rank --engine ${PROFILE_OF[engine]} vs reference-rank.sh under ${engine}`;
+  describe.skipIf(!built.get(engine))(title, () => {
     let started = 0;
     beforeAll(() => { started = Date.now(); });
     afterAll(() => console.log(`rank-engines: ${engine} part took ${((Date.now() - started) / 1000).toFixed(1)} s`));
@@ -62,7 +65,8 @@ for (const engine of LAB_ENGINES) {
         for (const node of ranked) {
           const e = real.get(path.basename(node.name));
           expect(e, node.name).toBeDefined();
-          if (e!.error) expect([node.startup.ok, node.startup.error !== null], `${node.name}: ${e!.error}`).toEqual([false, true]);
+          const refused = [node.startup.ok, node.startup.error !== null];
+          if (e!.error) expect(refused, `${node.name}: ${e!.error}`).toEqual([false, true]);
           else expect(BigInt(node.startup.log!.lastIndex) + 1n, node.name).toBe(e!.next);
         }
         const refused = [...real.values()].filter((e) => e.error).length;

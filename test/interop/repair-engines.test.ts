@@ -15,7 +15,9 @@ import { predictStartup } from '../../src/analysis/loader/index.js';
 import type { RepairPlan } from '../../src/repair/types.js';
 import { buildNodeIndex } from '../../src/scan/build-node-index.js';
 import { withLastBatchTerm, withRawNewestSnapshots } from '../helpers/engine-sets.js';
-import { engineAvailable, engineBuilt, engineEnv, LAB_ENGINES, PROFILE_OF, raftLoad, type LabEngine } from '../helpers/engine.js';
+import {
+  engineAvailable, engineBuilt, engineEnv, LAB_ENGINES, PROFILE_OF, raftLoad, type LabEngine,
+} from '../helpers/engine.js';
 import { makeCluster, verifyCluster } from '../helpers/lab.js';
 import { normaliseEngine, predictionAsEngine } from '../helpers/loader-compare.js';
 import { removeScratch, repairTo, scratch } from '../helpers/repair.js';
@@ -60,7 +62,8 @@ async function repairFor(set: string, engine: LabEngine,
   for (const o of p.outputs) {
     const loaded = raftLoad(path.join(out, o.address), { engine });
     expect(loaded.ok, `${engine} ${o.address}: ${loaded.error ?? (loaded.hang ? 'hang' : 'crash')}`).toBe(true);
-    expect([loaded.lastIndex, loaded.lastTerm], `${engine} ${o.address}`).toEqual([p.expected!.lastIndex, p.expected!.lastTerm]);
+    const want = [p.expected!.lastIndex, p.expected!.lastTerm];
+    expect([loaded.lastIndex, loaded.lastTerm], `${engine} ${o.address}`).toEqual(want);
     expect(loaded.snapshot?.index ?? null).toBe(p.expected!.snapshotIndex);
   }
   return { out, plan: p };
@@ -118,7 +121,7 @@ for (const engine of LAB_ENGINES) {
 
 describe('--convert-snapshots, started by the engines that read the form asked for', () => {
   for (const engine of ['debian', 'cowsql-1.15'] as const) {
-    it.skipIf(!built.get(engine))(`raw: the LZ4 snapshots decoded to raw data, started by ${engine} with every key`, async () => {
+    it.skipIf(!built.get(engine))(`raw: LZ4 snapshots decoded to raw data, started by ${engine}, every key`, async () => {
       const healthy = await sampleSet('healthy');
       const { out, plan } = await repairFor(healthy, engine, 'raw');
       const snap = plan.outputs[0]!.files.find((f) => f.role === 'snapshot')!;
@@ -127,7 +130,7 @@ describe('--convert-snapshots, started by the engines that read the form asked f
     }, T);
   }
 
-  it.skipIf(!built.get('cowsql-1.15'))('lz4: cowsql\'s raw snapshots as LZ4 frames, started by cowsql with every key', async () => {
+  it.skipIf(!built.get('cowsql-1.15'))('lz4: raw snapshots as LZ4 frames, started by cowsql, every key', async () => {
     const { out, plan } = await repairFor(raw, 'cowsql-1.15', 'lz4');
     const snap = plan.outputs[0]!.files.find((f) => f.role === 'snapshot')!;
     expect(snap.from).toMatchObject({ kind: 'converted-snapshot', to: 'lz4' });

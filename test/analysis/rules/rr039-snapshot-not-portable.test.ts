@@ -20,15 +20,17 @@ describe('RR039 snapshot-not-portable', () => {
     for (const name of ['dqlite-1.11', 'cowsql-1.15', 'dqlite-1.18.2']) {
       const found = await findingsAfter(rule, 'healthy', 0, rawNewest, { engine: engine(name) });
       expect(found, name).toHaveLength(1);
-      expect(found[0]).toMatchObject({ code: 'RR039', severity: 'info', node: '127.0.0.1:9511', file: expect.stringMatching(/^snapshot-1-2048-\d+$/) });
-      expect(found[0]!.message).toBe(`${found[0]!.file} holds raw data, not an LZ4 frame (as cowsql writes snapshots): ${name} `
-        + 'reads it, but dqlite 1.18.3–1.18.6 built with LZ4 (their default) would not start this node '
+      expect(found[0]).toMatchObject({
+        code: 'RR039', severity: 'info', node: '127.0.0.1:9511', file: expect.stringMatching(/^snapshot-1-2048-\d+$/),
+      });
+      expect(found[0]!.message).toBe(`${found[0]!.file} holds raw data, not an LZ4 frame (as cowsql writes snapshots): `
+        + `${name} reads it, but dqlite 1.18.3–1.18.6 built with LZ4 (their default) would not start this node `
         + '("LZ4F_getFrameInfo ERROR_frameType_unknown").');
       expect(found[0]!.repairs[0]).toMatch(/`repair --engine dqlite-1\.18` writes the snapshot as an LZ4 frame/);
     }
   });
 
-  it('does not fire where the engine itself fails on it (the start-up failure says so), nor on LZ4 snapshots', async () => {
+  it('does not fire where the engine itself fails on it (start-up failure), nor on LZ4 snapshots', async () => {
     expect(await findingsAfter(rule, 'healthy', 0, rawNewest, { engine: engine('dqlite-1.18') })).toEqual([]);
     expect(await onHealthy(rule)).toEqual([]);
   });
