@@ -14,6 +14,7 @@ import type { NodeIndex, SegmentRecord } from '../scan/node-index.js';
 import type { PayloadReader } from '../scan/payloads.js';
 import { resolveEngine, type EngineResolution, type ProductHint } from './engine/infer.js';
 import { DEFAULT_ENGINE, type EngineProfile } from './engine/profiles.js';
+import { snapshotFormFor, type SnapshotForm } from './engine/snapshot-form.js';
 import { diskLog, simulateStartup, type LogView, type Simulation, type StartupPrediction } from './loader/index.js';
 import { clusterConflicts, type ClusterConflict } from './cluster-identity.js';
 import { assembleRecovery, type Recovery } from './recovery/assemble.js';
@@ -103,6 +104,11 @@ export interface VerdictOptions {
   readonly engine?: EngineProfile | 'auto';
   /** For `auto`: the product whose layout the nodes came from (default: what their layout says, when they agree). */
   readonly productHint?: ProductHint;
+  /**
+   * The form a repair writes snapshots in (repair --convert-snapshots); by default the one the
+   * engine needs (LZ4 for dqlite ≥ 1.18.3), else as they are. `contribution` counts on it.
+   */
+  readonly convertSnapshots?: SnapshotForm;
 }
 
 /** The product every node's layout names (scan/product-layout.ts), for engine inference. */
@@ -197,6 +203,7 @@ function contributionOf(r: Recovery, p: StartupPrediction): Contribution {
 export function buildVerdicts(nodes: readonly NodeIndex[], payloads: PayloadReader, options: VerdictOptions = {}): NodeVerdict[] {
   const autoRecovery = options.autoRecovery ?? true;
   const engine = resolveEngine(options.engine ?? DEFAULT_ENGINE, nodes, options.productHint ?? productHintOf(nodes));
+  const form = snapshotFormFor(engine.profile, options.convertSnapshots);
   const logs = new Map(nodes.map((n) => [n, diskLog(n)]));
   const conflicts = clusterConflicts(nodes.map((n) => ({ node: n, view: logs.get(n)! })), payloads);
   return nodes.map((node) => {
@@ -204,7 +211,7 @@ export function buildVerdicts(nodes: readonly NodeIndex[], payloads: PayloadRead
     const view = logs.get(node)!;
     const held = heldLog(view);
     const donors: Donor[] = nodes.filter((n) => n !== node).map((n) => ({ node: n, view: logs.get(n)! }));
-    const recovery = assembleRecovery(node, donors, payloads, engine.profile);
+    const recovery = assembleRecovery(node, donors, payloads, engine.profile, form);
     const startup = simulation.prediction;
     return {
       node, name: node.name, read: readDepthOf(node), held, engine, startup,

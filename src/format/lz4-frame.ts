@@ -299,15 +299,68 @@ export function walkLz4Frame(input: Uint8Array | ByteSource): Lz4FrameInfo {
   return w;
 }
 
+/** The size of the stored-block frame holding `length` content bytes (StoredFrameWriter, encodeLz4FrameStored). */
+export function storedFrameSize(length: number, blockMaxCode: 4 | 5 | 6 | 7 = 4): number {
+  // magic, FLG, BD, content size, HC; a word per block; the content; EndMark; content checksum.
+  return 4 + 2 + 8 + 1 + 4 * Math.ceil(length / BLOCK_MAX[blockMaxCode]!) + length + 4 + 4;
+}
+
+/**
+ * An LZ4 frame of stored (uncompressed) blocks, written as its content arrives: FLG 0x4C (version
+ * 1, independent blocks, content size, content checksum) and BD as raft's Compress writes them.
+ * liblz4 copies stored blocks as they are, so every LZ4 reader takes the frame: libraft's
+ * Decompress (it needs the content size), dqlite ≥ 1.18.3's UvFsReadCompressedFile (it needs the
+ * content size too, and stops once that much is out) and cowsql/raft's.
+ */
+export class StoredFrameWriter {
+  private readonly max: number;
+  private readonly block: Uint8Array;
+  private filled = 0;
+  private total = 0;
+  private readonly hash = new Xxh32();
+
+  constructor(private readonly contentLength: number, private readonly emit: (bytes: Uint8Array) => void,
+    blockMaxCode: 4 | 5 | 6 | 7 = 4) {
+    this.max = BLOCK_MAX[blockMaxCode]!;
+    this.block = new Uint8Array(this.max);
+    const desc = new Writer(10).u8(0x4c).u8(blockMaxCode << 4).u64(BigInt(contentLength)).finish();
+    emit(new Writer(15).u32(LZ4_FRAME_MAGIC).bytes(desc).u8((xxh32(desc) >>> 8) & 0xff).finish());
+  }
+
+  write(chunk: Uint8Array): void {
+    this.total += chunk.length;
+    this.hash.update(chunk);
+    for (let p = 0; p < chunk.length;) {
+      const n = Math.min(this.max - this.filled, chunk.length - p);
+      this.block.set(chunk.subarray(p, p + n), this.filled);
+      this.filled += n;
+      p += n;
+      if (this.filled === this.max) this.flush();
+    }
+  }
+
+  /** The last block, the EndMark and the content checksum; throws if the content was not contentLength bytes. */
+  end(): void {
+    if (this.total !== this.contentLength) {
+      throw new RangeError(`stored LZ4 frame: ${this.total} content bytes written, ${this.contentLength} declared`);
+    }
+    this.flush();
+    this.emit(new Writer(8).u32(0).u32(this.hash.digest()).finish());
+  }
+
+  private flush(): void {
+    if (this.filled === 0) return;
+    this.emit(new Writer(4).u32((0x80000000 | this.filled) >>> 0).finish());
+    this.emit(this.block.slice(0, this.filled));
+    this.filled = 0;
+  }
+}
+
 /** One LZ4 frame holding `content` in stored (uncompressed) blocks, with content size and checksum. */
 export function encodeLz4FrameStored(content: Uint8Array, blockMaxCode: 4 | 5 | 6 | 7 = 4): Uint8Array {
-  const max = BLOCK_MAX[blockMaxCode]!;
-  const desc = new Writer(10).u8(0x4c).u8(blockMaxCode << 4).u64(BigInt(content.length)).finish();
-  const w = new Writer(content.length + 32 + 4 * Math.ceil(content.length / max));
-  w.u32(LZ4_FRAME_MAGIC).bytes(desc).u8((xxh32(desc) >>> 8) & 0xff);
-  for (let p = 0; p < content.length; p += max) {
-    const block = content.subarray(p, Math.min(content.length, p + max));
-    w.u32((0x80000000 | block.length) >>> 0).bytes(block);
-  }
-  return w.u32(0).u32(xxh32(content)).finish();
+  const parts: Uint8Array[] = [];
+  const w = new StoredFrameWriter(content.length, (b) => parts.push(b), blockMaxCode);
+  w.write(content);
+  w.end();
+  return Buffer.concat(parts);
 }

@@ -1,8 +1,10 @@
 // After writing: index every output node the way `inspect` would and run the loader simulation
-// on it. A node that would not start, or would start with another log than the plan promised
-// (last index and term, first index, snapshot, configuration), fails the repair.
+// of the plan's engine on it (raw snapshots: that engine built without LZ4, engine-plan.ts). A
+// node that would not start, or would start with another log than the plan promised (last index
+// and term, first index, snapshot, configuration), fails the repair.
 import { predictStartup, type StartupPrediction } from '../analysis/loader/index.js';
 import { buildNodeIndex } from '../scan/build-node-index.js';
+import { checkingProfile } from './engine-plan.js';
 import type { PlannedNode, RepairPlan } from './types.js';
 
 export interface NodeCheck {
@@ -43,7 +45,7 @@ function problemsOf(p: StartupPrediction, plan: RepairPlan): string[] {
 }
 
 export function checkOutputNode(dir: string, node: PlannedNode, plan: RepairPlan, onFile?: (name: string) => void): NodeCheck {
-  const p = predictStartup(buildNodeIndex(dir, { verifyData: true, onFile }));
+  const p = predictStartup(buildNodeIndex(dir, { verifyData: true, onFile }), { engine: checkingProfile(plan) });
   const problems = problemsOf(p, plan);
   return {
     address: node.address, ok: problems.length === 0, outcome: p.outcome,

@@ -8,6 +8,7 @@ import type { DonorPiece } from '../analysis/recovery/fill.js';
 import type { RunTreatment } from '../analysis/recovery/run-treatment.js';
 import { runLast, type SnapshotChoice } from '../analysis/recovery/source-log.js';
 import { formatClosedSegmentName } from '../format/file-names.js';
+import { storedFrameSize } from '../format/lz4-frame.js';
 import type { FileDigest, InputDigests } from '../scan/digest.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { encodedSegmentSize, entryBatches } from './entries.js';
@@ -54,5 +55,14 @@ export function snapshotFiles(node: NodeIndex, choice: SnapshotChoice, digests: 
   const copy = (name: string, role: 'snapshot' | 'snapshot-meta', size: number): PlannedFile => ({
     name, role, size, sha256: digestOf(digests, node, name)?.sha256 ?? null, mode: FILE_MODE, from: { kind: 'copy', node: node.displayPath, file: name },
   });
-  return [copy(s.name, 'snapshot', record.data.size), copy(metaName, 'snapshot-meta', record.meta.size)];
+  const meta = copy(metaName, 'snapshot-meta', record.meta.size);
+  const to = choice.convertTo;
+  if (!to) return [copy(s.name, 'snapshot', record.data.size), meta];
+  // Converted: the size follows from the input's (stored LZ4 blocks) or from the frame's declared content size.
+  const size = to === 'lz4' ? storedFrameSize(record.data.size) : Number(record.data.frame.contentSize ?? 0n);
+  const converted: PlannedFile = {
+    name: s.name, role: 'snapshot', size, sha256: null, mode: FILE_MODE,
+    from: { kind: 'converted-snapshot', node: node.displayPath, file: s.name, to, originalSize: record.data.size },
+  };
+  return [converted, meta];
 }

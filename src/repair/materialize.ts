@@ -10,6 +10,7 @@ import { InternalError, RepairError } from '../core/errors.js';
 import { decodeSegment, encodeSegment, type EntryToEncode } from '../format/segment.js';
 import { FileSource, CHUNK_SIZE } from '../scan/file-source.js';
 import type { NodeIndex } from '../scan/node-index.js';
+import { writeConvertedSnapshot } from './convert-snapshot.js';
 import { entryBatches } from './entries.js';
 import { writeAll } from './out-files.js';
 import { plainNameProblem } from './plan-schema.js';
@@ -139,6 +140,10 @@ export async function writePlannedFile(
       const original = from.kind === 'copy' ? file.size : from.originalSize;
       const input = inputPath(nodes, from.node, from.file);
       sha = await copyPrefix(input, targets, size, original, pinned?.(from.node, from.file), signal);
+    } else if (from.kind === 'converted-snapshot') {
+      const input = inputPath(nodes, from.node, from.file);
+      const pin = pinned?.(from.node, from.file);
+      ({ sha256: sha, size } = await writeConvertedSnapshot(input, targets, from, pin, signal));
     } else throw new RepairError(`unknown file origin in the plan: ${JSON.stringify(from)}`);
     for (const t of targets) fs.fsyncSync(t.fd);
   } finally {

@@ -14,11 +14,11 @@ import { freshMetadata, identityFiles, keptMetadata, sha256, yamlFiles } from '.
 import { productOutputNode, type ProductContext } from './product/outputs.js';
 import type { PlanConfigurationEntry, PlannedFile, PlannedNode } from './types.js';
 
-/** canonical raft and dqlite (uvWriteClosedSegment): the recovery entry always has term 1. */
-export const RECOVERY_ENTRY_TERM = 1n;
-export const RECOVERY_TERM_RULE =
-  'term 1, as canonical raft / dqlite write it (uvWriteClosedSegment: entry.term = 1, even when the log has higher terms); ' +
-  'cowsql/raft >= 0.20 writes the last entry\'s (or snapshot\'s) term instead. Both engines load either.';
+/** The recovery entry's term and its rule in words, as the output's engine writes it (engine-plan.ts). */
+export interface EntryTerm {
+  readonly term: bigint;
+  readonly rule: string;
+}
 /** `.reconfigure` refuses a configuration above block size - 40 bytes (RAFT_TOOBIG); a normal load does not. */
 export const RECOVERY_PAYLOAD_LIMIT = 4096 - 40;
 
@@ -27,13 +27,14 @@ export function configurationServers(members: readonly NodeInfo[]): Configuratio
 }
 
 /** The closed segment N-N holding one RAFT_CHANGE entry with the target configuration (uvRecover). */
-export function configurationEntry(index: bigint, members: readonly NodeInfo[]): { entry: PlanConfigurationEntry; file: PlannedFile } {
+export function configurationEntry(index: bigint, members: readonly NodeInfo[],
+  term: EntryTerm): { entry: PlanConfigurationEntry; file: PlannedFile } {
   const servers = configurationServers(members);
   const payload = encodeConfiguration(servers);
-  const bytes = encodeSegment([[{ term: RECOVERY_ENTRY_TERM, type: EntryType.CHANGE, payload }]]);
+  const bytes = encodeSegment([[{ term: term.term, type: EntryType.CHANGE, payload }]]);
   const name = formatClosedSegmentName(index, index);
   const entry: PlanConfigurationEntry = {
-    file: name, index: index.toString(), term: RECOVERY_ENTRY_TERM.toString(), termRule: RECOVERY_TERM_RULE,
+    file: name, index: index.toString(), term: term.term.toString(), termRule: term.rule,
     servers: servers.map((s) => ({ id: s.id.toString(), address: s.address, raftRole: s.role, role: raftRoleName(s.role) })),
     payloadBase64: Buffer.from(payload).toString('base64'),
   };

@@ -2,6 +2,7 @@
 // read with `repair --plan` is untrusted input: it names files to write and where their bytes
 // come from, so names must be plain file names, addresses host:port, modes what raft-rescue
 // itself writes. Cross-field rules (pinned inputs, generated content) are in plan-validate.ts.
+import { engineProfile } from '../analysis/engine/profiles.js';
 import { addressProblem } from './target.js';
 import { FILE_MODE } from './log-files.js';
 import { productShapes } from './product/plan-shape.js';
@@ -71,6 +72,13 @@ const pathText: Check<string> = (v, at) => {
 };
 
 const size = int(0, Number.MAX_SAFE_INTEGER);
+
+/** options.engine: `auto` or an engine name every command accepts (engine/profiles.ts). */
+const engineChoice: Check<string> = (v, at) => {
+  const name = text(64)(v, at);
+  if (name !== 'auto' && !engineProfile(name)) fail(at, `${quote(name)} is not auto or an engine raft-rescue knows`);
+  return name;
+};
 const range = object({ from: dec, to: dec });
 
 const origin = tagged('kind', {
@@ -81,6 +89,9 @@ const origin = tagged('kind', {
   entries: object({
     kind: literal('entries'), node: pathText, file: fileName, firstIndex: dec, lastIndex: dec,
     firstPosition: int(0, Number.MAX_SAFE_INTEGER), count: int(1, Number.MAX_SAFE_INTEGER),
+  }),
+  'converted-snapshot': object({
+    kind: literal('converted-snapshot'), node: pathText, file: fileName, to: literal('lz4', 'raw'), originalSize: size,
   }),
   generated: object(
     {
@@ -178,8 +189,14 @@ const configurationEntry = object({
 export const planShape = object({
   planVersion: literal(PLAN_VERSION), tool: text(256), status: literal('ready', 'refused'),
   refusals: array(text()), warnings: array(text()),
-  options: object({ allowDataLoss: bool, force: bool, source: nullable(text(4096)), cluster: nullable(pathText) }),
-  engine: object({ name: text(), notes: array(text()) }),
+  options: object({
+    allowDataLoss: bool, force: bool, source: nullable(text(4096)), cluster: nullable(pathText), engine: engineChoice,
+    convertSnapshots: nullable(literal('lz4', 'raw')),
+  }),
+  engine: object({
+    name: text(64), source: literal('flag', 'evidence', 'unknown'), evidence: array(text(), 64),
+    snapshotForm: nullable(literal('lz4', 'raw')), notes: array(text(), 64),
+  }),
   inputs: object({ args: array(pathText, 100_000), nodes: array(inputNode, 100_000) }),
   source: nullable(source),
   target: nullable(object({

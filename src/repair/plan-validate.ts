@@ -15,7 +15,8 @@ import {
 import { roleName, type NodeInfo } from '../format/node-yaml.js';
 import { child, fail, firstDifference, quote, ShapeError } from './json-shape.js';
 import { freshMetadata, yamlFiles } from './node-files.js';
-import { configurationEntry } from './outputs.js';
+import { configurationEntry, type EntryTerm } from './outputs.js';
+import { checkConverted, checkEngine, entryTermOf } from './plan-validate-engine.js';
 import { planShape } from './plan-schema.js';
 import { checkOutputDirs, checkProductFile } from './product/plan-check.js';
 import type { PlannedFile, PlannedNode, RepairPlan } from './types.js';
@@ -68,14 +69,23 @@ function checkRoleName(f: PlannedFile, at: string): void {
   if (f.role === 'snapshot-meta' && !parseSnapshotMetaName(f.name)) bad('is not a snapshot .meta name');
   if (f.role === 'metadata' && f.name !== 'metadata1' && f.name !== 'metadata2') bad('is not metadata1 or metadata2');
   if (f.role === 'yaml' && f.name !== 'info.yaml' && f.name !== 'cluster.yaml') bad('is not info.yaml or cluster.yaml');
-  if ((f.role === 'identity' || f.role === 'snapshot' || f.role === 'snapshot-meta') && f.from.kind !== 'copy') {
-    fail(child(at, 'from.kind'), `a ${f.role} file is always a copy of an input file, not ${quote(f.from.kind)}`);
+  const converted = f.role === 'snapshot' && f.from.kind === 'converted-snapshot';
+  const copied = f.from.kind === 'copy' || converted;
+  if ((f.role === 'identity' || f.role === 'snapshot' || f.role === 'snapshot-meta') && !copied) {
+    const what = f.role === 'snapshot' ? 'a copy or a converted copy' : 'a copy';
+    fail(child(at, 'from.kind'), `a ${f.role} file is always ${what} of an input file, not ${quote(f.from.kind)}`);
   }
 }
 
 interface Derived {
   readonly members: readonly NodeInfo[];
   readonly configuration: PlannedFile | undefined;
+}
+
+/** The recovery entry's term, from the plan's engine (checked first); 1 while there is no log to say. */
+function termOf(plan: RepairPlan): EntryTerm {
+  const profile = checkEngine(plan);
+  return entryTermOf(plan, profile) ?? { term: 1n, rule: '' };
 }
 
 function generatedFile(plan: RepairPlan, o: PlannedNode, f: PlannedFile, at: string, derived: Derived): PlannedFile {
@@ -115,6 +125,8 @@ function checkFile(plan: RepairPlan, pins: Pins, o: PlannedNode, f: PlannedFile,
       fail(child(fromAt, 'bytes'), `${from.bytes} is more than the file's ${from.originalSize} bytes`);
     }
     expectSame(child(at, 'size'), f.size, from.bytes, 'the truncated copy');
+  } else if (from.kind === 'converted-snapshot') {
+    checkConverted(plan, f, from, pin, at);
   } else {
     if (f.role !== 'segment') fail(child(at, 'role'), 're-encoded entries make a segment');
     const first = BigInt(from.firstIndex);
@@ -133,7 +145,8 @@ function checkOutputs(plan: RepairPlan, pins: Pins): void {
   }
   const infos = members.map((m) => ({ id: BigInt(m.id), address: m.address, role: m.role }));
   const last = plan.configurationEntry ? BigInt(plan.configurationEntry.index) : undefined;
-  const configuration = last !== undefined && infos.length ? configurationEntry(last, infos).file : undefined;
+  const configuration = last !== undefined && infos.length
+    ? configurationEntry(last, infos, termOf(plan)).file : undefined;
   const derived: Derived = { members: infos, configuration };
   checkOutputDirs(plan);
   plan.outputs.forEach((o, i) => {
@@ -176,7 +189,7 @@ function checkTarget(plan: RepairPlan): void {
   if (t.file !== plan.options.cluster) fail('target.file', `must be options.cluster (${quote(plan.options.cluster)})`);
   if (plan.configurationEntry) {
     const infos = t.members.map((m) => ({ id: BigInt(m.id), address: m.address, role: m.role }));
-    const entry = configurationEntry(BigInt(plan.configurationEntry.index), infos).entry;
+    const entry = configurationEntry(BigInt(plan.configurationEntry.index), infos, termOf(plan)).entry;
     expectSame('configurationEntry', plan.configurationEntry, entry, 'the target membership');
   }
 }
@@ -220,6 +233,7 @@ export function validatePlan(value: unknown, file = 'the plan'): RepairPlan {
     const plan = value as RepairPlan;
     const pins = pinsOf(plan);
     checkStatus(plan, pins);
+    checkEngine(plan);
     checkTarget(plan);
     checkOutputs(plan, pins);
     return plan;

@@ -7,6 +7,7 @@ import { clusterGroups } from '../analysis/cluster-identity.js';
 import { applyRulesOf, type EngineProfile } from '../analysis/engine/profiles.js';
 import type { ApplyRules } from '../format/dqlite-apply.js';
 import { identityOf, isBackup } from '../analysis/identity.js';
+import { inferEngine, resolveEngine } from '../analysis/engine/infer.js';
 import { buildVerdicts, type NodeVerdict } from '../analysis/verdict.js';
 import type { NodeInfo } from '../format/node-yaml.js';
 import type { InputDigests } from '../scan/digest.js';
@@ -16,7 +17,8 @@ import { chooseSource } from './choose-source.js';
 import { logFiles, planLostOf, planRepairOf } from './final-log.js';
 import { snapshotFiles } from './log-files.js';
 import { highestTerm, METADATA_RULE, metadataUsable } from './node-files.js';
-import { configurationEntry, outputNode, RECOVERY_ENTRY_TERM, RECOVERY_PAYLOAD_LIMIT, type OutputContext } from './outputs.js';
+import { engineChoiceOf, engineWarnings, planEngine, recoveryTerm, termRule } from './engine-plan.js';
+import { configurationEntry, outputNode, RECOVERY_PAYLOAD_LIMIT, type OutputContext } from './outputs.js';
 import { notCopied, planInputs, planLog, refusalsFor, sourceIdOf, warningsFor } from './plan-parts.js';
 import { namedMembers, productChecks, productContextOf } from './product/plan-product.js';
 import { checkMembers, checkTargetText, membersFromConfiguration, planMembers, type KnownAddresses, type TargetCheck } from './target.js';
@@ -28,10 +30,11 @@ export interface PlanRequest {
   readonly args: readonly string[];
   readonly digests: InputDigests;
   readonly payloads: PayloadReader;
-  /** The nodes' verdicts when the caller has them already (built from `nodes` and `payloads` otherwise). */
+  /**
+   * The nodes' verdicts when the caller has them already (built from `nodes` and `payloads`
+   * otherwise), for options.engine and options.convertSnapshots.
+   */
   readonly verdicts?: readonly NodeVerdict[];
-  /** The engine the verdicts predict for (default libraft 0.15), or `auto`. */
-  readonly engine?: EngineProfile | 'auto';
   /** The --cluster file's text. */
   readonly target?: { readonly text: string; readonly file: string };
   readonly options: RepairOptions;
@@ -48,14 +51,6 @@ export interface PlanResult {
    */
   readonly sourceChoice: { readonly kept: Recovery; readonly dropped: Recovery; readonly rules: ApplyRules } | undefined;
 }
-
-const ENGINE = {
-  name: 'libraft 0.15 / dqlite 1.11 (Debian go-dqlite 1.11.5): the loader simulation the output is checked with',
-  notes: [
-    'Closed segments, snapshots and metadata are read the same way by canonical raft, dqlite\'s in-tree raft and cowsql.',
-    'The configuration entry has term 1 as canonical raft and dqlite write it; cowsql >= 0.20 would write the last term.',
-  ],
-};
 
 /** IDs and addresses the inputs know: the source's configuration, then each member's own identity (backups aside). */
 function knownAddresses(nodes: readonly NodeIndex[], log: Recovery): Map<bigint, string> {
@@ -91,7 +86,10 @@ export function planRepair(req: PlanRequest): PlanResult {
   // A target file is recorded in the options too, whoever called: `repair --plan` re-plans from
   // options.cluster and target (plan-replay.ts), and plan-validate.ts holds them to agree.
   const options = req.target && req.options.cluster === null ? { ...req.options, cluster: req.target.file } : req.options;
-  const verdicts = req.verdicts ?? buildVerdicts(nodes, req.payloads, { engine: req.engine });
+  const choiceOfEngine = engineChoiceOf(options);
+  const convertSnapshots = options.convertSnapshots ?? undefined;
+  const verdicts = req.verdicts ?? buildVerdicts(nodes, req.payloads, { engine: choiceOfEngine, convertSnapshots });
+  const engine = verdicts[0]?.engine ?? resolveEngine(choiceOfEngine, nodes);
   const choice = chooseSource(verdicts, options.source, options.force);
   // Clusters among the members: a backup of another history (RR043) is no second cluster.
   const memberPaths = new Set(verdicts.filter((v) => !isBackup(v.node)).map((v) => v.node.displayPath));
@@ -110,7 +108,9 @@ export function planRepair(req: PlanRequest): PlanResult {
   const members = target.errors.length ? [] : namedMembers(target.members, product);
   const checks = productChecks(product, src.node, members, req.target !== undefined, options.force);
   const n = log.lastIndex + 1n;
-  const conf = members.length ? configurationEntry(n, members) : undefined;
+  const term = recoveryTerm(engine.profile, log.lastTerm);
+  const conf = members.length
+    ? configurationEntry(n, members, { term, rule: termRule(engine.profile, term) }) : undefined;
   const keepSourceMetadata = metadataUsable(src.node);
   const repairs: PlanRepair[] = log.steps.map(planRepairOf);
   if (!keepSourceMetadata) repairs.push({ kind: 'fresh-metadata', lossless: true, node: src.node.displayPath, description: 'the source\'s metadata files would stop start-up or are missing: it gets fresh metadata like the other nodes' });
@@ -123,13 +123,21 @@ export function planRepair(req: PlanRequest): PlanResult {
   const left: { file: string; reason: string }[] = [];
   const outputs = members.map((m) => outputNode(ctx, m, left));
   const lost = [...choice.lost, ...log.lost].map(planLostOf);
-  const refusals = [...choice.refusals, ...refusalsFor(options, log, lost, target.errors), ...mixedClusters(clusters, options.force), ...checks.refusals];
-  const warnings = [...target.warnings, ...checks.warnings, ...warningsFor(nodes, members, log.fills, ctx)];
+  const refusals = [
+    ...choice.refusals, ...refusalsFor(options, log, lost, target.errors), ...mixedClusters(clusters, options.force),
+    ...checks.refusals,
+  ];
+  const warnings = [
+    ...target.warnings, ...checks.warnings, ...warningsFor(nodes, members, log.fills, ctx),
+    ...engineWarnings(src.node, engine.source === 'flag' ? inferEngine(nodes) : engine, engine, src.snapshot),
+  ];
   if (conf && Buffer.from(conf.entry.payloadBase64, 'base64').length > RECOVERY_PAYLOAD_LIMIT) {
     warnings.push(`the configuration is ${Buffer.from(conf.entry.payloadBase64, 'base64').length} bytes: dqlite .reconfigure would refuse it (RAFT_TOOBIG above ${RECOVERY_PAYLOAD_LIMIT}), the normal loader reads it`);
   }
   const plan: RepairPlan = {
-    planVersion: PLAN_VERSION, tool: req.tool, status: refusals.length ? 'refused' : 'ready', refusals, warnings, options, engine: ENGINE,
+    planVersion: PLAN_VERSION, tool: req.tool, status: refusals.length ? 'refused' : 'ready', refusals, warnings,
+    options,
+    engine: planEngine(engine, src.snapshot.form),
     inputs: planInputs(req.args, nodes, req.digests), source: choice.plan,
     target: members.length ? {
       from: req.target ? 'cluster-file' : 'source-configuration',
@@ -139,7 +147,11 @@ export function planRepair(req: PlanRequest): PlanResult {
     log: planLog(log, files), configurationEntry: conf?.entry ?? null, repairs, lost,
     metadata: { rule: METADATA_RULE, freshTerm: freshTerm.toString() },
     notCopied: [...notCopied(src, ctx, outputs), ...left], outputs,
-    expected: conf ? { startIndex: (log.pieces.length ? log.startIndex : n).toString(), lastIndex: n.toString(), lastTerm: RECOVERY_ENTRY_TERM.toString(), snapshotIndex: src.snapshot.chosen?.index.toString() ?? null } : null,
+    expected: conf ? {
+      startIndex: (log.pieces.length ? log.startIndex : n).toString(),
+      lastIndex: n.toString(), lastTerm: term.toString(),
+      snapshotIndex: src.snapshot.chosen?.index.toString() ?? null,
+    } : null,
   };
   const best = choice.rank.best?.verdict.recovery;
   const sourceChoice = choice.lost.length && best

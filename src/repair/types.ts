@@ -7,7 +7,7 @@
 import type { MemberYamlFormat } from '../format/member-yaml.js';
 import type { PlanProductFile, ProductName, ProductOrigin } from './product/types.js';
 
-export const PLAN_VERSION = 2;
+export const PLAN_VERSION = 3;
 
 /** A u64 as a decimal string. */
 export type Dec = string;
@@ -39,6 +39,19 @@ export type FileOrigin =
       /** 0-based position of the first entry in `file` (over all its batches). */
       readonly firstPosition: number;
       readonly count: number;
+    }
+  | {
+      /**
+       * A snapshot data file with the same content in another form (engine/snapshot-form.ts): raw
+       * data into an LZ4 frame of stored blocks with content size and checksum, or an LZ4 frame
+       * decoded (every block, the content checksum checked) into raw data.
+       */
+      readonly kind: 'converted-snapshot';
+      readonly node: string;
+      readonly file: string;
+      readonly to: 'lz4' | 'raw';
+      /** The input file's size (it is pinned with its sha256 in inputs.nodes). */
+      readonly originalSize: number;
     }
   | {
       readonly kind: 'generated';
@@ -240,6 +253,22 @@ export interface RepairOptions {
   readonly force: boolean;
   readonly source: string | null;
   readonly cluster: string | null;
+  /** The engine the output is for: `auto` (inferred from the inputs) or a profile name (dqlite-1.18 …). */
+  readonly engine: string;
+  /** Snapshots written in this form whatever the engine needs (--convert-snapshots); null: as the engine needs. */
+  readonly convertSnapshots: 'lz4' | 'raw' | null;
+}
+
+/** The engine the output is for: what it writes (recovery entry term, snapshot form) and what checks it. */
+export interface PlanEngine {
+  /** The profile name (engine/profiles.ts). */
+  readonly name: string;
+  /** flag: options.engine named it; evidence: inferred from the inputs; unknown: the inputs do not tell. */
+  readonly source: 'flag' | 'evidence' | 'unknown';
+  readonly evidence: readonly string[];
+  /** The snapshot form the output gets (null: as they are). */
+  readonly snapshotForm: 'lz4' | 'raw' | null;
+  readonly notes: readonly string[];
 }
 
 export interface RepairPlan {
@@ -249,7 +278,7 @@ export interface RepairPlan {
   readonly refusals: readonly string[];
   readonly warnings: readonly string[];
   readonly options: RepairOptions;
-  readonly engine: { readonly name: string; readonly notes: readonly string[] };
+  readonly engine: PlanEngine;
   readonly inputs: { readonly args: readonly string[]; readonly nodes: readonly PlanInputNode[] };
   readonly source: PlanSource | null;
   readonly target: PlanTarget | null;

@@ -1,17 +1,22 @@
 // Rendering of `check`: per-node start-up verdicts, then the findings, most severe first.
 import type { Finding } from '../analysis/findings.js';
 import type { Rule } from '../analysis/rules/rule.js';
+import type { EngineResolution } from '../analysis/engine/infer.js';
 import type { NodeVerdict } from '../analysis/verdict.js';
 import { contributionWords, startupWords } from '../workflows/documents/words.js';
+import { renderEngineLine, renderOtherEngines } from './engine.js';
 import { printable } from './printable.js';
 import { chalkFor, table, type RenderOptions } from './style.js';
 
-export function renderCheck(verdicts: readonly NodeVerdict[], findings: readonly Finding[], o: RenderOptions): string {
+export function renderCheck(engine: EngineResolution, verdicts: readonly NodeVerdict[], findings: readonly Finding[],
+  o: RenderOptions): string {
   const c = chalkFor(o);
   const sev = (s: Finding['severity']) => (s === 'error' ? c.red(s) : s === 'warning' ? c.yellow(s) : c.dim(s));
-  const parts: string[] = [];
+  const parts: string[] = [renderEngineLine(engine, o)];
   const rows = verdicts.map((v) => [printable(v.name), printable(startupWords(v.startup, v.startupDrops)), printable(contributionWords(v))]);
-  parts.push(table(['node', 'start-up (libraft 0.15 / dqlite 1.11)', 'as a repair source'], rows, o));
+  parts.push(table(['node', `start-up (${engine.name})`, 'as a repair source'], rows, o));
+  const others = renderOtherEngines(engine, verdicts, o);
+  if (others) parts.push(others);
   if (!findings.length) parts.push(c.green('No findings.'));
   for (const f of findings) {
     const where = f.file ? ` ${printable(f.file)}${f.offset !== undefined ? ` @${f.offset}` : ''}` : '';

@@ -2,10 +2,12 @@
 // with thousands of segments) are cut to their first and last rows; --json has every row.
 // Names from the disk go through printable() (tables do it themselves).
 import type { NodeReport } from '../analysis/inspect-report.js';
+import type { InspectOutcome } from '../workflows/inspect.js';
 import { roleName as yamlRole } from '../format/node-yaml.js';
 import { printable } from './printable.js';
 import { chalkFor, formatBytes, indent, summarizeRows, table, type RenderOptions } from './style.js';
-import { contributionWords, startupWords } from '../workflows/documents/words.js';
+import { contributionWords, otherEnginesWords, startupWords } from '../workflows/documents/words.js';
+import { renderEngineLine } from './engine.js';
 
 const omittedRow = (columns: number) => (n: number): string[] => [`… ${n} more (see --json)`, ...Array<string>(columns - 1).fill('')];
 
@@ -66,6 +68,7 @@ function identity(n: NodeReport): string[] {
   if (!n.metadata.length) lines.push('metadata     (no metadata1/metadata2)');
   lines.push(`log          first ${str(n.log.firstIndex)}  last ${str(n.log.lastIndex)}  last term ${str(n.log.lastTerm)}  (${n.segmentTotals.entries} entries in segments, ${formatBytes(n.segmentTotals.bytes)})`);
   lines.push(`start-up     ${printable(startupWords(n.verdict.startup, n.verdict.startupDrops))}`);
+  for (const other of otherEnginesWords(n.verdict)) lines.push(`  but with   ${printable(other)}`);
   lines.push(`as a source  ${printable(contributionWords(n.verdict))}`);
   const src = n.configurationSource;
   lines.push(`raft config  ${src ? `index ${src.index} from ${src.source} (${printable(src.file)})` : '(none found)'}`);
@@ -122,9 +125,10 @@ function issues(n: NodeReport, o: RenderOptions): string {
   return lines.join('\n');
 }
 
-export function renderInspect(nodes: readonly NodeReport[], o: RenderOptions): string {
+export function renderInspect(outcome: InspectOutcome, o: RenderOptions): string {
   const c = chalkFor(o);
-  const parts = [summary(nodes, o)];
+  const nodes = outcome.reports;
+  const parts = [`${renderEngineLine(outcome.engine, o)}\n${summary(nodes, o)}`];
   for (const n of nodes) {
     parts.push(
       [

@@ -3,6 +3,7 @@
 import type { RankedNode } from '../analysis/rank.js';
 import type { ReadDepth } from '../analysis/verdict.js';
 import { readSummary, verdictShown, type RankOutcome } from '../workflows/rank.js';
+import { renderEngineLine, renderOtherEngines } from './engine.js';
 import { printable } from './printable.js';
 import { chalkFor, table, type RenderOptions } from './style.js';
 
@@ -22,7 +23,7 @@ function startupText(r: RankedNode): string {
 const READ_CELL: Readonly<Record<ReadDepth, string>> = { 'every-byte': 'verified', headers: 'headers', 'log-tail': 'log tail' };
 
 /** What renderRank needs of a rank outcome. */
-export type RankView = Pick<RankOutcome, 'result' | 'fast'>;
+export type RankView = Pick<RankOutcome, 'result' | 'fast' | 'engine'>;
 
 
 function row(view: RankView, r: RankedNode, o: RenderOptions): string[] {
@@ -53,6 +54,9 @@ export function renderRank(view: RankView, o: RenderOptions): string {
   const lines = result.explanation.map((e) => `- ${printable(e)}`);
   const backups = result.backups.length
     ? `Backups (not members, never ranked; they only fill holes): ${result.backups.map((b) => printable(b.name)).join(', ')}\n` : '';
-  return `${head}\n${lines.join('\n')}\n\n${t}\n${backups}${c.dim(printable(readSummary(view)))}\n`;
+  const shown = result.nodes.filter((r) => verdictShown(view, r)).map((r) => r.verdict);
+  const others = renderOtherEngines(view.engine, shown, o);
+  return `${head}\n${lines.join('\n')}\n\n${renderEngineLine(view.engine, o)}\n${t}\n${others ? `${others}\n` : ''}${backups}`
+    + `${c.dim(printable(readSummary(view)))}\n`;
 }
 

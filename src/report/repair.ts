@@ -16,13 +16,27 @@ function origin(f: PlannedFile): string {
     case 'generated': return `generated ${o.what}`;
     case 'product-edit': return `${node(o.node)}/${o.file} with its address${o.what === 'local.db' ? ' and raft_nodes' : ''} set for the target`;
     case 'product-generated': return `generated ${o.what}`;
+    case 'converted-snapshot':
+      return `${node(o.node)}/${o.file} converted to ${o.to === 'lz4' ? 'an LZ4 frame' : 'raw data'}`;
   }
+}
+
+const ENGINE_SOURCE = {
+  flag: 'the engine named', evidence: 'inferred from the inputs', unknown: 'a guess: the inputs do not show the engine',
+} as const;
+
+/** Which engine the output is for and why, with what that changes (term, snapshot form), in one line. */
+function engineLine(plan: RepairPlan): string {
+  const e = plan.engine;
+  const form = e.snapshotForm ? `, snapshot written as ${e.snapshotForm === 'lz4' ? 'an LZ4 frame' : 'raw data'}` : '';
+  const term = plan.configurationEntry ? `, configuration entry term ${plan.configurationEntry.term}` : '';
+  return `For ${printable(e.name)} (${ENGINE_SOURCE[e.source]})${term}${form}.`;
 }
 
 function header(plan: RepairPlan, o: RenderOptions): string[] {
   const c = chalkFor(o);
   const status = plan.status === 'ready' ? c.green('READY') : c.red('REFUSED');
-  const lines = [`Repair plan (plan version ${plan.planVersion}): ${status}`];
+  const lines = [`Repair plan (plan version ${plan.planVersion}): ${status}`, '', engineLine(plan)];
   if (plan.source) {
     lines.push('', `Source: ${c.bold(printable(plan.source.name))}${plan.source.id ? ` (ID ${plan.source.id})` : ''}, chosen by ${plan.source.chosenBy === 'rank' ? 'the raft rule' : '--source'}`);
     for (const r of plan.source.reasons) lines.push(`  - ${printable(r)}`);

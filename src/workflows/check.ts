@@ -1,6 +1,5 @@
 // The check operation: every node read in full, one verdict per node, and the fault rules run over
 // the verdicts (so a finding and the node's start-up verdict quote the same ranges).
-import type { EngineProfile } from '../analysis/engine/profiles.js';
 import type { EngineResolution } from '../analysis/engine/infer.js';
 import type { Finding, SeverityName } from '../analysis/findings.js';
 import { nodeDatabaseFacts, type NodeDatabaseFacts } from '../analysis/db/node-databases.js';
@@ -10,6 +9,9 @@ import { toPlain } from '../core/u64.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { openPayloadReader } from '../scan/payloads.js';
 import { snapshotContentReader } from '../scan/snapshot-content.js';
+import {
+  DEFAULT_ENGINE_CHOICE, engineDocument, engineOf, type EngineChoice, type EngineDocument,
+} from './documents/engine.js';
 import { inputNotesDocument, verdictDocument, type InputNotesDocument, type VerdictDocument } from './documents/verdict.js';
 import type { Inputs } from './inputs.js';
 
@@ -18,11 +20,13 @@ export interface CheckRequest {
   readonly autoRecovery?: boolean;
   /** Rule codes or names to run; all when absent. */
   readonly only?: readonly string[];
-  /** The engine to predict for, or `auto`; default libraft 0.15 (analysis/engine). */
-  readonly engine?: EngineProfile | 'auto';
+  /** The engine to predict for (parseEngineName), or `auto` (the default: inferred from the files). */
+  readonly engine?: EngineChoice;
 }
 
 export interface CheckOutcome {
+  /** The engine the verdicts and findings are for, and why. */
+  readonly engine: EngineResolution;
   readonly verdicts: readonly NodeVerdict[];
   readonly findings: readonly Finding[];
 }
@@ -41,11 +45,7 @@ export interface FindingDocument {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-export interface EngineDocument {
-  readonly name: string;
-  readonly source: EngineResolution['source'];
-  readonly evidence: readonly string[];
-}
+export { engineDocument, type EngineDocument } from './documents/engine.js';
 
 /** `check --json` without its envelope. */
 export interface CheckDocument {
@@ -79,12 +79,13 @@ export async function databaseFactsOf(verdicts: readonly NodeVerdict[]): Promise
 }
 
 export async function checkNodes(nodes: readonly NodeIndex[], request: CheckRequest = {}): Promise<CheckOutcome> {
-  const verdicts = verdictsOf(nodes, { autoRecovery: request.autoRecovery, engine: request.engine });
+  const engine = request.engine ?? DEFAULT_ENGINE_CHOICE;
+  const verdicts = verdictsOf(nodes, { autoRecovery: request.autoRecovery, engine });
   const rules = selectRules(request.only);
   // Databases are rebuilt only when a rule that reads them runs.
   const databases = rules.some((r) => r.code === 'RR040') ? await databaseFactsOf(verdicts) : undefined;
   const { findings } = runRules(verdicts, { only: request.only, autoRecovery: request.autoRecovery, databases });
-  return { verdicts, findings };
+  return { engine: engineOf(verdicts, engine, nodes), verdicts, findings };
 }
 
 /** check on opened inputs: every node read in full. */
@@ -96,15 +97,10 @@ export function findingDocument(f: Finding): FindingDocument {
   return toPlain({ code: f.code, severity: f.severity, node: f.node, file: f.file ?? null, offset: f.offset ?? null, message: f.message, repairs: f.repairs, data: f.data }) as FindingDocument;
 }
 
-export function engineDocument(e: EngineResolution): EngineDocument {
-  return { name: e.name, source: e.source, evidence: e.evidence };
-}
-
 export function checkDocument(inputs: Inputs, outcome: CheckOutcome): CheckDocument {
   const notes = inputNotesDocument(inputs.notes);
-  const engine = outcome.verdicts[0]?.engine;
   return {
-    engine: engine ? engineDocument(engine) : { name: 'dqlite-1.11', source: 'flag', evidence: [] },
+    engine: engineDocument(outcome.engine),
     nodes: outcome.verdicts.map(verdictDocument),
     findings: outcome.findings.map(findingDocument),
     skipped: notes.skipped,

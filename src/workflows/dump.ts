@@ -1,5 +1,6 @@
 // The dump operation: the entries each node holds on disk (its verdict's log), with where they
 // live and what they hold, marking those start-up would move aside.
+import type { EngineResolution } from '../analysis/engine/infer.js';
 import { entriesOf } from '../analysis/log-entries.js';
 import type { NodeVerdict } from '../analysis/verdict.js';
 import { UsageError } from '../core/errors.js';
@@ -8,8 +9,11 @@ import { summarizeCommand } from '../format/dqlite-command.js';
 import { EntryType, entryTypeName } from '../format/segment.js';
 import { openPayloadReader } from '../scan/payloads.js';
 import { verdictsOf } from './check.js';
+import {
+  DEFAULT_ENGINE_CHOICE, engineDocument, engineOf, type EngineChoice, type EngineDocument,
+} from './documents/engine.js';
 import { dec, inputNotesDocument, type Dec, type InputNotesDocument } from './documents/verdict.js';
-import { startupWords } from './documents/words.js';
+import { otherEnginesWords, startupWords } from './documents/words.js';
 import type { Inputs } from './inputs.js';
 
 export interface DumpRequest {
@@ -22,6 +26,14 @@ export interface DumpRequest {
   readonly node?: string;
   /** At most this many entries per node (default 100 000). */
   readonly limit?: number;
+  /** The engine start-up is predicted for (parseEngineName), or `auto` (the default: inferred from the files). */
+  readonly engine?: EngineChoice;
+}
+
+export interface DumpOutcome {
+  /** The engine the start-up verdicts are for, and why. */
+  readonly engine: EngineResolution;
+  readonly nodes: readonly DumpNode[];
 }
 
 export interface DumpRow {
@@ -47,11 +59,14 @@ export interface DumpNode {
 
 /** `dump --json` without its envelope. */
 export interface DumpDocument {
+  readonly engine: EngineDocument;
   readonly nodes: readonly {
     readonly name: string;
     readonly path: string;
     /** The node's start-up verdict in words. */
     readonly startup: string;
+    /** Engines still possible (auto) that would start it differently, in words: "cowsql-1.15: starts: …". */
+    readonly otherEngines: readonly string[];
     readonly rows: readonly (Omit<DumpRow, 'index' | 'term'> & { readonly index: Dec; readonly term: Dec })[];
     readonly truncated: boolean;
   }[];
@@ -93,20 +108,25 @@ function dumpNode(verdict: NodeVerdict, request: DumpRequest): DumpNode {
 }
 
 /** dump on opened inputs: every node read in full, the entries of the chosen ones listed. */
-export async function runDump(inputs: Inputs, request: DumpRequest = {}): Promise<DumpNode[]> {
+export async function runDump(inputs: Inputs, request: DumpRequest = {}): Promise<DumpOutcome> {
   if (request.limit !== undefined && (!Number.isSafeInteger(request.limit) || request.limit < 1)) {
     throw new UsageError(`limit takes a positive whole number, not ${String(request.limit)}`);
   }
-  const verdicts = verdictsOf(await inputs.read('every-byte'));
+  const nodes = await inputs.read('every-byte');
+  const engine = request.engine ?? DEFAULT_ENGINE_CHOICE;
+  // Every node's verdict, not just the chosen one's: the engine is inferred from the whole set.
+  const verdicts = verdictsOf(nodes, { engine });
   const chosen = request.node ? verdicts.filter((v) => v.name === request.node) : verdicts;
   if (!chosen.length) throw new UsageError(`no node named ${request.node}; nodes: ${verdicts.map((v) => v.name).join(', ')}`);
-  return chosen.map((v) => dumpNode(v, request));
+  return { engine: engineOf(verdicts, engine, nodes), nodes: chosen.map((v) => dumpNode(v, request)) };
 }
 
-export function dumpDocument(inputs: Pick<Inputs, 'notes'>, nodes: readonly DumpNode[]): DumpDocument {
+export function dumpDocument(inputs: Pick<Inputs, 'notes'>, outcome: DumpOutcome): DumpDocument {
   return {
-    nodes: nodes.map((n) => ({
-      name: n.name, path: n.path, startup: startupWords(n.verdict.startup, n.verdict.startupDrops), truncated: n.truncated,
+    engine: engineDocument(outcome.engine),
+    nodes: outcome.nodes.map((n) => ({
+      name: n.name, path: n.path, startup: startupWords(n.verdict.startup, n.verdict.startupDrops),
+      otherEngines: otherEnginesWords(n.verdict), truncated: n.truncated,
       rows: n.rows.map((r) => ({ ...r, index: dec(r.index), term: dec(r.term) })),
     })),
     inputNotes: inputNotesDocument(inputs.notes),

@@ -12,7 +12,7 @@
 //     inputs.close();
 //   }
 export { openInputs, Inputs, type OpenInputsOptions, type ReadLevel } from './inputs.js';
-export { inspect, type InspectDocument, type InspectNodeDocument } from './inspect.js';
+export { inspect, type InspectDocument, type InspectNodeDocument, type InspectRequest } from './inspect.js';
 export { rank, type RankDocument, type RankNodeDocument, type RankOptions } from './rank.js';
 export { check, type CheckDocument, type CheckRequest, type EngineDocument, type FindingDocument } from './check.js';
 export { dump, type DumpDocument, type DumpRequest } from './dump.js';

@@ -4,12 +4,14 @@
 // rest on, again and again until the recommended node was read in full (rank.ts, nodesToReadDeeper
 // says why that is enough). `fast` keeps the cheap read and says so.
 import { needWords, nodesToReadDeeper, rankVerdicts, type RankedNode, type RankResult } from '../analysis/rank.js';
-import type { EngineProfile } from '../analysis/engine/profiles.js';
+import type { EngineResolution } from '../analysis/engine/infer.js';
 import { buildVerdicts, type NodeVerdict, type ReadDepth } from '../analysis/verdict.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { openPayloadReader } from '../scan/payloads.js';
 import { rescanNodes } from '../scan/scan-inputs.js';
-import { engineDocument, type EngineDocument } from './check.js';
+import {
+  DEFAULT_ENGINE_CHOICE, engineDocument, engineOf, type EngineChoice, type EngineDocument,
+} from './documents/engine.js';
 import { inputNotesDocument, READ_WORDS, verdictDocument, type Dec, type InputNotesDocument, type VerdictDocument } from './documents/verdict.js';
 import type { Inputs } from './inputs.js';
 
@@ -22,11 +24,13 @@ export interface RankRequest {
   readonly workers?: number | 'auto';
   /** Aborted on SIGINT/SIGTERM/SIGHUP: reading stops between files. */
   readonly signal?: AbortSignal;
-  /** The engine to predict for, or `auto`; default libraft 0.15 (analysis/engine). */
-  readonly engine?: EngineProfile | 'auto';
+  /** The engine to predict for (parseEngineName), or `auto` (the default: inferred from the files). */
+  readonly engine?: EngineChoice;
 }
 
 export interface RankOutcome {
+  /** The engine the verdicts are for, and why (inferred from the nodes as finally read). */
+  readonly engine: EngineResolution;
   readonly result: RankResult;
   readonly verdicts: readonly NodeVerdict[];
   /** The nodes as finally read (some deeper than the first scan). */
@@ -42,16 +46,19 @@ type Deepen = (nodes: readonly NodeIndex[], level: 'headers' | 'every-byte') => 
 
 async function rankLoop(first: readonly NodeIndex[], request: RankRequest, deepen: Deepen): Promise<RankOutcome> {
   const fast = request.fast ?? false;
+  const engine = request.engine ?? DEFAULT_ENGINE_CHOICE;
   let nodes = [...first];
   const payloads = openPayloadReader();
   try {
     for (let round = 0; ; round++) {
-      const verdicts = buildVerdicts(nodes, payloads, { autoRecovery: request.autoRecovery, engine: request.engine });
+      const verdicts = buildVerdicts(nodes, payloads, { autoRecovery: request.autoRecovery, engine });
       // rank speaks only for nodes it read in full, unless the user chose the fast mode.
       const result = rankVerdicts(verdicts, { speaksFor: (v) => fast || v.read === 'every-byte' });
       const deeper = nodesToReadDeeper(result, verdicts);
       const everyByte = fast ? [] : deeper.everyByte;
-      if ((!deeper.headers.length && !everyByte.length) || round >= MAX_ROUNDS) return { result, verdicts, nodes, fast };
+      if ((!deeper.headers.length && !everyByte.length) || round >= MAX_ROUNDS) {
+        return { engine: engineOf(verdicts, engine, nodes), result, verdicts, nodes, fast };
+      }
       const reread = new Map([
         ...(deeper.headers.length ? await deepen(deeper.headers, 'headers') : []),
         ...(everyByte.length ? await deepen(everyByte, 'every-byte') : []),
@@ -164,11 +171,10 @@ function rankNodeDocument(outcome: RankOutcome, r: RankedNode): RankNodeDocument
 export function rankDocument(inputs: Pick<Inputs, 'notes'>, outcome: RankOutcome): RankDocument {
   const { result } = outcome;
   const notes = inputNotesDocument(inputs.notes);
-  const engine = outcome.verdicts[0]?.engine;
   return {
     best: result.best?.name ?? null,
     mode: outcome.fast ? 'fast' : 'verified',
-    engine: engine ? engineDocument(engine) : { name: 'dqlite-1.11', source: 'flag', evidence: [] },
+    engine: engineDocument(outcome.engine),
     explanation: result.explanation,
     read: readSummary(outcome),
     nodes: result.nodes.map((r) => rankNodeDocument(outcome, r)),

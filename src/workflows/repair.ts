@@ -16,7 +16,8 @@ import { digestNodes } from '../scan/digest.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { openPayloadReader } from '../scan/payloads.js';
 import type { ScanProgress } from '../scan/scan-inputs.js';
-import type { EngineProfile } from '../analysis/engine/profiles.js';
+import type { SnapshotForm } from '../analysis/engine/snapshot-form.js';
+import { DEFAULT_ENGINE_CHOICE, type EngineChoice } from './documents/engine.js';
 import type { Inputs } from './inputs.js';
 
 export interface PlanRepairRequest {
@@ -28,8 +29,13 @@ export interface PlanRepairRequest {
   readonly allowDataLoss?: boolean;
   /** Allow an unsafe source, and a repair of mixed clusters from the source's cluster. */
   readonly force?: boolean;
-  /** The engine to predict for, or `auto`; default libraft 0.15. */
-  readonly engine?: EngineProfile | 'auto';
+  /**
+   * The engine the output is for (parseEngineName), or `auto` (the default: inferred from the
+   * inputs): it decides the recovery entry's term, the snapshot's form and the output check.
+   */
+  readonly engine?: EngineChoice;
+  /** Write the snapshot as an LZ4 frame or raw data, whatever the engine needs (default: what it needs). */
+  readonly convertSnapshots?: SnapshotForm | null;
 }
 
 export interface ApplyRepairOptions {
@@ -62,12 +68,14 @@ export async function planRepair(inputs: Inputs, request: PlanRepairRequest = {}
   const nodes = await readForRepair(inputs);
   const payloads = openPayloadReader();
   try {
+    const engine = request.engine ?? DEFAULT_ENGINE_CHOICE;
     const options = {
       allowDataLoss: request.allowDataLoss ?? false, force: request.force ?? false,
       source: request.source ?? null, cluster: request.cluster ?? null,
+      engine: engine === 'auto' ? 'auto' : engine.name, convertSnapshots: request.convertSnapshots ?? null,
     };
     const digests = await digestNodes(nodes);
-    const r = makePlan({ nodes, args: inputs.paths, digests, payloads, target, options, tool: TOOL, engine: request.engine });
+    const r = makePlan({ nodes, args: inputs.paths, digests, payloads, target, options, tool: TOOL });
     if (r.usageErrors.length) throw new UsageError(`${request.cluster}: ${r.usageErrors.join('; ')}`);
     return await withSourceChoiceRows(r, payloads);
   } finally {

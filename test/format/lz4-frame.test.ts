@@ -5,6 +5,8 @@ import { BufferSource } from '../../src/format/byte-source.js';
 import {
   encodeLz4FrameStored,
   isLz4Frame,
+  StoredFrameWriter,
+  storedFrameSize,
   walkLz4Frame,
   xxh32,
 } from '../../src/format/lz4-frame.js';
@@ -105,6 +107,25 @@ describe('damaged frames', () => {
     expect(w).toMatchObject({ blocks: 4, storedBlocks: 4, contentSize: 200000n, frameEnd: good.length, issues: [] });
     expect(same(decompressLz4Frame(good).data, content)).toBe(true);
     expect(walkLz4Frame(encodeLz4FrameStored(new Uint8Array(0)))).toMatchObject({ blocks: 0, issues: [expect.objectContaining({ kind: 'lz4-no-content-size' })] });
+  });
+
+  it('the streaming writer gives the same frame whatever the chunks, of the size storedFrameSize says', () => {
+    for (const chunk of [1, 1000, 65_535, 65_536, 65_537, 200_000]) {
+      const parts: Uint8Array[] = [];
+      const w = new StoredFrameWriter(content.length, (b) => parts.push(Uint8Array.from(b)));
+      for (let p = 0; p < content.length; p += chunk) w.write(content.subarray(p, p + chunk));
+      w.end();
+      const frame = Buffer.concat(parts);
+      expect(frame.equals(Buffer.from(good)), `chunks of ${chunk}`).toBe(true);
+    }
+    expect(storedFrameSize(content.length)).toBe(good.length);
+    expect(storedFrameSize(65_536)).toBe(encodeLz4FrameStored(new Uint8Array(65_536)).length);
+  });
+
+  it('the streaming writer refuses to end with other than the declared content length', () => {
+    const w = new StoredFrameWriter(10, () => undefined);
+    w.write(new Uint8Array(9));
+    expect(() => w.end()).toThrow(/9 content bytes written, 10 declared/);
   });
 
   it('header checksum, version and reserved bits → IOERR with liblz4\'s error name', () => {

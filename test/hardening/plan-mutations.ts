@@ -45,7 +45,8 @@ export function moveMember(plan: Plan, index: number, address: string): void {
   members[index].address = address;
   plan.outputs[index].address = address;
   const infos = members.map((m: Plan) => ({ id: BigInt(m.id), address: m.address, role: m.role }));
-  const conf = configurationEntry(BigInt(plan.configurationEntry.index), infos);
+  const term = { term: BigInt(plan.configurationEntry.term), rule: plan.configurationEntry.termRule };
+  const conf = configurationEntry(BigInt(plan.configurationEntry.index), infos, term);
   plan.configurationEntry = conf.entry;
   plan.outputs.forEach((o: Plan, i: number) => {
     for (const file of o.files) {
@@ -136,4 +137,24 @@ export const PLAN_MUTATIONS: readonly PlanMutation[] = [
   r('a not-copied reason edited', 'notCopied[0].reason', (p) => void (p.notCopied[0].reason = 'fine')),
   r('a member moved, consistently everywhere, without --cluster', 'target.members[0].address', (p) => moveMember(p, 0, '10.0.0.9:9001')),
   r('refused status with a refusal', 'status', (p) => Object.assign(p, { status: 'refused', refusals: ['edited'] })),
+  v('an engine raft-rescue does not know', 'options.engine', (p) => void (p.options.engine = 'dqlite-9.9')),
+  // options.engine is auto: another engine is caught by what it would write (the entry's term rule).
+  v('engine name edited, options left', 'configurationEntry.termRule', (p) => void (p.engine.name = 'cowsql-1.15')),
+  v('a named engine with an inferred source', 'engine.source', (p) => Object.assign(p.options, { engine: 'dqlite-1.11' })),
+  v('recovery entry term 2 under an engine that writes 1', 'configurationEntry.term', (p) => void (p.configurationEntry.term = '2')),
+  v('expected last term other than the entry\'s', 'expected.lastTerm', (p) => void (p.expected.lastTerm = '7')),
+  v('a snapshot form the options do not ask for', 'engine.snapshotForm', (p) => void (p.engine.snapshotForm = 'raw')),
+  v('a snapshot converted that the plan\'s engine does not convert', 'outputs[0].files[0].from.to', (p) => {
+    const snap = f(p, 0, 0);
+    snap.from = { kind: 'converted-snapshot', node: snap.from.node, file: snap.from.file, to: 'raw', originalSize: snap.size };
+    snap.sha256 = null;
+  }),
+  v('metadata converted like a snapshot', 'outputs[0].files[7].role', (p) => {
+    const meta = f(p, 0, META);
+    meta.from = { kind: 'converted-snapshot', node: meta.from.node, file: meta.from.file, to: 'lz4', originalSize: meta.size };
+  }),
+  r('snapshots asked raw, consistently, but copied as they are', 'engine.notes[0]', (p) => {
+    Object.assign(p.options, { convertSnapshots: 'raw' });
+    p.engine.snapshotForm = 'raw';
+  }),
 ];

@@ -113,10 +113,14 @@ export async function makeCluster(o: MakeOptions = {}): Promise<string> {
   return dir;
 }
 
-/** reference-rank.sh: "INDEX ADDRESS" (index = last index + 1) or "ERROR ADDRESS message". */
-export async function referenceRank(dataDir: string, targetYaml?: string): Promise<Map<string, { next?: bigint; error?: string }>> {
+/**
+ * reference-rank.sh (env: engineEnv picks the engine): "INDEX ADDRESS" (index = last index + 1) or
+ * "ERROR ADDRESS message".
+ */
+export async function referenceRank(dataDir: string, targetYaml?: string,
+  env: NodeJS.ProcessEnv = process.env): Promise<Map<string, { next?: bigint; error?: string }>> {
   const args = [path.join(labDir, 'reference-rank.sh'), dataDir, ...(targetYaml ? [targetYaml] : [])];
-  const { stdout } = await run('bash', args, { timeout: 600_000, env: { ...process.env, RANK_TIMEOUT: '20' } });
+  const { stdout } = await run('bash', args, { timeout: 600_000, env: { ...env, RANK_TIMEOUT: '20' } });
   const out = new Map<string, { next?: bigint; error?: string }>();
   for (const line of stdout.split('\n').filter(Boolean)) {
     const [first, name, ...rest] = line.split(' ');
@@ -126,10 +130,13 @@ export async function referenceRank(dataDir: string, targetYaml?: string): Promi
   return out;
 }
 
-/** lab.mjs verify: starts the set as a real cluster and checks every key. */
-export async function verifyCluster(dataDir: string, expectFile: string): Promise<{ pass: boolean; output: string }> {
+/** lab.mjs verify: starts the set as a real cluster and checks every key (env: engineEnv picks the engine). */
+export async function verifyCluster(dataDir: string, expectFile: string,
+  env: NodeJS.ProcessEnv = process.env): Promise<{ pass: boolean; output: string }> {
   try {
-    const { stdout } = await run('node', [path.join(labDir, 'lab.mjs'), 'verify', '--dir', dataDir, '--expect', expectFile, '--port', String(nextPortBase())], { timeout: 300_000 });
+    const port = String(nextPortBase());
+    const args = [path.join(labDir, 'lab.mjs'), 'verify', '--dir', dataDir, '--expect', expectFile, '--port', port];
+    const { stdout } = await run('node', args, { timeout: 300_000, env });
     return { pass: /verify: PASS/.test(stdout), output: stdout };
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };

@@ -10,7 +10,9 @@ import { openPayloadReader } from '../../src/scan/payloads.js';
 import { scanInputs } from '../../src/scan/scan-inputs.js';
 import type { NodeIndex } from '../../src/scan/node-index.js';
 
-export const defaults: RepairOptions = { allowDataLoss: false, force: false, source: null, cluster: null };
+export const defaults: RepairOptions = {
+  allowDataLoss: false, force: false, source: null, cluster: null, engine: 'auto', convertSnapshots: null,
+};
 
 export async function scan(paths: readonly string[]): Promise<readonly NodeIndex[]> {
   const s = await scanInputs(paths, { verifyData: true });

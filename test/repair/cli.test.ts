@@ -39,7 +39,7 @@ describe('raft-rescue repair', () => {
     const made = await cli(['repair', pastSnapshot, '--out', out, '--dry-run', '--plan-out', planFile]);
     expect(made.code).toBe(0);
     const plan = JSON.parse(fs.readFileSync(planFile, 'utf8'));
-    expect(plan.planVersion).toBe(2);
+    expect(plan.planVersion).toBe(3);
     expect(plan.inputs.args).toEqual([pastSnapshot]);
     const applied = await cli(['repair', '--plan', planFile, '--out', out]);
     expect(applied.code, applied.err).toBe(0);

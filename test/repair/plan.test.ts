@@ -23,7 +23,7 @@ describe('planRepair on sample sets', () => {
     const { result } = await planFor([sets['healthy']!]);
     const plan = result.plan;
     expect(plan.status).toBe('ready');
-    expect(plan.planVersion).toBe(2);
+    expect(plan.planVersion).toBe(3);
     expect(plan.source!.name).toBe('127.0.0.1:9511');
     expect(plan.repairs).toEqual([]);
     expect(plan.lost).toEqual([]);

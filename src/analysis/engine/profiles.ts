@@ -215,3 +215,35 @@ export function applyRulesOf(profile: EngineProfile): ApplyRules {
     nonCommitFrames: profile.framesNotCommit === 'rejected' ? 'reject' : 'accumulate',
   };
 }
+
+/** Every release the profiles know (each patch of each minor), in the order of ENGINE_NAMES, oldest first. */
+export function knownReleases(): EngineProfile[] {
+  return ENGINE_NAMES.flatMap((key) =>
+    Array.from({ length: NEWEST_PATCH[key]! + 1 }, (_, p) => engineProfile(`${key}.${p}`)!));
+}
+
+/** The known releases that `test` holds for, as ranges in words: "dqlite 1.18.3–1.18.6"; '' for none. */
+export function releasesWhere(test: (p: EngineProfile) => boolean): string {
+  const ranges: string[] = [];
+  let run: EngineProfile[] = [];
+  const flush = (): void => {
+    const [first, last] = [run[0], run[run.length - 1]];
+    if (first && last) ranges.push(`${first.family} ${first.version}${first === last ? '' : `–${last.version}`}`);
+    run = [];
+  };
+  for (const p of knownReleases()) {
+    if (test(p) && (run.length === 0 || run[0]!.family === p.family)) run.push(p);
+    else {
+      flush();
+      if (test(p)) run.push(p);
+    }
+  }
+  flush();
+  return ranges.join(', ');
+}
+
+/** The release a profile stands for, in words: "dqlite 1.18.6", "cowsql 1.15.9 on cowsql/raft 0.22.1". */
+export function releaseWords(p: EngineProfile): string {
+  const ownRaft = p.family === 'cowsql' || p.raft.startsWith('libraft');
+  return ownRaft ? `${p.family} ${p.version} on ${p.raft}` : `${p.family} ${p.version}`;
+}

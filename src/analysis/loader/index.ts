@@ -8,3 +8,4 @@ export { filterSegments, listSegments, segmentInfoOf, uvSegmentInfoCompare, type
 export { diskLog, inferOpenFirstIndexes, loadedLog, openSegmentFirstIndexes } from './loaded-log.js';
 export { makeLogView, type LogEntryRef, type LogGap, type LogView } from './log-view.js';
 export type { LoadedRun } from './segments.js';
+export { recoveryEntryTerm } from './explain.js';

@@ -8,6 +8,7 @@ import { heldDbLog } from '../db/db-log.js';
 import { uncomparedLoss } from '../db/lost-data.js';
 import type { PayloadReader } from '../../scan/payloads.js';
 import { DEFAULT_ENGINE, type EngineProfile } from '../engine/profiles.js';
+import type { SnapshotForm } from '../engine/snapshot-form.js';
 import { diskLog, type LogView } from '../loader/index.js';
 import type { LoadedRun } from '../loader/segments.js';
 import { fillHoles, fillStep, type Donor, type DonorPiece, type HoleFill } from './fill.js';
@@ -73,8 +74,8 @@ function cutLoss(src: SourceLog, f: HoleFill, dropped: readonly Piece[]): { lost
 
 /** The repaired log with `source` as the source node and `donors` (best first) to fill its holes. */
 export function assembleRecovery(source: NodeIndex, donors: readonly Donor[], payloads: PayloadReader,
-  engine: EngineProfile = DEFAULT_ENGINE): Recovery {
-  const src = analyseSource(source, engine);
+  engine: EngineProfile = DEFAULT_ENGINE, form?: SnapshotForm): Recovery {
+  const src = analyseSource(source, engine, form);
   const fills = fillHoles(src, donors, payloads);
   let pieces = ordered(src, fills);
   const steps: RecoveryStep[] = [...src.repairs];

@@ -5,6 +5,7 @@
 // tail (lost unless another node holds those entries).
 import type { NodeIndex, SnapshotRecord } from '../../scan/node-index.js';
 import { DEFAULT_ENGINE, type EngineProfile } from '../engine/profiles.js';
+import { conversionReader, convertsTo, formWords, type SnapshotForm } from '../engine/snapshot-form.js';
 import { ErrMsg } from '../loader/errmsg.js';
 import { diskLog, snapshotCandidates, type LogView } from '../loader/index.js';
 import type { LoadedRun } from '../loader/segments.js';
@@ -19,6 +20,10 @@ export interface SnapshotChoice {
   readonly dropped: readonly { readonly name: string; readonly cause: string; readonly hang: boolean }[];
   /** The engine the choice was made for. */
   readonly engine: EngineProfile;
+  /** The chosen snapshot's data is written in this form, not as it is (engine/snapshot-form.ts). */
+  readonly convertTo?: SnapshotForm;
+  /** The form asked for or needed (undefined: as they are). */
+  readonly form?: SnapshotForm;
 }
 
 export interface SourceLog {
@@ -49,22 +54,41 @@ export function restoreProblem(record: SnapshotRecord | undefined, engine: Engin
 
 /**
  * The newest snapshot that `engine` loads and whose content its dqlite restores, in C's order
- * (uvSnapshotCompare), and the newer ones that fail either.
+ * (uvSnapshotCompare), and the newer ones that fail either. With a `form` (a repair that writes
+ * snapshots as LZ4 frames or raw), a snapshot to be converted is judged by what it converts to.
  */
-export function chooseSnapshot(node: NodeIndex, engine: EngineProfile = DEFAULT_ENGINE): SnapshotChoice {
+export function chooseSnapshot(node: NodeIndex, engine: EngineProfile = DEFAULT_ENGINE,
+  form?: SnapshotForm): SnapshotChoice {
   const candidates = snapshotCandidates(node);
   const dropped: { name: string; cause: string; hang: boolean }[] = [];
+  const base = form ? { engine, form } : { engine };
   for (let i = candidates.length - 1; i >= 0; i--) {
     const c = candidates[i]!;
-    const r = loadSnapshot(c, new ErrMsg(), engine);
+    const data = c.record?.data;
+    const convert = data !== undefined && convertsTo(data.frame.compressed, form);
+    const r = loadSnapshot(c, new ErrMsg(), convert ? conversionReader(engine) : engine);
     // raft loads it, but dqlite's restore would fail on its content (RR037): as bad as not loading.
     const restore = restoreProblem(c.record, engine);
-    if (r.ok && !restore) return { chosen: r.snapshot, dropped, engine };
+    if (r.ok && !restore) return { chosen: r.snapshot, dropped, ...base, ...(convert ? { convertTo: form } : {}) };
     const cause = r.ok ? `dqlite cannot restore its content: ${restore!}`
       : r.crash ? `${r.cause} (the process aborts)` : r.cause;
     dropped.push({ name: c.name, cause, hang: !r.ok && r.hang === true });
   }
-  return { chosen: undefined, dropped, engine };
+  return { chosen: undefined, dropped, ...base };
+}
+
+/** The step that writes the chosen snapshot in another form, if it is converted. */
+function convertStep(node: NodeIndex, choice: SnapshotChoice): RecoveryStep[] {
+  const s = choice.chosen;
+  if (!s || !choice.convertTo) return [];
+  const why = choice.engine.snapshots.read === 'always-lz4' && choice.convertTo === 'lz4'
+    ? `: ${choice.engine.name} reads snapshots only as LZ4 frames`
+    : choice.engine.snapshots.read === 'no-lz4' ? `: ${choice.engine.name} is built without LZ4` : ' (as asked)';
+  return [{
+    kind: 'convert-snapshot', lossless: true, node: node.displayPath, files: [s.name],
+    description: `${s.name} is ${s.compressed ? 'an LZ4 frame' : 'raw data (as cowsql writes snapshots)'}: `
+      + `it is written as ${formWords(choice.convertTo)}, with the same content${why}.`,
+  }];
 }
 
 function holesOf(runs: readonly LoadedRun[], required: bigint): Hole[] {
@@ -146,12 +170,12 @@ function closedTailLoss(node: NodeIndex, lastIndex: bigint): LostEntries[] {
   }];
 }
 
-export function analyseSource(node: NodeIndex, engine: EngineProfile = DEFAULT_ENGINE): SourceLog {
-  const snapshot = chooseSnapshot(node, engine);
+export function analyseSource(node: NodeIndex, engine: EngineProfile = DEFAULT_ENGINE, form?: SnapshotForm): SourceLog {
+  const snapshot = chooseSnapshot(node, engine, form);
   const view = diskLog(node);
   const s = snapshot.chosen?.index ?? 0n;
   let runs = [...view.runs];
-  const repairs = dropSnapshotRepairs(node, snapshot);
+  const repairs = [...dropSnapshotRepairs(node, snapshot), ...convertStep(node, snapshot)];
   if (runs.length && runLast(runs[runs.length - 1]!) < s) {
     repairs.push({
       kind: 'drop-entries-below-snapshot', lossless: true, node: node.displayPath, files: runs.map((r) => r.source),

@@ -47,6 +47,7 @@ import { rule as rr035 } from './rr035-unreadable-file.js';
 import { rule as rr036 } from './rr036-metadata-term-behind-log.js';
 import { rule as rr037 } from './rr037-snapshot-payload-invalid.js';
 import { rule as rr038 } from './rr038-mixed-clusters.js';
+import { rule as rr039 } from './rr039-snapshot-not-portable.js';
 import { rule as rr040 } from './rr040-database-integrity.js';
 import { rule as rr041 } from './rr041-product-identity-mismatch.js';
 import { rule as rr042 } from './rr042-member-missing.js';
@@ -59,7 +60,7 @@ export const ALL_RULES: readonly Rule[] = [
   rr001, rr002, rr003, rr004, rr005, rr006, rr007, rr008, rr009,
   rr010, rr011, rr012, rr013, rr014, rr015, rr016, rr017, rr018,
   rr019, rr020, rr021, rr022, rr023, rr024, rr025, rr026, rr027,
-  rr028, rr029, rr030, rr031, rr032, rr033, rr034, rr035, rr036, rr037, rr038, rr040,
+  rr028, rr029, rr030, rr031, rr032, rr033, rr034, rr035, rr036, rr037, rr038, rr039, rr040,
   rr041, rr042, rr043,
 ]
   .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));

@@ -6,7 +6,7 @@ import { renderJson } from '../../report/json.js';
 import { checkDocument, runCheck } from '../../workflows/check.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { inputNotesText, renderOptions, withCommon, withInputs, type CommonArgs } from './shared.js';
+import { engineArg, inputNotesText, renderOptions, withCommon, withInputs, type CommonArgs } from './shared.js';
 
 interface CheckArgs extends CommonArgs {
   failOn: SeverityName;
@@ -36,12 +36,14 @@ export function checkCommand(ctx: CommandContext): AnyCommand {
       // --only takes a list, so `--only RR999 DIR` swallows DIR: check the rules before the inputs.
       const only = args.only?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
       selectRules(only);
+      const engine = engineArg(args);
       if (!args.input?.length) throw new UsageError('check needs at least one input (or --list-rules)');
       await withInputs(args, ctx.io, async (inputs) => {
-        const outcome = await runCheck(inputs, { autoRecovery: args.autoRecovery, only });
+        const outcome = await runCheck(inputs, { autoRecovery: args.autoRecovery, only, engine });
+        const o = renderOptions(args, ctx.io);
         ctx.io.stdout(args.json
           ? renderJson('check', checkDocument(inputs, outcome))
-          : renderCheck(outcome.verdicts, outcome.findings, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs));
+          : renderCheck(outcome.engine, outcome.verdicts, outcome.findings, o) + inputNotesText(args, ctx.io, inputs));
         ctx.exitCode = outcome.findings.some((f) => atOrAbove(f, args.failOn)) ? ExitCode.FINDINGS : ExitCode.OK;
       });
     },

@@ -5,7 +5,7 @@ import { renderJson } from '../../report/json.js';
 import { dumpDocument, runDump } from '../../workflows/dump.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { inputNotesText, renderOptions, withCommon, withInputs, type CommonArgs } from './shared.js';
+import { engineArg, inputNotesText, renderOptions, withCommon, withInputs, type CommonArgs } from './shared.js';
 
 interface DumpArgs extends CommonArgs {
   from?: string;
@@ -36,10 +36,15 @@ export function dumpCommand(ctx: CommandContext): AnyCommand {
     handler: async (argv) => {
       const args = argv as unknown as DumpArgs;
       if (!Number.isSafeInteger(args.limit) || args.limit < 1) throw new UsageError(`--limit takes a positive whole number, not '${String(argv['limit'])}'`);
-      const request = { from: u64Arg('from', args.from), to: u64Arg('to', args.to), type: args.type, node: args.node, limit: args.limit };
+      const request = {
+        from: u64Arg('from', args.from), to: u64Arg('to', args.to), type: args.type, node: args.node, limit: args.limit,
+        engine: engineArg(args),
+      };
       await withInputs(args, ctx.io, async (inputs) => {
-        const doc = dumpDocument(inputs, await runDump(inputs, request));
-        ctx.io.stdout(args.json ? renderJson('dump', doc) : renderDump(doc, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs));
+        const outcome = await runDump(inputs, request);
+        const doc = dumpDocument(inputs, outcome);
+        ctx.io.stdout(args.json ? renderJson('dump', doc)
+          : renderDump(outcome.engine, doc, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs));
       });
       ctx.exitCode = ExitCode.OK;
     },

@@ -4,7 +4,7 @@ import { renderRank } from '../../report/rank.js';
 import { rankDocument, runRank } from '../../workflows/rank.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { inputNotesText, renderOptions, withCommon, withInputs, type CommonArgs } from './shared.js';
+import { engineArg, inputNotesText, renderOptions, withCommon, withInputs, type CommonArgs } from './shared.js';
 
 interface RankArgs extends CommonArgs {
   fast: boolean;
@@ -28,8 +28,9 @@ export function rankCommand(ctx: CommandContext): AnyCommand {
     handler: async (argv) => {
       const args = argv as unknown as RankArgs;
       if (args.fast && args.verify) throw new UsageError('--fast and --verify contradict each other: --fast skips the checksums --verify reads');
+      const engine = engineArg(args);
       await withInputs(args, ctx.io, async (inputs) => {
-        const outcome = await runRank(inputs, { fast: args.fast, verify: args.verify });
+        const outcome = await runRank(inputs, { fast: args.fast, verify: args.verify, engine });
         ctx.io.stdout(args.json
           ? renderJson('rank', rankDocument(inputs, outcome))
           : renderRank(outcome, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs));

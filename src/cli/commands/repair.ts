@@ -8,11 +8,11 @@ import { inputNotesDocument } from '../../workflows/documents/verdict.js';
 import { applyRepair, lockOutput, planRepair, repairNextSteps, replaySavedPlan, writePlan } from '../../workflows/repair.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { inputNotesText, renderOptions, withInputOptions, withInputs, type CommonArgs } from './shared.js';
+import { engineArg, inputNotesText, renderOptions, withInputOptions, withInputs, type CommonArgs } from './shared.js';
 
 interface RepairArgs extends CommonArgs {
   out: string; cluster?: string; source?: string; plan?: string; planOut?: string;
-  dryRun: boolean; allowDataLoss: boolean; force: boolean;
+  dryRun: boolean; allowDataLoss: boolean; force: boolean; convertSnapshots?: 'lz4' | 'raw';
 }
 
 function builder(y: Argv): Argv {
@@ -24,6 +24,11 @@ function builder(y: Argv): Argv {
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan, write nothing' })
     .option('plan-out', { type: 'string', describe: 'write the plan (JSON) to this file' })
     .option('plan', { type: 'string', describe: 'apply a plan saved with --plan-out (refused if the inputs changed)' })
+    .option('convert-snapshots', {
+      type: 'string', choices: ['lz4', 'raw'],
+      describe: 'write the snapshot as an LZ4 frame or as raw data, whatever the engine needs '
+        + '(raw: for an engine built without LZ4)',
+    })
     .option('allow-data-loss', { type: 'boolean', default: false, describe: 'allow repairs that drop entries no node can supply' })
     .option('force', { type: 'boolean', default: false, describe: 'allow an unsafe --source or mixed clusters, and replace a non-empty --out (moved aside)' })
     .option('json', { type: 'boolean', default: false, describe: 'write one JSON document to stdout' })
@@ -41,7 +46,13 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
     handler: async (argv) => {
       const args = argv as unknown as RepairArgs;
       if (!args.input?.length && !args.plan) throw new UsageError('name the input node directories, or give --plan FILE');
-      if (args.plan && (args.cluster || args.source || args.planOut)) throw new UsageError('--plan applies a saved plan: --cluster, --source and --plan-out belong to making one');
+      const named = (args.engine ?? 'auto') !== 'auto';
+      const making = args.cluster || args.source || args.planOut || args.convertSnapshots || named;
+      if (args.plan && making) {
+        throw new UsageError('--plan applies a saved plan: --cluster, --source, --engine, --convert-snapshots '
+          + 'and --plan-out belong to making one');
+      }
+      const engine = engineArg(args);
       // A saved plan is read (and checked) before anything else; the inputs default to the plan's.
       const saved = args.plan ? readPlanFile(args.plan) : undefined;
       const paths = args.input?.length ? args.input.map((i) => path.resolve(ctx.io.cwd, i)) : [...saved!.inputs.args];
@@ -51,7 +62,10 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
       try {
         await withInputs(args, ctx.io, async (inputs, onProgress) => {
           const plan = saved ? await replaySavedPlan(saved, args.plan!, inputs, { signal: ctx.io.signal, onProgress })
-            : await planRepair(inputs, { source: sourceArg(args.source, ctx.io.cwd), cluster: args.cluster, allowDataLoss: args.allowDataLoss, force: args.force });
+            : await planRepair(inputs, {
+              source: sourceArg(args.source, ctx.io.cwd), cluster: args.cluster, allowDataLoss: args.allowDataLoss, force: args.force,
+              engine, convertSnapshots: args.convertSnapshots,
+            });
           if (args.planOut) await writePlan(args.planOut, plan, inputs, others);
           const go = plan.status === 'ready' && !args.dryRun;
           const result = go ? await applyRepair(plan, { out: args.out, force: args.force, inputs, otherInputs: others, lock, signal: ctx.io.signal, onProgress }) : undefined;

@@ -1,9 +1,11 @@
 // Options and plumbing every command shares: inputs, --json, colour, opening inputs with cleanup.
 import type { Argv } from 'yargs';
+import { ENGINE_NAMES, parseEngineName } from '../../analysis/engine/profiles.js';
 import type { ScanProgress } from '../../scan/scan-inputs.js';
 import { removeStaleTempDirs } from '../../scan/temp-dirs.js';
 import { ProgressBar } from '../../report/progress.js';
 import { renderInputNotes } from '../../report/input-notes.js';
+import type { EngineChoice } from '../../workflows/documents/engine.js';
 import { openInputs, type Inputs } from '../../workflows/inputs.js';
 import { colorEnabled, type RenderOptions } from '../../report/style.js';
 import type { CliIo } from '../io.js';
@@ -13,11 +15,16 @@ export interface CommonArgs {
   json: boolean;
   color?: boolean;
   acceptPartialScan?: boolean;
+  engine?: string;
 }
 
 /** Options every command that reads inputs takes, besides the inputs (repair builds its own). */
 export function withInputOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
-  return y.option('accept-partial-scan', {
+  return y.option('engine', {
+    type: 'string',
+    default: 'auto',
+    describe: `the engine that will run the directories: auto (inferred from their files; the output says from what), ${ENGINE_NAMES.join(', ')}, or a full version such as dqlite-1.18.2`,
+  }).option('accept-partial-scan', {
     type: 'boolean',
     default: false,
     describe: 'go on when part of an input could not be searched (a discovery limit, an unreadable directory, an archive without its end marker); the output says what was left out',
@@ -34,6 +41,11 @@ export function withCommon<T>(y: Argv<T>, inputRequired = true): Argv<T & Common
     })
     .option('json', { type: 'boolean', default: false, describe: 'write one JSON document to stdout' })
     .option('color', { type: 'boolean', describe: 'force colour on or off (default: on for a terminal unless NO_COLOR)' }) as unknown as Argv<T & CommonArgs>;
+}
+
+/** --engine as a request's `engine`: a profile, or `auto`; a UsageError (exit 2) for an unknown name. */
+export function engineArg(args: Pick<CommonArgs, 'engine'>): EngineChoice {
+  return parseEngineName(args.engine ?? 'auto');
 }
 
 export function renderOptions(args: CommonArgs, io: CliIo): RenderOptions {

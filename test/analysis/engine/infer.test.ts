@@ -93,6 +93,17 @@ describe('inferEngine', () => {
     expect(r.alternatives.map((p) => p.name)).toEqual(['cowsql-1.15', 'dqlite-1.18', 'dqlite-1.17', 'dqlite-1.16']);
   });
 
+  it('weak clues alone never decide: zero padding and no lock leave it unknown, dqlite-1.11 picked', () => {
+    // The project's encoder writes zeros where Debian's libraft often leaves them too (a fresh heap).
+    const node = nodeOf((dir) => s.writeClosed(dir, 1n, { batches: [40, 40] }));
+    const r = inferEngine([node]);
+    expect(r).toMatchObject({ name: 'dqlite-1.11', source: 'unknown' });
+    expect(r.evidence.join('\n')).toMatch(/only zeros in the unused entry-header bytes/);
+    expect(r.facts).toEqual(['no dqlite-lock in any node', 'only zeros in the unused entry-header bytes of the newest 80 entries']);
+    // cowsql, which both weak clues favour, comes first among the alternatives.
+    expect(r.alternatives[0]!.name).toBe('cowsql-1.15');
+  });
+
   it('a product hint rules out the other family', () => {
     const empty = [nodeOf(() => undefined)];
     const incus = inferEngine(empty, 'incus');
@@ -106,6 +117,6 @@ describe('inferEngine', () => {
 
 describe('resolveEngine', () => {
   it('a named engine is the flag\'s, with no alternatives', () => {
-    expect(resolveEngine(profileOf('cowsql-1.15'), [])).toEqual({ name: 'cowsql-1.15', source: 'flag', evidence: [], profile: profileOf('cowsql-1.15'), alternatives: [] });
+    expect(resolveEngine(profileOf('cowsql-1.15'), [])).toEqual({ name: 'cowsql-1.15', source: 'flag', evidence: [], facts: [], profile: profileOf('cowsql-1.15'), alternatives: [] });
   });
 });
