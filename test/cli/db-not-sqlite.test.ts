@@ -50,7 +50,7 @@ describe('db on pages that are not a SQLite database', () => {
     const doc = JSON.parse(list.out);
     expect(doc.databases).toMatchObject([{
       name: 'app', pages: 2, tables: null, error: 'SQLite: file is not a database',
-      integrity: { ok: false, messages: ['SQLite: file is not a database'] },
+      integrity: { ok: false, messages: ['file is not a database'] },
     }]);
     const people = await cli(['db', set]);
     expect(people.code).toBe(0);

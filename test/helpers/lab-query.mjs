@@ -3,7 +3,10 @@
 // dqlite-demo per node directory (address from its name, as lab.mjs verify does), asks the dqlite
 // shell for dqlite-demo's model table, stops the nodes and prints { key: value } as JSON.
 //
-//   node lab-query.mjs --lab LAB_MJS --dir D --port P
+//   node lab-query.mjs --lab LAB_MJS --dir D --port P [--sql SQL]
+//
+// With --sql: that statement against dqlite-demo's database instead, printed as JSON { ok, lines }
+// (the shell's output lines, or its error text when it failed).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,8 +25,19 @@ export function shellModel(servers) {
   }));
 }
 
+/** Any statement through the dqlite shell: its output lines, or (ok false) what it printed on failure. */
+function shellLines(servers, sql) {
+  try {
+    const out = execFileSync('dqlite', ['-s', servers.join(','), 'demo', sql],
+      { encoding: 'utf8', timeout: 60_000, stdio: 'pipe' });
+    return { ok: true, lines: out.split('\n').filter(Boolean) };
+  } catch (error) {
+    return { ok: false, lines: `${error.stdout ?? ''}${error.stderr ?? ''}`.split('\n').filter(Boolean) };
+  }
+}
+
 async function main(args) {
-  const opt = (name) => args[args.indexOf(`--${name}`) + 1];
+  const opt = (name) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
   const lab = await import(pathToFileURL(path.resolve(opt('lab'))).href);
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-lab-query-'));
   fs.cpSync(path.resolve(opt('dir')), copy, { recursive: true });
@@ -33,7 +47,8 @@ async function main(args) {
   try {
     for (const n of running) await lab.waitReady(n);
     await lab.sleep(2000);
-    process.stdout.write(JSON.stringify(shellModel(addresses)));
+    const sql = opt('sql');
+    process.stdout.write(JSON.stringify(sql === undefined ? shellModel(addresses) : shellLines(addresses, sql)));
   } finally {
     for (const n of running) if (n.exitCode === null && n.signalCode === null) await lab.stop(n, 'term');
     fs.rmSync(copy, { recursive: true, force: true });

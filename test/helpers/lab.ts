@@ -240,6 +240,16 @@ export async function clusterModel(dataDir: string, env: NodeJS.ProcessEnv = pro
   return JSON.parse(stdout) as Record<string, string>;
 }
 
+/** What `dataDir` answers as a running cluster to one statement on dqlite-demo's database (the shell's lines). */
+export async function clusterQuery(dataDir: string, sql: string, env: NodeJS.ProcessEnv = process.env,
+): Promise<{ ok: boolean; lines: string[] }> {
+  const script = path.join(repoRoot, 'test', 'helpers', 'lab-query.mjs');
+  const args = [script, '--lab', path.join(labDir, 'lab.mjs'), '--dir', dataDir, '--port', String(nextPortBase())];
+  args.push('--sql', sql);
+  const { stdout } = await run('node', args, { timeout: 300_000, env });
+  return JSON.parse(stdout) as { ok: boolean; lines: string[] };
+}
+
 /**
  * A real cluster whose database `shrink` was VACUUMed by its leader (test/helpers/lab-vacuum.mjs):
  * node directories, every node's in-memory files as the shell's `.dump` saved them in

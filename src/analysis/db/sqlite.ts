@@ -106,7 +106,8 @@ export class SqliteImage {
       const messages = this.all('PRAGMA integrity_check').map((r) => String(r[0]));
       return { ok: messages.length === 1 && messages[0] === 'ok', messages };
     } catch (error) {
-      return { ok: false, messages: [(error as Error).message] };
+      // SQLite's own words, as integrity_check's lines are (without the prefix sqlite() adds).
+      return { ok: false, messages: [(error as Error).message.replace(/^SQLite: /, '')] };
     }
   }
 
