@@ -16,6 +16,7 @@ export { inspect, type InspectDocument, type InspectNodeDocument } from './inspe
 export { rank, type RankDocument, type RankNodeDocument, type RankOptions } from './rank.js';
 export { check, type CheckDocument, type CheckRequest, type EngineDocument, type FindingDocument } from './check.js';
 export { dump, type DumpDocument, type DumpRequest } from './dump.js';
+export { map, type MapDocument, type MapRequest, type MapRowDocument } from './map.js';
 export { applyRepair, planRepair, type ApplyRepairOptions, type PlanRepairRequest } from './repair.js';
 export type { Dec, InputNotesDocument, MemberDocument, RangeDocument, StartupDocument, VerdictDocument } from './documents/verdict.js';
 export type { RepairPlan } from '../repair/types.js';
