@@ -6,6 +6,7 @@ import { repairCommand } from './repair.js';
 import { dumpCommand } from './dump.js';
 import { checkCommand } from './check.js';
 import { mapCommand } from './map.js';
+import { reportCommand } from './report.js';
 
 /** What every command gets: the io, and a place to leave its exit code. */
 export interface CommandContext {
@@ -22,5 +23,5 @@ export interface CommandContext {
 export type AnyCommand = CommandModule<object, any>;
 
 export function commandModules(ctx: CommandContext): AnyCommand[] {
-  return [inspectCommand(ctx), rankCommand(ctx), checkCommand(ctx), dumpCommand(ctx), mapCommand(ctx), repairCommand(ctx)];
+  return [inspectCommand(ctx), rankCommand(ctx), checkCommand(ctx), dumpCommand(ctx), mapCommand(ctx), reportCommand(ctx), repairCommand(ctx)];
 }
