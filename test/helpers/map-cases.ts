@@ -53,5 +53,6 @@ export function termsNode(): string {
 
 export async function mapCases(): Promise<MapCase[]> {
   const sets = await Promise.all(SAMPLE_SETS.map(async (s) => ({ name: s, inputs: [await sampleSet(s)] })));
-  return [...sets, { name: 'crash-damaged', inputs: [await damagedCrashSet()] }, { name: 'terms', inputs: [termsNode()] }];
+  const damaged = { name: 'crash-damaged', inputs: [await damagedCrashSet()] };
+  return [...sets, damaged, { name: 'terms', inputs: [termsNode()] }];
 }

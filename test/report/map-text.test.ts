@@ -30,7 +30,8 @@ beforeAll(async () => {
 }, 300_000);
 
 describe('map text', () => {
-  it.each(CASES.flatMap((c) => [80, 120].map((w) => [c, w] as const)))('%s at %i columns matches its golden text', (name, width) => {
+  const widths = CASES.flatMap((c) => [80, 120].map((w) => [c, w] as const));
+  it.each(widths)('%s at %i columns matches its golden text', (name, width) => {
     const text = renderMap(outcomes.get(name)!.map, { color: false, width });
     const file = path.join(GOLDEN, `map-${name}-${width}.txt`);
     if (UPDATE) fs.writeFileSync(file, text);
@@ -64,7 +65,8 @@ describe('map text', () => {
     expect(rows.some((r) => r.segments.some((s) => s.fate === 'moved-aside'))).toBe(true);
     expect(rows.some((r) => r.startup.outcome === 'crash')).toBe(true);
     const text = renderMap(outcomes.get('crash-damaged')!.map, { color: false, width: 120 });
-    for (const ch of ['x', '/', '!']) expect(text.split('\n').filter((l) => / (starts|refuses|crashes|drops)$/.test(l)).join('')).toContain(ch);
+    const bars = text.split('\n').filter((l) => / (starts|refuses|crashes|drops)$/.test(l)).join('');
+    for (const ch of ['x', '/', '!']) expect(bars).toContain(ch);
   });
 
   it('marks where the term changes, with the file and offset in the model', () => {

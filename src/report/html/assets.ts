@@ -142,12 +142,13 @@ export const REPORT_SCRIPT = `
       var a = Number(d.a), b = Number(d.b), rel = Math.min(b, Math.max(a, relAt(pointX(ev))));
       var index = BigInt(d.from) + BigInt(rel - a);
       lines.push('index  ' + index + '   (' + d.from + '-' + d.to + ')');
-      var terms = row ? row.dataset.terms : '';
+      var terms = row ? row.dataset.terms : '', term = '';
       if (terms) {
-        var term = '';
         terms.split(',').forEach(function (p) { var kv = p.split(':'); if (BigInt(kv[0]) <= index) term = kv[1]; });
         if (term) lines.push('term   ' + term);
       }
+      // Entries the node does not load (before its snapshot, moved aside): the file's own terms.
+      if (!term && d.terms && /^terms? /.test(d.terms)) lines.push('term   ' + d.terms.replace(/^terms? /, ''));
       if (d.off) {
         var offs = d.off.split(','), pos = d.pos ? d.pos.split(',') : null, k = rel - a, bi = k;
         if (pos) { bi = 0; for (var i = 0; i < pos.length; i++) if (Number(pos[i]) <= k) bi = i; }

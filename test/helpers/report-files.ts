@@ -1,0 +1,42 @@
+// Reports written the way people write them (`raft-rescue report … --out`, in process), one per
+// map case (every sample set, a damaged copy, a node whose term changes), into a scratch directory.
+import fs from 'node:fs';
+import path from 'node:path';
+import { memoryIo } from '../../src/cli/io.js';
+import { run } from '../../src/cli/run.js';
+import { mapCases } from './map-cases.js';
+import { scratchDir } from './samples.js';
+
+export interface ReportFile {
+  readonly name: string;
+  readonly inputs: readonly string[];
+  readonly file: string;
+  readonly html: string;
+  /** The node `report` recommends (from its --json answer). */
+  readonly best: string | null;
+}
+
+export interface ReportRun {
+  readonly code: number;
+  readonly err: string;
+  readonly best: string | null;
+}
+
+export async function writeReport(inputs: readonly string[], out: string, extra: readonly string[] = []): Promise<ReportRun> {
+  const io = memoryIo();
+  const code = await run(['report', ...inputs, '--out', out, '--json', ...extra], io);
+  const answer = code === 0 ? (JSON.parse(io.out.join('')) as { best: string | null }) : { best: null };
+  return { code, err: io.err.join(''), best: answer.best };
+}
+
+export async function reportFiles(): Promise<ReportFile[]> {
+  const dir = scratchDir('rr-reports-');
+  const files: ReportFile[] = [];
+  for (const c of await mapCases()) {
+    const file = path.join(dir, `${c.name}.html`);
+    const r = await writeReport(c.inputs, file);
+    if (r.code !== 0) throw new Error(`report on ${c.name} exited ${r.code}: ${r.err}`);
+    files.push({ name: c.name, inputs: c.inputs, file, html: fs.readFileSync(file, 'utf8'), best: r.best });
+  }
+  return files;
+}

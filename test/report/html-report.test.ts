@@ -1,0 +1,68 @@
+// The HTML incident report as text: self-contained (no external reference of any kind), small,
+// one map row per node, the recommended node in the summary, print styles, and no values from
+// the databases. test/report/browser.test.ts opens the same files in a real browser.
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { reportFiles, type ReportFile } from '../helpers/report-files.js';
+import { SAMPLE_SETS } from '../helpers/samples.js';
+
+let reports: ReportFile[] = [];
+
+beforeAll(async () => {
+  reports = await reportFiles();
+}, 300_000);
+
+/** Every place a page can name another resource: attributes, CSS url() and @import, srcset. */
+const EXTERNAL = [
+  /\s(?:src|href|action|formaction|poster|data|xlink:href|srcset)\s*=\s*["']?(?!#)/i,
+  /url\(\s*["']?(?!#)/i,
+  /@import/i,
+  /https?:\/\//i,
+  /\/\/[a-z0-9.-]+\.[a-z]{2,}\//i,
+  /<(?:link|iframe|object|embed|img|audio|video|base)\b/i,
+];
+
+const REQUIRED_CASES = ['healthy', 'crash', 'lagging', 'past-snapshot', 'crash-damaged', 'terms'];
+
+describe('html report', () => {
+  it('is written for every sample set, a damaged copy and a term-changing node', () => {
+    expect(reports.map((r) => r.name)).toEqual(REQUIRED_CASES);
+  });
+
+  it.each(REQUIRED_CASES)('%s: no external reference, under 3 MB, a content security policy', (name) => {
+    const r = reports.find((x) => x.name === name)!;
+    for (const pattern of EXTERNAL) expect(r.html, String(pattern)).not.toMatch(pattern);
+    expect(fs.statSync(r.file).size).toBeLessThan(3 * 1024 * 1024);
+    expect(r.html).toContain(`content="default-src 'none';`);
+  });
+
+  it.each(REQUIRED_CASES)('%s: one map row per node, the recommended node in the summary', (name) => {
+    const r = reports.find((x) => x.name === name)!;
+    const rows = [...r.html.matchAll(/<g class="row( best)?" data-node="([^"]+)"/g)];
+    const isNode = (dir: string) => fs.existsSync(path.join(dir, 'metadata1')) || fs.existsSync(path.join(dir, 'info.yaml'));
+    const subdirs = (dir: string) => fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory());
+    const nodeDirs = r.inputs.flatMap((i) => (isNode(i) ? [i] : subdirs(i).map((d) => d.name)));
+    expect(rows).toHaveLength(nodeDirs.length);
+    expect(r.best).not.toBeNull();
+    expect(rows.filter((m) => m[1]).map((m) => m[2])).toEqual([r.best]);
+    const summary = r.html.slice(r.html.indexOf('<section id="summary">'), r.html.indexOf('<section id="map">'));
+    expect(summary).toContain(`Keep the data of <b>${r.best}</b>.`);
+  });
+
+  it('has print styles that hide the controls and open every collapsed section', () => {
+    const r = reports[0]!;
+    expect(r.html).toMatch(/@media print \{[^]*\.controls[^]*display: none/);
+    expect(r.html).toContain("addEventListener('beforeprint'");
+  });
+
+  it.each(SAMPLE_SETS)('%s: no value from the databases is in the report', (name) => {
+    const r = reports.find((x) => x.name === name)!;
+    const expectFile = path.join(r.inputs[0]!, 'expect.json');
+    const expected = JSON.parse(fs.readFileSync(expectFile, 'utf8')) as Record<string, string>;
+    const values = Object.values(expected);
+    expect(values.length).toBeGreaterThan(10);
+    for (const v of values) expect(r.html.includes(v), v).toBe(false);
+    expect(r.html).toContain('No values from the databases are in this report.');
+  });
+});
