@@ -4,7 +4,8 @@
 // every node in full (collapsed). Built from templates (report/html/), every value escaped.
 import type { ReportOutcome } from '../workflows/report.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html/assets.js';
-import { databaseDataSection, inspectSection, notesSection, planSection } from './html/details.js';
+import { databaseDataSection } from './html/data.js';
+import { inspectSection, notesSection, planSection } from './html/details.js';
 import { html, raw, type SafeHtml } from './html/escape.js';
 import { findingsSection, rankingSection, startupSection, summarySection } from './html/sections.js';
 import { renderMapSvg } from './map-svg.js';
@@ -41,7 +42,7 @@ export function renderHtmlReport(r: ReportOutcome): string {
 <style>${raw(REPORT_CSS)}</style></head>
 <body>
 <header><h1>raft-rescue incident report</h1>
-<p class="meta">${r.tool}${r.generatedAt ? `, made ${r.generatedAt}` : ''}; engine ${r.verdicts[0]?.engine.name ?? '-'}; inputs: ${r.inputs.map((p, i) => html`${i ? ', ' : ''}<code>${p}</code>`)}.${r.databaseData?.length ? ' It holds values from the databases (asked for).' : ' No values from the databases are in this report.'}</p></header>
+<p class="meta">${r.tool}${r.generatedAt ? `, made ${r.generatedAt}` : ''}; engine ${r.verdicts[0]?.engine.name ?? '-'}; inputs: ${r.inputs.map((p, i) => html`${i ? ', ' : ''}<code>${p}</code>`)}.${r.databaseData ? ' It holds values from the databases (asked for with --include-data): handle it as the data itself.' : ' No values from the databases are in this report.'}</p></header>
 ${summarySection(r)}
 ${mapSection(r)}
 ${startupSection(r)}

@@ -1,7 +1,8 @@
 // The report operation: everything an incident report shows, from one read of the inputs (every
 // byte, every checksum, each file's sha256 in the same pass): the verdicts and findings (check),
 // the ranking, the log map, what `repair --dry-run` would plan, inspect's records, and a saved
-// plan (`--plan`) checked against the inputs as `repair --plan` would check it. report/ renders
+// plan (`--plan`) checked against the inputs as `repair --plan` would check it, and values from
+// the databases only when asked for (report-data.ts). report/ renders
 // it as one HTML file; writeReportFile puts that file in place with the guards every output has.
 import fs from 'node:fs';
 import { buildNodeReport, type NodeReport } from '../analysis/inspect-report.js';
@@ -20,6 +21,7 @@ import type { Inputs } from './inputs.js';
 import { mapOf } from './map.js';
 import type { LogMap } from './map-model.js';
 import { planRepair, replaySavedPlan } from './repair.js';
+import { reportDataOf, type ReportData } from './report-data.js';
 
 export interface ReportRequest {
   /** A plan saved with `repair --plan-out`, already read and validated (repair/plan-file.ts readPlanFile). */
@@ -28,6 +30,8 @@ export interface ReportRequest {
   readonly engine?: EngineProfile | 'auto';
   /** When the report was made (ISO 8601), as the caller's clock says; none: not shown. */
   readonly generatedAt?: string;
+  /** Put values from the databases in the report (--include-data); off: reports travel. */
+  readonly includeData?: boolean;
 }
 
 /** A saved plan, and whether `repair --plan` would apply it to these inputs (else why not). */
@@ -36,17 +40,6 @@ export interface SavedPlanCheck {
   readonly plan: RepairPlan;
   readonly applies: boolean;
   readonly why: string | undefined;
-}
-
-/**
- * Row data of the databases (values from the tables), for a report made with row data asked for.
- * Reserved: no report holds any today (reports travel; the databases hold users' data). The
- * database forensics fill this in; the page shows a section only when it is present.
- */
-export interface ReportDatabaseData {
-  readonly node: string;
-  readonly database: string;
-  readonly note: string;
 }
 
 export interface ReportOutcome {
@@ -62,7 +55,8 @@ export interface ReportOutcome {
   readonly dryRun: RepairPlan;
   readonly savedPlan: SavedPlanCheck | undefined;
   readonly notes: InputNotes;
-  readonly databaseData: readonly ReportDatabaseData[] | undefined;
+  /** Values from the databases: only when asked for (includeData) and a node is recommended. */
+  readonly databaseData: ReportData | undefined;
 }
 
 async function checkSavedPlan(inputs: Inputs, saved: NonNullable<ReportRequest['savedPlan']>): Promise<SavedPlanCheck> {
@@ -82,9 +76,11 @@ export async function runReport(inputs: Inputs, request: ReportRequest = {}): Pr
   const { map } = mapOf(verdicts, ranking);
   const dryRun = await planRepair(inputs, { engine: request.engine });
   const savedPlan = request.savedPlan ? await checkSavedPlan(inputs, request.savedPlan) : undefined;
+  const best = ranking.best?.verdict;
+  const databaseData = request.includeData && best ? await reportDataOf(best) : undefined;
   return {
     tool: TOOL, generatedAt: request.generatedAt, inputs: inputs.paths, verdicts, findings, ranking, map,
-    nodes: verdicts.map(buildNodeReport), dryRun, savedPlan, notes: inputs.notes, databaseData: undefined,
+    nodes: verdicts.map(buildNodeReport), dryRun, savedPlan, notes: inputs.notes, databaseData,
   };
 }
 

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { reportFiles, type ReportFile } from '../helpers/report-files.js';
-import { SAMPLE_SETS } from '../helpers/samples.js';
+import { reportFiles, writeReport, type ReportFile } from '../helpers/report-files.js';
+import { SAMPLE_SETS, sampleSet, scratchDir } from '../helpers/samples.js';
 
 let reports: ReportFile[] = [];
 
@@ -65,4 +65,20 @@ describe('html report', () => {
     for (const v of values) expect(r.html.includes(v), v).toBe(false);
     expect(r.html).toContain('No values from the databases are in this report.');
   });
+
+  it.each(['healthy', 'past-snapshot'])('%s --include-data: the rows a repair keeps, the first of each table', async (name) => {
+    const set = await sampleSet(name);
+    const file = path.join(scratchDir('rr-data-'), 'report.html');
+    const r = await writeReport([set], file, ['--include-data']);
+    expect(r.code, r.err).toBe(0);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('It holds values from the databases (asked for with --include-data)');
+    expect(text).not.toContain('No values from the databases are in this report.');
+    const section = text.slice(text.indexOf('<section id="data">'));
+    expect(section).toContain(`the databases as repair from ${r.best} rebuilds them`);
+    expect(section).toMatch(/<code>model<\/code> \(64 rows\)/);
+    const expected = JSON.parse(fs.readFileSync(path.join(set, 'expect.json'), 'utf8')) as Record<string, string>;
+    const shown = Object.entries(expected).filter(([k, v]) => section.includes(`<td>${k}</td><td>${v}</td>`));
+    expect(shown).toHaveLength(20);
+  }, 120_000);
 });

@@ -12,6 +12,7 @@ interface ReportArgs extends CommonArgs {
   out: string;
   plan?: string;
   force: boolean;
+  'include-data': boolean;
 }
 
 export function reportCommand(ctx: CommandContext): AnyCommand {
@@ -22,14 +23,17 @@ export function reportCommand(ctx: CommandContext): AnyCommand {
       withCommon(y)
         .option('out', { type: 'string', demandOption: true, describe: 'the HTML file to write (never in or over an input)' })
         .option('plan', { type: 'string', describe: 'add a plan saved with repair --plan-out, checked against the inputs' })
-        .option('force', { type: 'boolean', default: false, describe: 'replace an existing --out file' }),
+        .option('force', { type: 'boolean', default: false, describe: 'replace an existing --out file' })
+        .option('include-data', { type: 'boolean', default: false, describe: 'add rows from the databases (off: reports travel)' }),
     handler: async (argv) => {
       const args = argv as unknown as ReportArgs;
       // The plan file is read and checked before any input is.
       const savedPlan = args.plan ? { plan: readPlanFile(path.resolve(ctx.io.cwd, args.plan)), file: args.plan } : undefined;
       const others = args.plan ? [path.resolve(ctx.io.cwd, args.plan)] : [];
       await withInputs(args, ctx.io, async (inputs) => {
-        const outcome = await runReport(inputs, { savedPlan, generatedAt: new Date().toISOString() });
+        const outcome = await runReport(inputs, {
+          savedPlan, generatedAt: new Date().toISOString(), includeData: args['include-data'],
+        });
         const text = renderHtmlReport(outcome);
         const out = await writeReportFile(path.resolve(ctx.io.cwd, args.out), text, inputs, { force: args.force, otherInputs: others });
         const bytes = Buffer.byteLength(text, 'utf8');

@@ -10,7 +10,7 @@ import { repairLines } from './sections.js';
 /** Rows of a long table shown (first and last half); the rest are counted. */
 export const TABLE_ROWS = 200;
 
-function table(head: readonly string[], rows: readonly (readonly HtmlValue[])[], numeric: readonly number[] = []): SafeHtml {
+export function table(head: readonly string[], rows: readonly (readonly HtmlValue[])[], numeric: readonly number[] = []): SafeHtml {
   const cut = summarizeRows(rows, (n): HtmlValue[] => [html`<i>… ${n} more rows (see <code>raft-rescue inspect --json</code>)</i>`], TABLE_ROWS);
   const cell = (v: HtmlValue, i: number) => (numeric.includes(i) ? html`<td class="num">${v}</td>` : html`<td>${v}</td>`);
   return html`<table><thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${cut.map((r) => html`<tr>${r.map(cell)}</tr>`)}</tbody></table>`;
@@ -90,10 +90,4 @@ export function notesSection(r: ReportOutcome): SafeHtml | '' {
   if (!items.length) return '';
   const shown = summarizeRows(items, (k) => html`<li>… ${k} more (see <code>--json</code>)</li>`, 100);
   return html`<section id="notes"><h2>About the inputs</h2><ul class="tight">${shown}</ul></section>`;
-}
-
-/** Row data of the databases: only in a report made with row data asked for (none today). */
-export function databaseDataSection(r: ReportOutcome): SafeHtml | '' {
-  if (!r.databaseData?.length) return '';
-  return html`<section id="data"><h2>Database contents</h2>${table(['node', 'database', 'note'], r.databaseData.map((d) => [d.node, d.database, d.note]))}</section>`;
 }
