@@ -55,6 +55,14 @@ export async function dumpDom(file: string, hash = '', windowSize = '1280,1600')
   return { dom: stdout, console: consoleOf(stderr) };
 }
 
+/** Prints the page to a PDF as the print dialog would (print styles, `beforeprint`); its page count. */
+export async function printToPdf(file: string, pdf: string): Promise<{ pages: number; console: readonly string[] }> {
+  const { stderr } = await runChromium(['--no-pdf-header-footer', `--print-to-pdf=${pdf}`], `file://${file}`);
+  const bytes = fs.readFileSync(pdf).toString('latin1');
+  if (!bytes.startsWith('%PDF-')) throw new Error(`${pdf} is not a PDF`);
+  return { pages: (bytes.match(/\/Type \/Page\b(?!s)/g) ?? []).length, console: consoleOf(stderr) };
+}
+
 export async function screenshot(file: string, png: string, windowSize = '1280,2400'): Promise<readonly string[]> {
   const { stderr } = await runChromium([`--window-size=${windowSize}`, `--screenshot=${png}`], `file://${file}`);
   return consoleOf(stderr);

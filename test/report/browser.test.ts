@@ -2,12 +2,12 @@
 // draws one map row per node, names the recommended node in its summary, and its tooltip and zoom
 // work (pointer events sent by a harness script appended to a copy of the page). A screenshot of
 // each report is kept in $TMPDIR/raft-rescue-report-screenshots/ to look at. CI=true makes a
-// missing chromium fail these tests instead of skipping them.
+// missing chromium fail these tests instead of skipping them. Printing is checked through a PDF.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chromium, dumpDom, screenshot } from '../helpers/chromium.js';
+import { chromium, dumpDom, printToPdf, screenshot } from '../helpers/chromium.js';
 import { reportFiles, type ReportFile } from '../helpers/report-files.js';
 
 const CI = process.env['CI'] === 'true';
@@ -62,6 +62,7 @@ const present = chromium !== undefined;
 describe('chromium', () => {
   it('is installed (CI=true requires it)', () => {
     if (CI) expect(chromium, 'chromium is missing: .ci/run installs it (apt-get install chromium)').toBeDefined();
+    else if (!chromium) console.warn('browser tests of the report skipped: no chromium (apt-get install chromium)');
   });
 });
 
@@ -117,6 +118,20 @@ describe.skipIf(!present && !CI)('html report in a real browser', () => {
     const page = await dumpDom(r.file, '#zoom=1000-2100');
     expect(page.console).toEqual([]);
     expect(page.dom).toMatch(/data-view="1000-2100"/);
+  }, 120_000);
+
+  it('prints (to a PDF) with every collapsed section open', async () => {
+    const r = report('past-snapshot');
+    const printed = await printToPdf(r.file, path.join(SHOTS, 'past-snapshot.pdf'));
+    expect(printed.console).toEqual([]);
+    // The same page without its beforeprint handler prints the nodes' details folded: fewer pages.
+    const folded = r.file.replace(/\.html$/, '-folded.html');
+    fs.writeFileSync(folded, r.html.replace("addEventListener('beforeprint'", "addEventListener('x-not-printing'"));
+    const foldedPdf = path.join(os.tmpdir(), `rr-folded-${process.pid}.pdf`);
+    const shorter = await printToPdf(folded, foldedPdf);
+    fs.rmSync(foldedPdf, { force: true });
+    expect(shorter.pages).toBeGreaterThan(1);
+    expect(printed.pages).toBeGreaterThan(shorter.pages);
   }, 120_000);
 
   it.each(CASES)('%s: a screenshot is taken and kept to look at', async (name) => {
