@@ -5,7 +5,7 @@ import path from 'node:path';
 import { memoryIo } from '../../src/cli/io.js';
 import { run } from '../../src/cli/run.js';
 import { mapCases } from './map-cases.js';
-import { scratchDir } from './samples.js';
+import { sampleSet, scratchDir } from './samples.js';
 
 export interface ReportFile {
   readonly name: string;
@@ -39,4 +39,20 @@ export async function reportFiles(): Promise<ReportFile[]> {
     files.push({ name: c.name, inputs: c.inputs, file, html: fs.readFileSync(file, 'utf8'), best: r.best });
   }
   return files;
+}
+
+/** Markup in names from the disk: a node directory and junk files named to break out of HTML. */
+export const HOSTILE_DIR = '<img src=x onerror=alert(1)>"\u202e';
+export const HOSTILE_FILES = ['<script>alert(2)<!--', "'><svg onload=alert(3)>", 'a&amp;b'];
+
+export async function hostileSet(): Promise<string> {
+  const root = scratchDir('rr-hostile-');
+  const set = await sampleSet('healthy');
+  fs.cpSync(path.join(set, '127.0.0.1:9511'), path.join(root, '127.0.0.1:9511'), { recursive: true });
+  for (const name of HOSTILE_FILES) fs.writeFileSync(path.join(root, '127.0.0.1:9511', name), 'junk');
+  const lone = path.join(root, HOSTILE_DIR);
+  fs.cpSync(path.join(set, '127.0.0.1:9512'), lone, { recursive: true });
+  fs.rmSync(path.join(lone, 'info.yaml'));
+  fs.rmSync(path.join(lone, 'cluster.yaml'));
+  return root;
 }

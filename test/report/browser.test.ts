@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chromium, dumpDom, printToPdf, screenshot } from '../helpers/chromium.js';
-import { reportFiles, type ReportFile } from '../helpers/report-files.js';
+import { hostileSet, reportFiles, writeReport, type ReportFile } from '../helpers/report-files.js';
+import { scratchDir } from '../helpers/samples.js';
 
 const CI = process.env['CI'] === 'true';
 const SHOTS = path.join(os.tmpdir(), 'raft-rescue-report-screenshots');
@@ -118,6 +119,18 @@ describe.skipIf(!present && !CI)('html report in a real browser', () => {
     const page = await dumpDom(r.file, '#zoom=1000-2100');
     expect(page.console).toEqual([]);
     expect(page.dom).toMatch(/data-view="1000-2100"/);
+  }, 120_000);
+
+  it('names that hold markup stay text in the browser: no element or script from the disk', async () => {
+    if (!present) throw new Error('chromium is missing: .ci/run installs it (apt-get install chromium)');
+    const file = path.join(scratchDir('rr-hostile-browser-'), 'report.html');
+    const r = await writeReport([await hostileSet()], file);
+    expect(r.code, r.err).toBeLessThan(2);
+    const page = await dumpDom(file);
+    expect(page.console).toEqual([]);
+    expect(page.dom.match(/<script/g)).toHaveLength(1);
+    expect(page.dom).not.toMatch(/<img|<svg onload/i);
+    expect([...page.dom.matchAll(/<g class="row( best)?" data-node="/g)]).toHaveLength(2);
   }, 120_000);
 
   it('prints (to a PDF) with every collapsed section open', async () => {

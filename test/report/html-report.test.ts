@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { reportFiles, writeReport, type ReportFile } from '../helpers/report-files.js';
+import { HOSTILE_DIR, hostileSet, reportFiles, writeReport, type ReportFile } from '../helpers/report-files.js';
 import { SAMPLE_SETS, sampleSet, scratchDir } from '../helpers/samples.js';
 
 let reports: ReportFile[] = [];
@@ -80,5 +80,22 @@ describe('html report', () => {
     const expected = JSON.parse(fs.readFileSync(path.join(set, 'expect.json'), 'utf8')) as Record<string, string>;
     const shown = Object.entries(expected).filter(([k, v]) => section.includes(`<td>${k}</td><td>${v}</td>`));
     expect(shown).toHaveLength(20);
+  }, 120_000);
+
+  it('shows names that hold markup as text: no element, attribute or script comes from the disk', async () => {
+    const file = path.join(scratchDir('rr-hostile-report-'), 'report.html');
+    const r = await writeReport([await hostileSet()], file);
+    expect(r.code, r.err).toBeLessThan(2);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.match(/<script/g)).toHaveLength(1);
+    expect(text).not.toMatch(/<img|<svg onload/i);
+    // No event-handler attribute in any tag (quoted values, where the names are, taken out).
+    const tags = [...text.matchAll(/<[a-z][^>]*>/gi)].map((m) => m[0].replace(/"[^"]*"/g, '""'));
+    expect(tags.filter((t) => /\son\w+\s*=/i.test(t))).toEqual([]);
+    expect(text).toContain('&lt;img src=x onerror=alert(1)&gt;&quot;\\u{202e}');
+    expect(text).toContain('&lt;script&gt;alert(2)&lt;!--');
+    expect(text).toContain('a&amp;amp;b');
+    expect(text).toContain(`data-node="${HOSTILE_DIR.replace('<', '&lt;').replace('>', '&gt;').replace('"', '&quot;')
+      .replace('\u202e', '\\u{202e}')}"`);
   }, 120_000);
 });
