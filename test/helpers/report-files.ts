@@ -6,6 +6,7 @@ import { memoryIo } from '../../src/cli/io.js';
 import { run } from '../../src/cli/run.js';
 import { mapCases } from './map-cases.js';
 import { sampleSet, scratchDir } from './samples.js';
+import { writeClosed, writeMetadata } from './synthetic-node.js';
 
 export interface ReportFile {
   readonly name: string;
@@ -22,7 +23,8 @@ export interface ReportRun {
   readonly best: string | null;
 }
 
-export async function writeReport(inputs: readonly string[], out: string, extra: readonly string[] = []): Promise<ReportRun> {
+export async function writeReport(inputs: readonly string[], out: string, extra: readonly string[] = [],
+): Promise<ReportRun> {
   const io = memoryIo();
   const code = await run(['report', ...inputs, '--out', out, '--json', ...extra], io);
   const answer = code === 0 ? (JSON.parse(io.out.join('')) as { best: string | null }) : { best: null };
@@ -55,4 +57,14 @@ export async function hostileSet(): Promise<string> {
   fs.rmSync(path.join(lone, 'info.yaml'));
   fs.rmSync(path.join(lone, 'cluster.yaml'));
   return root;
+}
+
+/** A node with more segment files and batches than the report draws one by one (3000 × 60). */
+export function manySegmentsNode(): string {
+  const dir = path.join(scratchDir('rr-many-'), '127.0.0.1:9001');
+  fs.mkdirSync(dir);
+  const shape = { batches: new Array<number>(60).fill(1), term: 1n };
+  for (let k = 0; k < 3000; k++) writeClosed(dir, BigInt(k * 60 + 1), shape);
+  writeMetadata(dir, 1, 1n, 1n);
+  return dir;
 }

@@ -4,7 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HOSTILE_DIR, hostileSet, reportFiles, writeReport, type ReportFile } from '../helpers/report-files.js';
+import {
+  HOSTILE_DIR, hostileSet, manySegmentsNode, reportFiles, writeReport, type ReportFile,
+} from '../helpers/report-files.js';
+import { MAX_SEGMENT_MARKS } from '../../src/report/map-svg.js';
 import { SAMPLE_SETS, sampleSet, scratchDir } from '../helpers/samples.js';
 
 let reports: ReportFile[] = [];
@@ -40,7 +43,7 @@ describe('html report', () => {
   it.each(REQUIRED_CASES)('%s: one map row per node, the recommended node in the summary', (name) => {
     const r = reports.find((x) => x.name === name)!;
     const rows = [...r.html.matchAll(/<g class="row( best)?" data-node="([^"]+)"/g)];
-    const isNode = (dir: string) => fs.existsSync(path.join(dir, 'metadata1')) || fs.existsSync(path.join(dir, 'info.yaml'));
+    const isNode = (dir: string) => ['metadata1', 'info.yaml'].some((f) => fs.existsSync(path.join(dir, f)));
     const subdirs = (dir: string) => fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory());
     const nodeDirs = r.inputs.flatMap((i) => (isNode(i) ? [i] : subdirs(i).map((d) => d.name)));
     expect(rows).toHaveLength(nodeDirs.length);
@@ -66,7 +69,7 @@ describe('html report', () => {
     expect(r.html).toContain('No values from the databases are in this report.');
   });
 
-  it.each(['healthy', 'past-snapshot'])('%s --include-data: the rows a repair keeps, the first of each table', async (name) => {
+  it.each(['healthy', 'past-snapshot'])('%s --include-data: the first rows of each table a repair keeps', async (name) => {
     const set = await sampleSet(name);
     const file = path.join(scratchDir('rr-data-'), 'report.html');
     const r = await writeReport([set], file, ['--include-data']);
@@ -98,4 +101,17 @@ describe('html report', () => {
     expect(text).toContain(`data-node="${HOSTILE_DIR.replace('<', '&lt;').replace('>', '&gt;').replace('"', '&quot;')
       .replace('\u202e', '\\u{202e}')}"`);
   }, 120_000);
+
+  it('stays under 3 MB for a node of 3000 segment files and 180 000 batches: marks merged, offsets left out', async () => {
+    const file = path.join(scratchDir('rr-many-report-'), 'report.html');
+    const r = await writeReport([manySegmentsNode()], file);
+    expect(r.code, r.err).toBe(0);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(fs.statSync(file).size).toBeLessThan(3 * 1024 * 1024);
+    expect(text).toContain('data-offsets="no"');
+    const marks = (text.match(/<rect class="seg /g) ?? []).length;
+    expect(marks).toBeGreaterThan(0);
+    expect(marks).toBeLessThanOrEqual(MAX_SEGMENT_MARKS);
+    expect(text).toContain('data-file="2 files"');
+  }, 300_000);
 });
