@@ -199,6 +199,24 @@ function axisOf(rows: readonly MapRow[]): IndexRange {
   return { from, to: to < from ? from : to };
 }
 
+/**
+ * Gaps with the damaged ranges taken out: entries whose bytes are there but cannot be read are
+ * drawn (and named) as damage, not as indexes no file holds.
+ */
+function gapsBesideDamage(gaps: readonly IndexRange[], damaged: readonly DamagedSpan[]): IndexRange[] {
+  let out: IndexRange[] = [...gaps];
+  for (const d of damaged) {
+    const to = d.to ?? d.from;
+    out = out.flatMap((g) => {
+      if (to < g.from || d.from > g.to) return [g];
+      const left = d.from > g.from ? [{ ...g, from: g.from, to: d.from - 1n }] : [];
+      const right = to < g.to ? [{ ...g, from: to + 1n, to: g.to }] : [];
+      return [...left, ...right];
+    });
+  }
+  return out;
+}
+
 export interface MapInput {
   readonly verdicts: readonly NodeVerdict[];
   readonly ranking: RankResult;
@@ -220,7 +238,7 @@ export function buildLogMap({ verdicts, ranking, startupWords }: MapInput): LogM
     return {
       name: v.name, path: v.node.displayPath, rank: rankOf.get(v) ?? 0, recommended: v === best, read: v.read,
       held: holds ? { from: h.startIndex, to: h.lastIndex, lastTerm: h.lastTerm } : undefined,
-      segments, snapshots, gaps: h.gaps, damaged: h.damaged, termChanges: terms.changes, firstTerm: terms.first,
+      segments, snapshots, gaps: gapsBesideDamage(h.gaps, h.damaged), damaged: h.damaged, termChanges: terms.changes, firstTerm: terms.first,
       startup: startupOf(v, segments, snapshots, startupWords(v)),
       repair: {
         need: c.need, lastIndex: c.lastIndex, lastTerm: c.lastTerm, fills: c.fills,

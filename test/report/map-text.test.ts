@@ -64,6 +64,10 @@ describe('map text', () => {
     expect(rows.some((r) => r.damaged.length > 0)).toBe(true);
     expect(rows.some((r) => r.segments.some((s) => s.fate === 'moved-aside'))).toBe(true);
     expect(rows.some((r) => r.startup.outcome === 'crash')).toBe(true);
+    // Unreadable entries are damage, not indexes no file holds.
+    for (const r of rows) {
+      for (const d of r.damaged) expect(r.gaps.filter((g) => g.from <= (d.to ?? d.from) && g.to >= d.from)).toEqual([]);
+    }
     const text = renderMap(outcomes.get('crash-damaged')!.map, { color: false, width: 120 });
     const bars = text.split('\n').filter((l) => / (starts|refuses|crashes|drops)$/.test(l)).join('');
     for (const ch of ['x', '/', '!']) expect(bars).toContain(ch);
