@@ -238,7 +238,8 @@ export function buildLogMap({ verdicts, ranking, startupWords }: MapInput): LogM
     return {
       name: v.name, path: v.node.displayPath, rank: rankOf.get(v) ?? 0, recommended: v === best, read: v.read,
       held: holds ? { from: h.startIndex, to: h.lastIndex, lastTerm: h.lastTerm } : undefined,
-      segments, snapshots, gaps: gapsBesideDamage(h.gaps, h.damaged), damaged: h.damaged, termChanges: terms.changes, firstTerm: terms.first,
+      segments, snapshots, gaps: gapsBesideDamage(h.gaps, h.damaged), damaged: h.damaged,
+      termChanges: terms.changes, firstTerm: terms.first,
       startup: startupOf(v, segments, snapshots, startupWords(v)),
       repair: {
         need: c.need, lastIndex: c.lastIndex, lastTerm: c.lastTerm, fills: c.fills,

@@ -56,7 +56,8 @@ describe('raft-rescue report', () => {
     const nodes = await sampleNodes('past-snapshot');
     const copies = nodes.map((n) => copyNode(n));
     const plan = path.join(dir, 'plan.json');
-    const saved = await cli(['repair', ...copies, '--dry-run', '--out', path.join(dir, 'repaired'), '--plan-out', plan]);
+    const repaired = path.join(dir, 'repaired');
+    const saved = await cli(['repair', ...copies, '--dry-run', '--out', repaired, '--plan-out', plan]);
     expect(saved.code, saved.err).toBe(0);
     const ok = path.join(dir, 'ok.html');
     expect((await cli(['report', ...copies, '--plan', plan, '--out', ok])).code).toBe(0);

@@ -69,7 +69,7 @@ describe('html report', () => {
     expect(r.html).toContain('No values from the databases are in this report.');
   });
 
-  it.each(['healthy', 'past-snapshot'])('%s --include-data: the first rows of each table a repair keeps', async (name) => {
+  it.each(['healthy', 'past-snapshot'])('%s --include-data: first rows of the tables a repair keeps', async (name) => {
     const set = await sampleSet(name);
     const file = path.join(scratchDir('rr-data-'), 'report.html');
     const r = await writeReport([set], file, ['--include-data']);
@@ -102,7 +102,7 @@ describe('html report', () => {
       .replace('\u202e', '\\u{202e}')}"`);
   }, 120_000);
 
-  it('stays under 3 MB for a node of 3000 segment files and 180 000 batches: marks merged, offsets left out', async () => {
+  it('under 3 MB for 3000 segment files and 180 000 batches: marks merged, offsets left out', async () => {
     const file = path.join(scratchDir('rr-many-report-'), 'report.html');
     const r = await writeReport([manySegmentsNode()], file);
     expect(r.code, r.err).toBe(0);
