@@ -21,6 +21,7 @@ const LEGEND: readonly [string, string][] = [
   ['<path d="M11 0 L17 6 L11 12 L5 6 Z" fill="#1f4fd1"/>', 'snapshot start-up uses (hollow: an older one)'],
   ['<path d="M11 0 L18 12 L4 12 Z" fill="#c62828"/>', 'start-up fails, hangs or crashes here'],
   ['<line x1="11" x2="11" y1="0" y2="12" stroke="#5e35b1" stroke-width="2" stroke-dasharray="3 2"/>', 'the term changes'],
+  ['<text x="11" y="11" text-anchor="middle" font-size="14" fill="#b26a00">★</text>', 'the node to keep'],
 ];
 
 function mapSection(r: ReportOutcome): SafeHtml {

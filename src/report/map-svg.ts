@@ -132,7 +132,7 @@ function rowMarks(row: MapRow, i: number, s: Scale, withOffsets: boolean): SafeH
   const verdict = row.startup.outcome === 'ok' ? (row.startup.drops ? 'drops' : 'starts') : row.startup.outcome === 'error' ? 'refuses' : row.startup.outcome === 'hang' ? 'hangs' : 'crashes';
   const terms = [row.firstTerm !== undefined && row.held ? `${row.held.from}:${row.firstTerm}` : '', ...row.termChanges.map((t) => `${t.index}:${t.term}`)].filter(Boolean).join(',');
   return html`<g class="row${row.recommended ? ' best' : ''}" data-node="${row.name}" data-terms="${terms}">
-<text class="name" x="${X0 - 8}" y="${y + 13}">${row.recommended ? '★ ' : ''}${name}<title>${row.name} (${row.path})</title></text>
+<text class="name" x="${X0 - 8}" y="${y + 13}">${row.recommended ? html`<tspan class="star">★ </tspan>` : ''}${name}<title>${row.name} (${row.path})</title></text>
 <rect class="lane" x="${X0}" y="${y}" width="${X1 - X0}" height="${L.bar}"/>
 <g class="marks" clip-path="url(#bars)">${marks}</g>
 <text class="verdict v-${verdict}" x="${X1 + 6}" y="${y + 13}">${verdict}</text>

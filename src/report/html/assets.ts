@@ -32,7 +32,7 @@ details > summary { cursor: pointer; font-weight: 600; }
 #logmap { width: 100%; height: auto; background: #fff; user-select: none; }
 #logmap .lane { fill: #fafafa; stroke: #ccc; }
 #logmap .name { font: 12px ui-monospace, monospace; text-anchor: end; }
-#logmap .best .name { font-weight: 700; }
+#logmap .best .name { font-weight: 700; } #logmap .star { font: 16px system-ui, sans-serif; fill: #b26a00; }
 #logmap .verdict { font: 12px system-ui, sans-serif; }
 #logmap .v-refuses, #logmap .v-hangs, #logmap .v-crashes { fill: var(--bad); font-weight: 700; }
 #logmap .v-drops { fill: var(--warn); font-weight: 700; }
