@@ -68,4 +68,18 @@ describe('people output fits the width', () => {
     expect(narrow.out.length).toBeGreaterThan(0);
     expect(narrow.out).toBe(wide.out);
   }, 120_000);
+
+  it('a refused repair says so, and why, in its first lines; check starts with its verdict', async () => {
+    const c = cases.find((x) => x.name === 'past-snapshot')!;
+    const out = path.join(scratchDir('rr-width-'), 'out');
+    const args = ['repair', ...c.inputs, '--dry-run', '--out', out, '--source', '127.0.0.1:9543'];
+    const refused = await cli(args, { COLUMNS: '80' });
+    expect(refused.code).toBe(3);
+    const first = refused.out.split('\n').slice(0, 4).join(' ');
+    expect(first).toMatch(/^Repair plan \(plan version \d+\): REFUSED\s+Refused:/);
+    expect(first).toMatch(/Refused:\s+- --source 127\.0\.0\.1:9543 is unsafe/);
+    const check = await cli(['check', ...c.inputs], { COLUMNS: '80' });
+    expect(check.code).toBe(1);
+    expect(check.out.split('\n')[0]).toBe('2 of 3 would not start; 4 errors, 0 warnings, 3 notes.');
+  }, 120_000);
 });
