@@ -103,6 +103,7 @@ describe.skipIf(!present && !CI)('html report in a real browser', () => {
     const index = BigInt(/^index {2}(\d+)/.exec(lines[2] ?? '')![1]!);
     expect(index >= BigInt(h.markFrom) && index <= BigInt(h.markTo)).toBe(true);
     expect(h.tip).toMatch(/\nterm {3}\d+/);
+    expect(h.tip).toMatch(/\noffset \d+ \(its batch\)/);
     expect(h.whole).toMatch(/^\d+-\d+$/);
     expect(h.zoomed).toBe(h.asked);
     expect(h.hash).toBe(`#zoom=${h.asked}`);
