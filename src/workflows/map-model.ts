@@ -137,11 +137,13 @@ function segmentsOf(v: NodeVerdict): MapSegment[] {
 function snapshotsOf(v: NodeVerdict): MapSnapshot[] {
   const p = v.startup;
   const newest = v.held.snapshot;
-  let newestMarked = false;
+  const failsOn = (s: { name: string }) => !p.ok && (p.file === s.name || p.file === `${s.name}.meta`);
+  // Start-up that fails on a snapshot does not fall back to an older one: none is "would use".
+  let newestMarked = v.node.snapshots.some(failsOn);
   return v.node.snapshots.map((s) => {
     let fate: SnapshotFate;
     if (!s.meta || !s.data || s.data.size === 0) fate = p.removed.includes(s.name) || p.removed.includes(`${s.name}.meta`) ? 'removed' : 'unusable';
-    else if (!p.ok && (p.file === s.name || p.file === `${s.name}.meta`)) fate = 'fails';
+    else if (failsOn(s)) fate = 'fails';
     else if (p.snapshot?.name === s.name) fate = 'used';
     else if (!p.ok && !newestMarked && newest && newest.index === s.index && newest.term === s.term) fate = 'newest';
     else fate = 'older';

@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 const COMMANDS = ['inspect', 'rank', 'check', 'dump', 'map', 'repair', 'report'] as const;
 type Command = (typeof COMMANDS)[number];
-const CASES = ['healthy', 'crash', 'lagging', 'past-snapshot', 'crash-damaged', 'terms'];
+const CASES = ['healthy', 'crash', 'lagging', 'past-snapshot', 'crash-damaged', 'healthy-hang', 'terms'];
 
 /** Arguments that make a command print its people's output without touching anything. */
 function argsOf(command: Command, inputs: readonly string[]): string[] {

@@ -4,7 +4,7 @@
 // way every time, so golden text stays the same.
 import fs from 'node:fs';
 import path from 'node:path';
-import { batchesOf, closedSegments, openWithBatches, flip, append, truncate } from './damage.js';
+import { batchesOf, closedSegments, openWithBatches, flip, append, truncate, snapshotsNewestFirst } from './damage.js';
 import { copyNode, sampleNodes, sampleSet, SAMPLE_SETS, scratchDir } from './samples.js';
 import { writeClosed, writeMetadata, writeOpen, writeSnapshot } from './synthetic-node.js';
 
@@ -38,6 +38,17 @@ export async function damagedCrashSet(): Promise<string> {
   return root;
 }
 
+/** The healthy set with the first node's newest (LZ4) snapshot cut in half: dqlite 1.11 hangs on it. */
+export async function hangingHealthySet(): Promise<string> {
+  const root = scratchDir('rr-hang-');
+  const nodes = await sampleNodes('healthy');
+  for (const n of nodes) fs.renameSync(copyNode(n), path.join(root, path.basename(n)));
+  const first = path.join(root, path.basename(nodes[0]!));
+  const newest = snapshotsNewestFirst(first)[0]!;
+  truncate(first, newest, Math.floor(fs.statSync(path.join(first, newest)).size / 2));
+  return root;
+}
+
 /** One node whose log changes term at 11 and 21, with a snapshot at 5 and an open segment. */
 export function termsNode(): string {
   const root = scratchDir('rr-terms-');
@@ -54,5 +65,6 @@ export function termsNode(): string {
 export async function mapCases(): Promise<MapCase[]> {
   const sets = await Promise.all(SAMPLE_SETS.map(async (s) => ({ name: s, inputs: [await sampleSet(s)] })));
   const damaged = { name: 'crash-damaged', inputs: [await damagedCrashSet()] };
-  return [...sets, damaged, { name: 'terms', inputs: [termsNode()] }];
+  const hang = { name: 'healthy-hang', inputs: [await hangingHealthySet()] };
+  return [...sets, damaged, hang, { name: 'terms', inputs: [termsNode()] }];
 }

@@ -13,7 +13,7 @@ import { scratchDir } from '../helpers/samples.js';
 
 const CI = process.env['CI'] === 'true';
 const SHOTS = path.join(os.tmpdir(), 'raft-rescue-report-screenshots');
-const CASES = ['healthy', 'crash', 'lagging', 'past-snapshot', 'crash-damaged', 'terms'];
+const CASES = ['healthy', 'crash', 'lagging', 'past-snapshot', 'crash-damaged', 'healthy-hang', 'terms'];
 
 // Appended to a copy of a report: hovers the first segment mark, zooms with the range boxes, with
 // the reset button and by dragging across the map, and writes what it saw into <pre id="harness">.

@@ -26,7 +26,7 @@ const EXTERNAL = [
   /<(?:link|iframe|object|embed|img|audio|video|base)\b/i,
 ];
 
-const REQUIRED_CASES = ['healthy', 'crash', 'lagging', 'past-snapshot', 'crash-damaged', 'terms'];
+const REQUIRED_CASES = ['healthy', 'crash', 'lagging', 'past-snapshot', 'crash-damaged', 'healthy-hang', 'terms'];
 
 describe('html report', () => {
   it('is written for every sample set, a damaged copy and a term-changing node', () => {

@@ -13,7 +13,7 @@ import { repoRoot } from '../helpers/samples.js';
 
 const GOLDEN = path.join(repoRoot, 'test', 'report', 'golden');
 const UPDATE = process.env['RR_UPDATE_GOLDEN'] === '1';
-const CASES = ['healthy', 'crash', 'lagging', 'past-snapshot', 'crash-damaged', 'terms'];
+const CASES = ['healthy', 'crash', 'lagging', 'past-snapshot', 'crash-damaged', 'healthy-hang', 'terms'];
 const strip = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 const outcomes = new Map<string, MapOutcome>();
@@ -71,6 +71,15 @@ describe('map text', () => {
     const text = renderMap(outcomes.get('crash-damaged')!.map, { color: false, width: 120 });
     const bars = text.split('\n').filter((l) => / (starts|refuses|crashes|drops)$/.test(l)).join('');
     for (const ch of ['x', '/', '!']) expect(bars).toContain(ch);
+  });
+
+  it('draws a node that hangs on its newest snapshot, with no older snapshot as the one start-up would use', () => {
+    const row = outcomes.get('healthy-hang')!.map.rows[0]!;
+    expect(row.startup.outcome).toBe('hang');
+    expect(row.snapshots.map((s) => [s.index, s.fate])).toEqual([[2048n, 'fails'], [1024n, 'older']]);
+    const text = renderMap(outcomes.get('healthy-hang')!.map, { color: false, width: 80 });
+    expect(text).toMatch(/^ {2}127\.0\.0\.1:9511 -+s-+!+-+ hangs$/m);
+    expect(text).toContain('HANGS at start-up');
   });
 
   it('marks where the term changes, with the file and offset in the model', () => {
