@@ -7,6 +7,11 @@ export interface CliIo {
   /** Whether stdout is a terminal (tables get colour only then). */
   readonly stdoutIsTty: boolean;
   readonly stderrIsTty: boolean;
+  /**
+   * The terminal's width in columns when stdout is a terminal (people's output fits it; COLUMNS
+   * and --width come first), undefined otherwise.
+   */
+  readonly stdoutColumns?: number;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   /**
@@ -22,6 +27,7 @@ export function processIo(): CliIo {
     stderr: (t) => process.stderr.write(t),
     stdoutIsTty: Boolean(process.stdout.isTTY),
     stderrIsTty: Boolean(process.stderr.isTTY),
+    ...(process.stdout.isTTY && process.stdout.columns ? { stdoutColumns: process.stdout.columns } : {}),
     env: process.env,
     cwd: process.cwd(),
   };

@@ -7,6 +7,7 @@ import { printable } from '../report/printable.js';
 import { ExitCode, SIGNAL_EXIT_CODES } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { commandModules, type CommandContext } from './commands/index.js';
+import { outputWidth } from './commands/shared.js';
 
 import { VERSION } from '../core/version.js';
 
@@ -78,8 +79,8 @@ function buildParser(argv: string[], ctx: CommandContext): Argv {
     .exitProcess(false)
     .version(VERSION)
     .help()
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .demandCommand(1, 'Name a command: inspect, rank, check, dump, repair or db.')
+    .wrap(Math.min(110, outputWidth(ctx.io)))
+    .demandCommand(1, 'Name a command: inspect, rank, check, dump, map, report, repair or db.')
     .recommendCommands()
     .fail((message: string | undefined, error: Error | undefined) => {
       if (error) throw error;

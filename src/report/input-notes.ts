@@ -5,7 +5,7 @@
 // JSON gets the full lists under `inputNotes`.
 import type { InputNotes } from '../scan/scan-inputs.js';
 import { printable } from './printable.js';
-import { chalkFor, type RenderOptions } from './style.js';
+import { chalkFor, fitText, type RenderOptions } from './style.js';
 
 /** Lines listed per kind; the rest are counted. */
 const LISTED = 10;
@@ -33,5 +33,5 @@ export function renderInputNotes(notes: InputNotes, o: RenderOptions): string {
   }
   if (notes.warnings.length) parts.push(...listed(notes.warnings, (w) => w));
   if (notes.skipped.length) parts.push('Skipped:', ...listed(notes.skipped, (s) => `${s.path}: ${s.reason}`));
-  return parts.length ? `\n${parts.join('\n')}\n` : '';
+  return parts.length ? fitText(`\n${parts.join('\n')}\n`, o.width) : '';
 }

@@ -5,7 +5,7 @@ import type { NodeReport } from '../analysis/inspect-report.js';
 import type { InspectOutcome } from '../workflows/inspect.js';
 import { roleName as yamlRole } from '../format/node-yaml.js';
 import { printable } from './printable.js';
-import { chalkFor, formatBytes, indent, summarizeRows, table, type RenderOptions } from './style.js';
+import { chalkFor, fitText, formatBytes, indent, summarizeRows, table, type RenderOptions } from './style.js';
 import { contributionWords, otherEnginesWords, startupWords } from '../workflows/documents/words.js';
 import { renderEngineLine } from './engine.js';
 
@@ -16,7 +16,7 @@ const str = (v: bigint | number | null | undefined) => (v === null || v === unde
 
 function summary(nodes: readonly NodeReport[], o: RenderOptions): string {
   return table(
-    ['node', 'ID', 'first', 'last', 'last term', 'snapshots', 'segments', 'issues'],
+    [{ header: 'node', nowrap: true }, { header: 'ID', drop: 1 }, 'first', 'last', 'last term', { header: 'snapshots', drop: 2 }, 'segments', 'issues'],
     nodes.map((n) => [
       n.name,
       str(n.id),
@@ -78,7 +78,7 @@ function identity(n: NodeReport): string[] {
 function snapshotTable(n: NodeReport, o: RenderOptions): string {
   if (!n.snapshots.length) return 'snapshots: none';
   return table(
-    ['snapshot', 'term', 'index', 'size', 'lz4', 'conf index', 'members', 'meta crc'],
+    [{ header: 'snapshot', nowrap: true }, 'term', 'index', 'size', { header: 'lz4', drop: 1 }, { header: 'conf index', drop: 2 }, { header: 'members', drop: 3 }, 'meta crc'],
     summarizeRows(n.snapshots.map((s) => [
       s.name,
       str(s.term),
@@ -96,7 +96,7 @@ function snapshotTable(n: NodeReport, o: RenderOptions): string {
 function segmentTable(n: NodeReport, o: RenderOptions): string {
   if (!n.segments.length) return 'segments: none';
   return table(
-    ['segment', 'kind', 'indexes', 'entries', 'terms', 'size', 'bad crc', 'reader stops'],
+    [{ header: 'segment', nowrap: true }, { header: 'kind', drop: 1 }, 'indexes', { header: 'entries', drop: 2 }, 'terms', { header: 'size', drop: 3 }, 'bad crc', 'reader stops'],
     summarizeRows(n.segments.map((s) => [
       s.name,
       s.kind,
@@ -129,17 +129,19 @@ export function renderInspect(outcome: InspectOutcome, o: RenderOptions): string
   const c = chalkFor(o);
   const nodes = outcome.reports;
   const parts = [`${renderEngineLine(outcome.engine, o)}\n${summary(nodes, o)}`];
+  // Node sections are indented by 2: their tables get 2 columns less.
+  const inner: RenderOptions = { ...o, width: o.width === undefined ? undefined : o.width - 2 };
   for (const n of nodes) {
     parts.push(
       [
         c.bold(`Node ${printable(n.name)}`) + `  ${c.dim(printable(n.path))}`,
         indent(identity(n).join('\n')),
-        indent(snapshotTable(n, o)),
-        indent(segmentTable(n, o)),
-        indent(members(n, o)),
+        indent(snapshotTable(n, inner)),
+        indent(segmentTable(n, inner)),
+        indent(members(n, inner)),
         indent(issues(n, o)),
       ].join('\n'),
     );
   }
-  return `${parts.join('\n\n')}\n`;
+  return fitText(`${parts.join('\n\n')}\n`, o.width);
 }

@@ -5,7 +5,7 @@ import type { ReadDepth } from '../analysis/verdict.js';
 import { readSummary, verdictShown, type RankOutcome } from '../workflows/rank.js';
 import { renderEngineLine, renderOtherEngines } from './engine.js';
 import { printable } from './printable.js';
-import { chalkFor, table, type RenderOptions } from './style.js';
+import { chalkFor, fitText, table, type RenderOptions } from './style.js';
 
 /** The start-up verdict in a few words (names from disk escaped). */
 function startupCell(r: RankedNode): string {
@@ -50,13 +50,13 @@ export function renderRank(view: RankView, o: RenderOptions): string {
   const best = result.best;
   const head = best ? `Keep the data of ${c.bold(printable(best.name))}.` : 'No node to rank.';
   const rows = result.nodes.map((r) => row(view, r, o));
-  const t = table(['rank', 'node', 'last term', 'last index', 'repair', 'start-up', 'read'], rows, o);
+  const t = table(['rank', { header: 'node', nowrap: true }, 'last term', 'last index', 'repair', 'start-up', { header: 'read', drop: 1 }], rows, o);
   const lines = result.explanation.map((e) => `- ${printable(e)}`);
   const backups = result.backups.length
     ? `Backups (not members, never ranked; they only fill holes): ${result.backups.map((b) => printable(b.name)).join(', ')}\n` : '';
   const shown = result.nodes.filter((r) => verdictShown(view, r)).map((r) => r.verdict);
   const others = renderOtherEngines(view.engine, shown, o);
-  return `${head}\n${lines.join('\n')}\n\n${renderEngineLine(view.engine, o)}\n${t}\n${others ? `${others}\n` : ''}${backups}`
-    + `${c.dim(printable(readSummary(view)))}\n`;
+  return fitText(`${head}\n${lines.join('\n')}\n\n${renderEngineLine(view.engine, o)}\n${t}\n${others ? `${others}\n` : ''}${backups}`
+    + `${c.dim(printable(readSummary(view)))}\n`, o.width);
 }
 

@@ -1,14 +1,20 @@
 // Human rendering of a repair plan and of what applying it wrote. The plan is meant to be read
-// before anything is written: where the data comes from, what is repaired and how, what is lost.
+// before anything is written: the verdict first (ready, or refused and why), then where the data
+// comes from, what is repaired and how, what is lost, and the files (long lists cut; --json has
+// every file).
 import type { ApplyResult } from '../repair/apply.js';
 import type { NextSteps } from '../repair/product/next-steps.js';
 import type { PlannedFile, PlannedNode, RepairPlan } from '../repair/types.js';
 import { printable } from './printable.js';
-import { chalkFor, formatBytes, table, type RenderOptions } from './style.js';
+import { chalkFor, fitText, formatBytes, summarizeRows, table, type RenderOptions } from './style.js';
 
 function origin(f: PlannedFile): string {
+  return fileOriginWords(f, (key) => key.split('/').pop() ?? key);
+}
+
+/** Where a planned file's bytes come from, in words; `node` names an input node from its plan key. */
+export function fileOriginWords(f: PlannedFile, node: (key: string) => string): string {
   const o = f.from;
-  const node = (key: string) => key.split('/').pop() ?? key;
   switch (o.kind) {
     case 'copy': return `copy of ${node(o.node)}/${o.file}`;
     case 'truncated-copy': return `first ${o.bytes} of ${o.originalSize} bytes of ${node(o.node)}/${o.file} (${o.why})`;
@@ -33,10 +39,23 @@ function engineLine(plan: RepairPlan): string {
   return `For ${printable(e.name)} (${ENGINE_SOURCE[e.source]})${term}${form}.`;
 }
 
-function header(plan: RepairPlan, o: RenderOptions): string[] {
+/** The verdict and its reason: a refused plan says why before anything else. */
+function verdict(plan: RepairPlan, o: RenderOptions): string[] {
   const c = chalkFor(o);
   const status = plan.status === 'ready' ? c.green('READY') : c.red('REFUSED');
-  const lines = [`Repair plan (plan version ${plan.planVersion}): ${status}`, '', engineLine(plan)];
+  const lines = [`Repair plan (plan version ${plan.planVersion}): ${status}`];
+  if (plan.refusals.length) lines.push(c.red('Refused:'), ...plan.refusals.map((r) => `  - ${printable(r)}`));
+  const lossy = plan.repairs.filter((r) => !r.lossless).length;
+  const what = plan.repairs.length ? `${plan.repairs.length} repair${plan.repairs.length === 1 ? '' : 's'} (${lossy ? `${lossy} losing data` : plan.repairs.length === 1 ? 'lossless' : 'all lossless'})` : 'no repairs needed';
+  const lost = plan.lost.length ? `loses entries ${plan.lost.map((l) => `${l.from}..${l.to ?? '?'}`).join(', ')}` : 'loses no entry';
+  const source = plan.source ? `from ${c.bold(printable(plan.source.name))}: ` : '';
+  lines.push(`${plan.status === 'ready' ? 'Writes' : 'Would write'} ${plan.outputs.length} nodes ${source}${what}; ${lost}.`);
+  return lines;
+}
+
+function header(plan: RepairPlan, o: RenderOptions): string[] {
+  const c = chalkFor(o);
+  const lines: string[] = ['', engineLine(plan)];
   if (plan.source) {
     lines.push('', `Source: ${c.bold(printable(plan.source.name))}${plan.source.id ? ` (ID ${plan.source.id})` : ''}, chosen by ${plan.source.chosenBy === 'rank' ? 'the raft rule' : '--source'}`);
     for (const r of plan.source.reasons) lines.push(`  - ${printable(r)}`);
@@ -77,8 +96,11 @@ function repairs(plan: RepairPlan, o: RenderOptions): string[] {
 }
 
 function fileRows(files: readonly PlannedFile[]): string[][] {
-  return files.map((f) => [f.dir ? `${f.dir}/${f.name}` : f.name, formatBytes(f.size), origin(f)]);
+  const rows = files.map((f) => [f.dir ? `${f.dir}/${f.name}` : f.name, formatBytes(f.size), origin(f)]);
+  return summarizeRows(rows, (n) => [`… ${n} more files (see --json)`, '', '']);
 }
+
+const FILE_COLUMNS = [{ header: 'file', nowrap: true }, { header: 'size', drop: 1 }, 'from'];
 
 /** Files every output node gets identically (the log), shown once. */
 function sharedFiles(nodes: readonly PlannedNode[]): PlannedFile[] {
@@ -93,27 +115,27 @@ function outputs(plan: RepairPlan, o: RenderOptions): string[] {
   if (!plan.outputs.length) return [];
   const shared = sharedFiles(plan.outputs);
   const names = new Set(shared.map((f) => `${f.dir ?? ''}/${f.name}`));
-  const lines = ['', `Data files written to every node (${plan.outputs.length}):`, table(['file', 'size', 'from'], fileRows(shared), o), 'Per node:'];
+  const lines = ['', `Data files written to every node (${plan.outputs.length}):`, table(FILE_COLUMNS, fileRows(shared), o), 'Per node:'];
   for (const n of plan.outputs) {
     const dir = n.dir !== undefined ? `${printable(n.dir)}/ (${printable(n.address)}, ` : `${printable(n.address)} (`;
     lines.push(`${dir}ID ${n.id}, ${n.roleName}${n.isSource ? ', source' : ''}, metadata ${n.metadata})`);
-    lines.push(table(['file', 'size', 'from'], fileRows(n.files.filter((f) => !names.has(`${f.dir ?? ''}/${f.name}`))), o));
+    lines.push(table(FILE_COLUMNS, fileRows(n.files.filter((f) => !names.has(`${f.dir ?? ''}/${f.name}`))), o));
   }
   if (plan.metadata) lines.push(`Metadata: ${plan.metadata.rule} (T = ${plan.metadata.freshTerm})`);
-  if (plan.notCopied.length) lines.push('Not copied:', ...plan.notCopied.map((n) => `  - ${printable(n.file)}: ${printable(n.reason)}`));
+  const notCopied = plan.notCopied.map((n) => `  - ${printable(n.file)}: ${printable(n.reason)}`);
+  if (notCopied.length) lines.push('Not copied:', ...summarizeRows(notCopied, (k) => `  … ${k} more (see --json)`));
   return lines;
 }
 
-function problems(plan: RepairPlan, o: RenderOptions): string[] {
+function warnings(plan: RepairPlan, o: RenderOptions): string[] {
   const c = chalkFor(o);
-  const lines: string[] = [];
-  if (plan.warnings.length) lines.push('', c.yellow('Warnings:'), ...plan.warnings.map((w) => `  - ${printable(w)}`));
-  if (plan.refusals.length) lines.push('', c.red('Refused:'), ...plan.refusals.map((r) => `  - ${printable(r)}`));
-  return lines;
+  return plan.warnings.length ? ['', c.yellow('Warnings:'), ...plan.warnings.map((w) => `  - ${printable(w)}`)] : [];
 }
 
 export function renderRepairPlan(plan: RepairPlan, o: RenderOptions): string {
-  return `${[...header(plan, o), ...membership(plan, o), ...logSummary(plan), ...repairs(plan, o), ...outputs(plan, o), ...problems(plan, o)].join('\n')}\n`;
+  const parts = [...verdict(plan, o), ...warnings(plan, o), ...header(plan, o), ...membership(plan, o), ...logSummary(plan),
+    ...repairs(plan, o), ...outputs(plan, o)];
+  return fitText(`${parts.join('\n')}\n`, o.width);
 }
 
 export function renderRepairResult(result: ApplyResult, o: RenderOptions): string {
@@ -123,7 +145,7 @@ export function renderRepairResult(result: ApplyResult, o: RenderOptions): strin
   for (const k of result.checks) {
     lines.push(`  ${c.green('✓')} ${k.address}: starts (loader simulation), entries ${k.startIndex}..${k.lastIndex}, last term ${k.lastTerm}`);
   }
-  return `${lines.join('\n')}\n`;
+  return fitText(`${lines.join('\n')}\n`, o.width);
 }
 
 /** The product's next steps after a repair, numbered, commands indented. */

@@ -16,6 +16,7 @@ export { inspect, type InspectDocument, type InspectNodeDocument, type InspectRe
 export { rank, type RankDocument, type RankNodeDocument, type RankOptions } from './rank.js';
 export { check, type CheckDocument, type CheckRequest, type EngineDocument, type FindingDocument } from './check.js';
 export { dump, type DumpDocument, type DumpRequest } from './dump.js';
+export { map, type MapDocument, type MapRequest, type MapRowDocument } from './map.js';
 export { applyRepair, planRepair, repairNextSteps, type ApplyRepairOptions, type PlanRepairRequest } from './repair.js';
 export {
   dbList, dbQuery, type DbListDocument, type DbQueryDocument, type DbQueryRequest, type DbRequest,

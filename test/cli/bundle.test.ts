@@ -30,4 +30,13 @@ describe('the bundled CLI', () => {
     const out = execFileSync(process.execPath, [path.join(root, 'bin', 'raft-rescue.js'), 'inspect', '--json', path.join(repoRoot, 'sample-data', 'healthy.tar.gz')], { encoding: 'utf8' });
     expect(JSON.parse(out).nodes).toHaveLength(3);
   });
+
+  it('writes a report with values from the databases (sql.js found beside the bundle)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-bundle-report-'));
+    temp.push(dir);
+    const out = path.join(dir, 'report.html');
+    const healthy = path.join(repoRoot, 'sample-data', 'healthy.tar.gz');
+    execFileSync(process.execPath, [path.join(repoRoot, 'bin', 'raft-rescue.js'), 'report', healthy, '--out', out, '--include-data']);
+    expect(fs.readFileSync(out, 'utf8').match(/<tr><td>key\d+<\/td>/g)).toHaveLength(20);
+  }, 60_000);
 });

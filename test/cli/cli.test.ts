@@ -42,7 +42,7 @@ describe('raft-rescue inspect', () => {
   });
 
   it('renders a table without colour when not on a terminal', async () => {
-    const r = await cli(['inspect', await sampleSet('crash')]);
+    const r = await cli(['inspect', await sampleSet('crash')], { COLUMNS: '200' });
     expect(r.code).toBe(0);
     expect(r.out).toContain('127.0.0.1:9521');
     expect(r.out).toContain('zeros from byte');

@@ -82,7 +82,10 @@ export function runCli(argv: string[], options: RunOptions = {}): Promise<CliOut
   const node = [process.execPath, bin, ...argv];
   const cmd = options.user === undefined ? node : ['setpriv', `--reuid=${options.user}`, `--regid=${options.user}`, '--clear-groups', ...node];
   return new Promise((resolve) => {
-    const child = spawn(cmd[0]!, cmd.slice(1), { env: options.env ?? process.env, cwd: options.cwd ?? repoRoot });
+    // These tests read what is said, not how it is laid out: a wide terminal keeps names and
+    // messages on one line (test/cli/fits-width.test.ts checks the layout at 80 columns).
+    const env = { COLUMNS: '1000', ...(options.env ?? process.env) };
+    const child = spawn(cmd[0]!, cmd.slice(1), { env, cwd: options.cwd ?? repoRoot });
     options.onSpawn?.(child);
     let out = '';
     let err = '';
@@ -104,6 +107,7 @@ export function everyCommand(inputs: readonly string[], out: string, extra: read
     ['rank', '--verify', ...inputs],
     ['check', ...inputs],
     ['dump', '--limit', '20', ...inputs],
+    ['map', ...inputs],
     ['repair', '--dry-run', ...inputs, '--out', out],
   ];
   return base.flatMap((argv) => [[...argv, ...extra], [...argv, '--json', ...extra]]);

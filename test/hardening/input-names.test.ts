@@ -84,7 +84,7 @@ describe('hostile names', () => {
     for (const name of JUNK) expect(planned, JSON.stringify(name)).not.toContain(name);
     const notCopied = new Map(doc.notCopied.map((n: { file: string; reason: string }) => [n.file, n.reason]));
     for (const name of JUNK) expect(notCopied.get(`127.0.0.1:9511:${name}`), JSON.stringify(name)).toMatch(/^not a file raft, dqlite or go-dqlite writes/);
-    const people = await runCli(['repair', '--dry-run', set, '--out', out]);
+    const people = await runCli(['repair', '--dry-run', '--width', '200', set, '--out', out]);
     expectPrintable(people.out, 'repair --dry-run');
     expect(people.out).toContain('  - 127.0.0.1:9511:evil\\x1b]0;pwned\\x07: not a file raft, dqlite or go-dqlite writes');
     const written = await runCli(['repair', set, '--out', out]);

@@ -6,6 +6,8 @@ import { repairCommand } from './repair.js';
 import { dumpCommand } from './dump.js';
 import { checkCommand } from './check.js';
 import { dbCommand } from './db.js';
+import { mapCommand } from './map.js';
+import { reportCommand } from './report.js';
 
 /** What every command gets: the io, and a place to leave its exit code. */
 export interface CommandContext {
@@ -22,5 +24,8 @@ export interface CommandContext {
 export type AnyCommand = CommandModule<object, any>;
 
 export function commandModules(ctx: CommandContext): AnyCommand[] {
-  return [inspectCommand(ctx), rankCommand(ctx), checkCommand(ctx), dumpCommand(ctx), repairCommand(ctx), dbCommand(ctx)];
+  return [
+    inspectCommand(ctx), rankCommand(ctx), checkCommand(ctx), dumpCommand(ctx), mapCommand(ctx), reportCommand(ctx),
+    repairCommand(ctx), dbCommand(ctx),
+  ];
 }

@@ -8,7 +8,9 @@ import { inputNotesDocument } from '../../workflows/documents/verdict.js';
 import { applyRepair, lockOutput, planRepair, repairNextSteps, replaySavedPlan, writePlan } from '../../workflows/repair.js';
 import { ExitCode } from '../exit-codes.js';
 import type { AnyCommand, CommandContext } from './index.js';
-import { engineArg, inputNotesText, renderOptions, withInputOptions, withInputs, type CommonArgs } from './shared.js';
+import {
+  engineArg, inputNotesText, renderOptions, withInputOptions, withInputs, withWidth, type CommonArgs,
+} from './shared.js';
 
 interface RepairArgs extends CommonArgs {
   out: string; cluster?: string; source?: string; plan?: string; planOut?: string;
@@ -16,7 +18,7 @@ interface RepairArgs extends CommonArgs {
 }
 
 function builder(y: Argv): Argv {
-  return withInputOptions(y)
+  return withWidth(withInputOptions(y))
     .positional('input', { describe: 'node directories, directories holding them, or .tar/.tar.gz archives (omit with --plan)', type: 'string', array: true })
     .option('out', { type: 'string', demandOption: true, describe: 'output directory (one <Address>/ per node; <member>/ in the product\'s layout for LXD, Incus, microcluster), or FILE.tar / FILE.tar.gz' })
     .option('cluster', { type: 'string', describe: 'target membership YAML: cluster.yaml (Address, ID, Role: 0/voter, 1/stand-by, 2/spare), LXD/Incus `members:` or microcluster\'s member list' })
@@ -75,7 +77,7 @@ export function repairCommand(ctx: CommandContext): AnyCommand {
           ctx.io.stdout(args.json
             ? renderJson('repair', { plan, result: result ?? null, nextSteps: next, inputNotes: inputNotesDocument(inputs.notes) })
             : renderRepairPlan(plan, o) + (result ? `\n${renderRepairResult(result, o)}${renderNextSteps(next!, o)}` : '') + inputNotesText(args, ctx.io, inputs));
-          if (plan.status !== 'ready') ctx.io.stderr('raft-rescue: repair refused; nothing was written (see "Refused" above)\n');
+          if (plan.status !== 'ready') ctx.io.stderr('raft-rescue: repair refused; nothing was written (the reasons are under "Refused" at the top)\n');
           ctx.exitCode = plan.status === 'ready' ? ExitCode.OK : ExitCode.REPAIR_FAILED;
         }, paths);
       } finally {

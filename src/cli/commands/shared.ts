@@ -1,6 +1,7 @@
 // Options and plumbing every command shares: inputs, --json, colour, opening inputs with cleanup.
 import type { Argv } from 'yargs';
 import { ENGINE_NAMES, parseEngineName } from '../../analysis/engine/profiles.js';
+import { UsageError } from '../../core/errors.js';
 import type { ScanProgress } from '../../scan/scan-inputs.js';
 import { removeStaleTempDirs } from '../../scan/temp-dirs.js';
 import { ProgressBar } from '../../report/progress.js';
@@ -14,8 +15,43 @@ export interface CommonArgs {
   input: string[];
   json: boolean;
   color?: boolean;
+  width?: number;
   acceptPartialScan?: boolean;
   engine?: string;
+}
+
+/** People's output is never wider than this many columns unless asked (--width, COLUMNS). */
+export const DEFAULT_WIDTH = 80;
+const MIN_WIDTH = 20;
+const MAX_WIDTH = 1000;
+
+const columnsOf = (v: unknown): number | undefined => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,4}$/.test(v.trim()) ? Number(v) : NaN;
+  return Number.isInteger(n) && n > 0 ? Math.min(Math.max(n, MIN_WIDTH), MAX_WIDTH) : undefined;
+};
+
+/**
+ * Columns people's output may take: --width, else COLUMNS, else the terminal's width, else 80
+ * (output piped to a file or pasted into a ticket reads well at 80). --json ignores it.
+ */
+export function outputWidth(io: CliIo, width?: number): number {
+  return columnsOf(width) ?? columnsOf(io.env['COLUMNS']) ?? columnsOf(io.stdoutColumns) ?? DEFAULT_WIDTH;
+}
+
+/** --width, for every command with people's output. */
+export function withWidth<T>(y: Argv<T>): Argv<T & { width?: number }> {
+  return y.option('width', {
+    type: 'number',
+    describe: 'columns people\'s output may take (default: COLUMNS, else the terminal\'s width, else 80)',
+    coerce: (v: unknown) => {
+      if (v === undefined) return undefined;
+      const n = Array.isArray(v) ? v[v.length - 1] : v;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_WIDTH || n > MAX_WIDTH) {
+        throw new UsageError(`--width takes a whole number of columns from ${MIN_WIDTH} to ${MAX_WIDTH}, not '${String(n)}'`);
+      }
+      return n;
+    },
+  }) as unknown as Argv<T & { width?: number }>;
 }
 
 /** Options every command that reads inputs takes, besides the inputs (repair builds its own). */
@@ -32,7 +68,7 @@ export function withInputOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
 }
 
 export function withCommon<T>(y: Argv<T>, inputRequired = true): Argv<T & CommonArgs> {
-  return withInputOptions(y)
+  return withWidth(withInputOptions(y))
     .positional('input', {
       describe: 'node directories, directories holding them (at any depth), or .tar/.tar.gz archives of either',
       type: 'string',
@@ -49,14 +85,15 @@ export function engineArg(args: Pick<CommonArgs, 'engine'>): EngineChoice {
 }
 
 export function renderOptions(args: CommonArgs, io: CliIo): RenderOptions {
-  if (args.color !== undefined && !args.json) return { color: args.color };
-  return { color: colorEnabled(io.stdoutIsTty, io.env, args.json) };
+  const width = outputWidth(io, args.width);
+  if (args.color !== undefined && !args.json) return { color: args.color, width };
+  return { color: colorEnabled(io.stdoutIsTty, io.env, args.json), width };
 }
 
 /** A progress bar on stderr for scans that last over a second: terminals only, never with --json. */
 export function progressFor(args: CommonArgs, io: CliIo | undefined): ProgressBar | undefined {
   if (!io?.stderrIsTty || args.json) return undefined;
-  return new ProgressBar({ write: io.stderr, now: () => performance.now(), width: Number(io.env['COLUMNS']) || 80 });
+  return new ProgressBar({ write: io.stderr, now: () => performance.now(), width: outputWidth(io, args.width) });
 }
 
 /**
