@@ -1,8 +1,8 @@
 // A rebuilt database opened with a real SQLite: sql.js (core/sqlite-engine.ts loads it, once).
 // The image is copied into sql.js's in-memory file system, so nothing here reads or writes a file
 // of the user's.
-import type { Database, SqlValue } from '../../core/sql-js-types.js';
-import { InputError } from '../../core/errors.js';
+import type { Database, SqlValue, Statement } from '../../core/sql-js-types.js';
+import { InputError, RaftRescueError } from '../../core/errors.js';
 import { loadSqlite, sqlWasmPath } from '../../core/sqlite-engine.js';
 import type { DatabaseImage } from '../../format/database-image.js';
 import { refusalByProgram, refusalByText, stripLeadingComments } from './read-only-sql.js';
@@ -38,6 +38,19 @@ export function quoteIdentifier(name: string): string {
 
 const BIG = { useBigInt: true } as const;
 
+/**
+ * Runs `fn` on SQLite: an error SQLite raises (pages that are not a database, a damaged b-tree)
+ * is about the user's data, so it becomes an InputError saying what SQLite said.
+ */
+function sqlite<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof RaftRescueError || !(error instanceof Error) || error instanceof RangeError) throw error;
+    throw new InputError(`SQLite: ${error.message}`);
+  }
+}
+
 /** A database image opened read-only in memory. close() frees it. */
 export class SqliteImage {
   readonly #db: Database;
@@ -66,16 +79,18 @@ export class SqliteImage {
 
   /** Runs trusted SQL (built here, never the user's), returning every row. */
   all(sql: string, params: SqlValue[] = []): SqlValue[][] {
-    const r = this.#db.exec(sql, params, BIG);
+    const r = sqlite(() => this.#db.exec(sql, params, BIG));
     return r[0]?.values ?? [];
   }
 
   /** Runs trusted SQL and hands each row to `row` (stops when it returns false). */
   each(sql: string, row: (values: SqlValue[]) => boolean | void): string[] {
-    const st = this.#db.prepare(sql);
+    const st = sqlite(() => this.#db.prepare(sql));
     try {
-      while (st.step()) if (row(st.get(null, BIG)) === false) break;
-      return st.getColumnNames();
+      return sqlite(() => {
+        while (st.step()) if (row(st.get(null, BIG)) === false) break;
+        return st.getColumnNames();
+      });
     } finally {
       st.free();
     }
@@ -83,7 +98,7 @@ export class SqliteImage {
 
   /** Trusted SQL with no result (ATTACH, DETACH from table-diff.ts). */
   run(sql: string): void {
-    this.#db.run(sql);
+    sqlite(() => this.#db.run(sql));
   }
 
   /** Tables (not views, not sqlite_* internals) with their row counts, by name. */
@@ -120,7 +135,7 @@ export class SqliteImage {
     const byText = refusalByText(sql);
     if (byText) refused(byText);
     const statements = this.#db.iterateStatements(sql);
-    let first: IteratorResult<import('../../core/sql-js-types.js').Statement>;
+    let first: IteratorResult<Statement>;
     try {
       first = statements.next();
     } catch (error) {
