@@ -13,7 +13,7 @@ const hasSqlite3 = spawnSync('sqlite3', ['-version']).status === 0;
 if (!hasSqlite3 && process.env.CI === 'true') throw new Error('CI=true but sqlite3 is not installed');
 
 async function cli(args: string[]) {
-  const io = memoryIo({ RAFT_RESCUE_WORKERS: '0' });
+  const io = memoryIo({ RAFT_RESCUE_WORKERS: '0', COLUMNS: '1000' });
   const code = await run(args, io);
   return { code, out: io.out.join(''), err: io.err.join('') };
 }

@@ -25,6 +25,9 @@ function commands(archive: string): Record<string, string[]> {
     check: ['check', '--json', archive],
     dump: ['dump', '--json', '--from', '2040', '--to', '2060', archive],
     'repair-dry-run': ['repair', '--dry-run', '--json', '--out', path.join(scratch, 'out'), archive],
+    map: ['map', '--json', archive],
+    db: ['db', '--json', archive],
+    'db-diff': ['db', 'diff', '--json', archive],
   };
 }
 
