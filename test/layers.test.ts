@@ -36,4 +36,17 @@ describe('layering', () => {
       if (layer !== 'report') expect(text, `${rel} uses chalk/cli-table3 outside report/`).not.toMatch(/from '(chalk|cli-table3)'/);
     });
   }
+
+  // repair/ is a pure plan and an apply step: the plan never reaches for the writer, and only the
+  // apply step writes (scan/ only makes and removes its own temp data: unpacked archives).
+  const WRITERS = /\b(writeFileSync|writeSync|renameSync|mkdirSync|mkdtempSync|rmSync|unlinkSync|copyFileSync|chmodSync|createWriteStream|symlinkSync|linkSync)\b|from 'fs-extra'/;
+  const MAY_WRITE = [/^repair\/apply\//, /^scan\/(tar-members|tarball|temp-dirs)\.ts$/];
+  for (const file of files) {
+    const rel = path.relative(src, file).split(path.sep).join('/');
+    it(`${rel} writes only if it is the apply step (or scan's temp data)`, () => {
+      const text = fs.readFileSync(file, 'utf8');
+      if (!MAY_WRITE.some((r) => r.test(rel))) expect(text).not.toMatch(WRITERS);
+      if (rel.startsWith('repair/plan/')) expect(text, `${rel} imports the apply step`).not.toMatch(/from '[^']*\/apply\//);
+    });
+  }
 });

@@ -2,9 +2,9 @@
 // before anything is written: the verdict first (ready, or refused and why), then where the data
 // comes from, what is repaired and how, what is lost, and the files (long lists cut; --json has
 // every file).
-import type { ApplyResult } from '../repair/apply.js';
-import type { NextSteps } from '../repair/product/next-steps.js';
-import type { PlannedFile, PlannedNode, RepairPlan } from '../repair/types.js';
+import type { ApplyResult } from '../repair/apply/apply.js';
+import type { NextSteps } from '../repair/plan/product/next-steps.js';
+import type { PlannedFile, PlannedNode, RepairPlan } from '../repair/plan/types.js';
 import { printable } from './printable.js';
 import { chalkFor, fitText, formatBytes, summarizeRows, table, type RenderOptions } from './style.js';
 

@@ -2,8 +2,8 @@
 // (repair/db-export.ts writes them, with every output guard a repair has).
 import type { MaterializeResult } from '../analysis/db/materialize.js';
 import { TOOL } from '../core/version.js';
-import { exportDatabases, type ExportResult } from '../repair/db-export.js';
-import { inputPathsOf } from '../repair/out-path.js';
+import { exportDatabases, type ExportResult } from '../repair/apply/db-export.js';
+import { inputPathsOf } from '../repair/apply/out-path.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { dbSource, rebuild, type DbRequest, type DbSource } from './db-source.js';
 import { dbProblemDocument, dbSourceDocument, dbStartDocument, type DbProblemDocument, type DbSourceDocument, type DbStartDocument } from './documents/db.js';

@@ -25,10 +25,10 @@ export { dbExport, type DbExportDocument, type DbExportRequest } from './db-expo
 export { dbDiff, type DbDiffRequest } from './db-diff.js';
 export type { DbDiffDocument } from './documents/db-diff.js';
 export type { SqlValueDocument } from './documents/db.js';
-export type { NextStep, NextSteps } from '../repair/product/next-steps.js';
+export type { NextStep, NextSteps } from '../repair/plan/product/next-steps.js';
 export type { Dec, InputNotesDocument, MemberDocument, RangeDocument, StartupDocument, VerdictDocument } from './documents/verdict.js';
-export type { PlanLostData, RepairPlan } from '../repair/types.js';
-export type { ApplyResult } from '../repair/apply.js';
+export type { PlanLostData, RepairPlan } from '../repair/plan/types.js';
+export type { ApplyResult } from '../repair/apply/apply.js';
 export { parseEngineName, ENGINE_NAMES } from '../analysis/engine/index.js';
 export { Cancelled, InputError, InternalError, RaftRescueError, RepairError, UsageError } from '../core/errors.js';
 export { VERSION } from '../core/version.js';

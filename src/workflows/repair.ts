@@ -3,15 +3,15 @@
 // plan is applied only when re-planning from the same inputs gives it again (repair/plan-replay).
 import { UsageError } from '../core/errors.js';
 import { TOOL } from '../core/version.js';
-import { applyPlan, lockTarget, type ApplyResult } from '../repair/apply.js';
-import type { OutLock } from '../repair/out-lock.js';
-import { nextSteps, type NextSteps } from '../repair/product/next-steps.js';
-import { InputSet, inputPathsOf } from '../repair/out-path.js';
-import { readTargetFile, writePlanFile } from '../repair/plan-file.js';
-import { planRepair as makePlan } from '../repair/plan.js';
-import { replayPlan } from '../repair/plan-replay.js';
-import { withSourceChoiceRows } from '../repair/lost-rows.js';
-import type { RepairPlan } from '../repair/types.js';
+import { applyPlan, lockTarget, type ApplyResult } from '../repair/apply/apply.js';
+import type { OutLock } from '../repair/apply/out-lock.js';
+import { nextSteps, type NextSteps } from '../repair/plan/product/next-steps.js';
+import { InputSet, inputPathsOf } from '../repair/apply/out-path.js';
+import { readTargetFile, writePlanFile } from '../repair/apply/plan-file.js';
+import { planRepair as makePlan } from '../repair/plan/plan.js';
+import { replayPlan } from '../repair/plan/plan-replay.js';
+import { withSourceChoiceRows } from '../repair/plan/lost-rows.js';
+import type { RepairPlan } from '../repair/plan/types.js';
 import { digestNodes } from '../scan/digest.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { openPayloadReader } from '../scan/payloads.js';

@@ -12,9 +12,9 @@ import { rankVerdicts, type RankResult } from '../analysis/rank.js';
 import type { NodeVerdict } from '../analysis/verdict.js';
 import { describeErrno, isErrnoError, RepairError } from '../core/errors.js';
 import { TOOL } from '../core/version.js';
-import { writeFileAtomic } from '../repair/out-files.js';
-import { guardOutputPath, InputSet, inputPathsOf } from '../repair/out-path.js';
-import type { RepairPlan } from '../repair/types.js';
+import { writeFileAtomic } from '../repair/apply/out-files.js';
+import { guardOutputPath, InputSet, inputPathsOf } from '../repair/apply/out-path.js';
+import type { RepairPlan } from '../repair/plan/types.js';
 import type { InputNotes } from '../scan/scan-inputs.js';
 import { checkNodes } from './check.js';
 import type { Inputs } from './inputs.js';
@@ -24,7 +24,7 @@ import { planRepair, replaySavedPlan } from './repair.js';
 import { reportDataOf, type ReportData } from './report-data.js';
 
 export interface ReportRequest {
-  /** A plan saved with `repair --plan-out`, already read and validated (repair/plan-file.ts readPlanFile). */
+  /** A plan saved with `repair --plan-out`, already read and validated (repair/apply/plan-file.ts readPlanFile). */
   readonly savedPlan?: { readonly plan: RepairPlan; readonly file: string };
   readonly autoRecovery?: boolean;
   readonly engine?: EngineProfile | 'auto';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MANIFEST_NAME } from '../../src/repair/apply.js';
+import { MANIFEST_NAME } from '../../src/repair/apply/apply.js';
 import { sha256File } from '../../src/scan/digest.js';
 import { sampleSet } from '../helpers/samples.js';
 import { runInProcess, type CliOutcome } from './cli-cases.js';

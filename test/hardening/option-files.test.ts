@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLAN_FILE_LIMIT, TARGET_FILE_LIMIT } from '../../src/repair/plan-file.js';
+import { PLAN_FILE_LIMIT, TARGET_FILE_LIMIT } from '../../src/repair/apply/plan-file.js';
 import { sampleSet } from '../helpers/samples.js';
 import { runBin } from './cli-cases.js';
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MANIFEST_NAME } from '../../src/repair/apply.js';
+import { MANIFEST_NAME } from '../../src/repair/apply/apply.js';
 import { sha256File } from '../../src/scan/digest.js';
 import { copySet } from '../helpers/repair.js';
 import { sampleDataDir, sampleSet } from '../helpers/samples.js';

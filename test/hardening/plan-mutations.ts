@@ -5,8 +5,8 @@
 import crypto from 'node:crypto';
 import { encodeMetadata } from '../../src/format/metadata.js';
 import { formatClusterYaml, formatNodeInfo } from '../../src/format/node-yaml.js';
-import { configurationEntry } from '../../src/repair/outputs.js';
-import { PLAN_VERSION } from '../../src/repair/types.js';
+import { configurationEntry } from '../../src/repair/plan/outputs.js';
+import { PLAN_VERSION } from '../../src/repair/plan/types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Plan = any;

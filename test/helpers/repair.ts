@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyPlan, type ApplyResult } from '../../src/repair/apply.js';
-import { planRepair, type PlanResult } from '../../src/repair/plan.js';
-import type { RepairOptions } from '../../src/repair/types.js';
+import { applyPlan, type ApplyResult } from '../../src/repair/apply/apply.js';
+import { planRepair, type PlanResult } from '../../src/repair/plan/plan.js';
+import type { RepairOptions } from '../../src/repair/plan/types.js';
 import { digestNodes } from '../../src/scan/digest.js';
 import { openPayloadReader } from '../../src/scan/payloads.js';
 import { scanInputs } from '../../src/scan/scan-inputs.js';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatClusterYaml, formatNodeInfo } from '../../src/format/node-yaml.js';
-import type { RepairPlan } from '../../src/repair/types.js';
+import type { RepairPlan } from '../../src/repair/plan/types.js';
 import { engineAvailable, nextPortBase, verifyCluster } from '../helpers/lab.js';
 import { lxdTree, microclusterTree, microk8sTree } from '../helpers/products.js';
 import { removeScratch, repairTo, scratch } from '../helpers/repair.js';

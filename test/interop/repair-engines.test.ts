@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileOf } from '../../src/analysis/engine/profiles.js';
 import { predictStartup } from '../../src/analysis/loader/index.js';
-import type { RepairPlan } from '../../src/repair/types.js';
+import type { RepairPlan } from '../../src/repair/plan/types.js';
 import { buildNodeIndex } from '../../src/scan/build-node-index.js';
 import { withLastBatchTerm, withRawNewestSnapshots } from '../helpers/engine-sets.js';
 import {

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSegmentBytes } from '../../src/format/segment.js';
 import { formatClusterYaml } from '../../src/format/node-yaml.js';
-import type { RepairPlan } from '../../src/repair/types.js';
+import type { RepairPlan } from '../../src/repair/plan/types.js';
 import { clusterRoles } from '../helpers/cluster-roles.js';
 import { raftLoad } from '../helpers/engine.js';
 import { engineAvailable, makeCluster, nextPortBase, verifyCluster } from '../helpers/lab.js';

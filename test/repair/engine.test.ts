@@ -10,9 +10,9 @@ import { run } from '../../src/cli/run.js';
 import { decodeSegmentBytes } from '../../src/format/segment.js';
 import { decompressLz4Frame } from '../../src/format/lz4-verify.js';
 import { isLz4Frame, walkLz4Frame } from '../../src/format/lz4-frame.js';
-import { applyPlan } from '../../src/repair/apply.js';
-import { validatePlan } from '../../src/repair/plan-validate.js';
-import type { RepairPlan } from '../../src/repair/types.js';
+import { applyPlan } from '../../src/repair/apply/apply.js';
+import { validatePlan } from '../../src/repair/plan/plan-validate.js';
+import type { RepairPlan } from '../../src/repair/plan/types.js';
 import { withLastBatchTerm, withRawNewestSnapshots } from '../helpers/engine-sets.js';
 import { snapshotsNewestFirst } from '../helpers/damage.js';
 import { nodeDirs, planFor, removeScratch, repairTo, scratch } from '../helpers/repair.js';
@@ -33,7 +33,7 @@ const roundTrip = (p: RepairPlan): unknown => JSON.parse(JSON.stringify(p));
 const snapshotFile = (p: RepairPlan) => p.outputs[0]!.files.find((f) => f.role === 'snapshot')!;
 
 async function cli(args: string[]) {
-  const io = memoryIo({});
+  const io = memoryIo({ COLUMNS: '1000' }); // content, not layout: lines unwrapped
   const code = await run(args, io);
   return { code, out: io.out.join(''), err: io.err.join('') };
 }

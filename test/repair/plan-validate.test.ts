@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RepairError } from '../../src/core/errors.js';
-import { applyPlan } from '../../src/repair/apply.js';
-import { firstDifference } from '../../src/repair/json-shape.js';
-import { ALLOWED_FILE_MODES, plainNameProblem } from '../../src/repair/plan-schema.js';
-import { validatePlan } from '../../src/repair/plan-validate.js';
-import { PLAN_VERSION } from '../../src/repair/types.js';
+import { applyPlan } from '../../src/repair/apply/apply.js';
+import { firstDifference } from '../../src/repair/plan/json-shape.js';
+import { ALLOWED_FILE_MODES, plainNameProblem } from '../../src/repair/plan/plan-schema.js';
+import { validatePlan } from '../../src/repair/plan/plan-validate.js';
+import { PLAN_VERSION } from '../../src/repair/plan/types.js';
 import { planFor, removeScratch, scratch, targetYaml } from '../helpers/repair.js';
 import { sampleSet, SAMPLE_SETS } from '../helpers/samples.js';
 

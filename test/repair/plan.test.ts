@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSegmentBytes } from '../../src/format/segment.js';
-import type { RepairPlan } from '../../src/repair/types.js';
+import type { RepairPlan } from '../../src/repair/plan/types.js';
 import * as damage from '../helpers/damage.js';
 import { copySet, nodeDirs, planFor, tearOpenTail } from '../helpers/repair.js';
 import { removeScratch } from '../helpers/repair.js';

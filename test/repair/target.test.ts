@@ -1,6 +1,6 @@
 // Target membership validation (--cluster): errors refuse (exit 2), warnings are printed.
 import { describe, expect, it } from 'vitest';
-import { addressProblem, checkTargetText, membersFromConfiguration } from '../../src/repair/target.js';
+import { addressProblem, checkTargetText, membersFromConfiguration } from '../../src/repair/plan/target.js';
 
 const known = new Map<bigint, string>([
   [3297041220608546238n, '127.0.0.1:9001'],

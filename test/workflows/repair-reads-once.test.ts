@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inputBytesRead, WINDOW_SIZE } from '../../src/scan/file-source.js';
 import { applyRepair, openInputs, planRepair } from '../../src/workflows/index.js';
-import type { RepairPlan } from '../../src/repair/types.js';
+import type { RepairPlan } from '../../src/repair/plan/types.js';
 import { sampleNodes } from '../helpers/samples.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-reads-once-'));

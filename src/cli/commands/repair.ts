@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../core/errors.js';
-import { readPlanFile } from '../../repair/plan-file.js';
+import { readPlanFile } from '../../repair/apply/plan-file.js';
 import { renderJson } from '../../report/json.js';
 import { renderNextSteps, renderRepairPlan, renderRepairResult } from '../../report/repair.js';
 import { inputNotesDocument } from '../../workflows/documents/verdict.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readPlanFile } from '../../repair/plan-file.js';
+import { readPlanFile } from '../../repair/apply/plan-file.js';
 import { renderHtmlReport } from '../../report/html-report.js';
 import { renderJson } from '../../report/json.js';
 import { runReport, writeReportFile } from '../../workflows/report.js';

@@ -1,7 +1,7 @@
 // The report's later sections: a saved repair plan (with --plan), the full inspect tables of each
 // node (collapsed; long tables cut, the rest counted), and what the search of the inputs met.
 import type { NodeReport } from '../../analysis/inspect-report.js';
-import type { PlannedFile } from '../../repair/types.js';
+import type { PlannedFile } from '../../repair/plan/types.js';
 import type { ReportOutcome } from '../../workflows/report.js';
 import { formatBytes, summarizeRows } from '../style.js';
 import { html, join, type HtmlValue, type SafeHtml } from './escape.js';

@@ -4,7 +4,7 @@
 import type { Finding, SeverityName } from '../../analysis/findings.js';
 import type { NodeVerdict } from '../../analysis/verdict.js';
 import { toPlain } from '../../core/u64.js';
-import type { RepairPlan } from '../../repair/types.js';
+import type { RepairPlan } from '../../repair/plan/types.js';
 import { contributionWords, startupWords } from '../../workflows/documents/words.js';
 import type { ReportOutcome } from '../../workflows/report.js';
 import { html, join, type SafeHtml } from './escape.js';

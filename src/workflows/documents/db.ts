@@ -5,8 +5,8 @@
 import type { DbProblem, MaterializeResult } from '../../analysis/db/materialize.js';
 import type { DatabaseSummary } from '../../analysis/db/summary.js';
 import type { SqlValue } from '../../analysis/db/sqlite.js';
-import { lostDataDocument } from '../../repair/lost-data-document.js';
-import type { PlanLostData } from '../../repair/types.js';
+import { lostDataDocument } from '../../repair/plan/lost-data-document.js';
+import type { PlanLostData } from '../../repair/plan/types.js';
 import type { DbSource } from '../db-source.js';
 import { engineDocument, type EngineDocument } from '../check.js';
 import { dec, type Dec } from './verdict.js';

@@ -7,8 +7,8 @@ import { identityOf } from '../../analysis/identity.js';
 import type { StartupPrediction } from '../../analysis/loader/index.js';
 import type { NodeVerdict, ReadDepth } from '../../analysis/verdict.js';
 import { raftRoleName, type ConfigurationServer } from '../../format/configuration.js';
-import { lostDataDocument } from '../../repair/lost-data-document.js';
-import type { PlanLostData } from '../../repair/types.js';
+import { lostDataDocument } from '../../repair/plan/lost-data-document.js';
+import type { PlanLostData } from '../../repair/plan/types.js';
 import type { InputNotes } from '../../scan/scan-inputs.js';
 
 /** A u64 as a decimal string. */

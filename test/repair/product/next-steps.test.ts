@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../../src/cli/io.js';
 import { run } from '../../../src/cli/run.js';
-import { nextSteps } from '../../../src/repair/product/next-steps.js';
+import { nextSteps } from '../../../src/repair/plan/product/next-steps.js';
 import { lxdTree, microclusterTree, microk8sTree } from '../../helpers/products.js';
 import { planFor, removeScratch, scratch } from '../../helpers/repair.js';
 import { sampleSet } from '../../helpers/samples.js';

@@ -7,7 +7,7 @@ import * as tar from 'tar';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSqlite } from '../../../src/core/sqlite-engine.js';
-import { applyPlan } from '../../../src/repair/apply.js';
+import { applyPlan } from '../../../src/repair/apply/apply.js';
 import { lxdTree, microclusterTree, microk8sTree } from '../../helpers/products.js';
 import { planFor, removeScratch, repairTo, scan, scratch } from '../../helpers/repair.js';
 import { sampleSet } from '../../helpers/samples.js';

@@ -3,7 +3,7 @@
 // statements with Go's %q quoting.
 import { describe, expect, it } from 'vitest';
 import { loadSqlite } from '../../../src/core/sqlite-engine.js';
-import { goQuote, patchText, rewriteLocalDb, setYamlAddress } from '../../../src/repair/product/rewrite.js';
+import { goQuote, patchText, rewriteLocalDb, setYamlAddress } from '../../../src/repair/plan/product/rewrite.js';
 import { localDbBytes } from '../../helpers/products.js';
 
 const nodes = [

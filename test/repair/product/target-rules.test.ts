@@ -1,7 +1,7 @@
 // The products' own recovery rules on a --cluster membership: refusals in the product's words,
 // warnings with --force, and the one-voter trap microcluster accepts.
 import { describe, expect, it } from 'vitest';
-import { checkProductTarget } from '../../../src/repair/product/target-rules.js';
+import { checkProductTarget } from '../../../src/repair/plan/product/target-rules.js';
 
 const old = [1, 2, 3].map((i) => ({ id: BigInt(i), address: `10.0.0.${i}:8443`, role: 0, name: `m${i}` }));
 const target = (changes: Partial<Record<number, Partial<(typeof old)[number]>>> = {}) =>
