@@ -20,7 +20,10 @@ export interface ClusterConflict {
   /** What differs, in words. */
   readonly what: string;
   /** Where each node holds it: file and payload offset (a snapshot: its .meta file). */
-  readonly at: readonly [{ readonly file: string; readonly offset: number }, { readonly file: string; readonly offset: number }];
+  readonly at: readonly [
+    { readonly file: string; readonly offset: number },
+    { readonly file: string; readonly offset: number },
+  ];
 }
 
 interface Side {
@@ -28,16 +31,26 @@ interface Side {
   readonly view: LogView;
 }
 
-const membersText = (s: readonly ConfigurationServer[]): string => s.map((m) => `${m.id}@${m.address} ${raftRoleName(m.role)}`).join(', ');
+const membersText = (s: readonly ConfigurationServer[]): string =>
+  s.map((m) => `${m.id}@${m.address} ${raftRoleName(m.role)}`).join(', ');
 
 function sameServers(a: readonly ConfigurationServer[], b: readonly ConfigurationServer[]): boolean {
-  return a.length === b.length && a.every((s, i) => s.id === b[i]!.id && s.address === b[i]!.address && s.role === b[i]!.role);
+  return (
+    a.length === b.length &&
+    a.every((s, i) => s.id === b[i]!.id && s.address === b[i]!.address && s.role === b[i]!.role)
+  );
 }
 
 function conflict(a: Side, b: Side, ea: LogEntryRef, eb: LogEntryRef, what: string): ClusterConflict {
   return {
-    nodes: [a.node.displayPath, b.node.displayPath], index: ea.index, term: ea.term, what,
-    at: [{ file: ea.file, offset: ea.entry.payloadOffset }, { file: eb.file, offset: eb.entry.payloadOffset }],
+    nodes: [a.node.displayPath, b.node.displayPath],
+    index: ea.index,
+    term: ea.term,
+    what,
+    at: [
+      { file: ea.file, offset: ea.entry.payloadOffset },
+      { file: eb.file, offset: eb.entry.payloadOffset },
+    ],
   };
 }
 
@@ -52,9 +65,22 @@ function configurationConflict(a: Side, b: Side): ClusterConflict | undefined {
       if (!ea || !eb || ea.term !== eb.term) continue;
       const rb = b.view.runs.find((r) => r.file === eb.file);
       const other = rb?.record.configurations.find((x) => x.position === eb.position);
-      if (eb.type !== ea.type || !other?.servers) return conflict(a, b, ea, eb, `one holds a configuration entry, the other a ${eb.type === 2 ? 'barrier' : 'command'}`);
+      if (eb.type !== ea.type || !other?.servers)
+        return conflict(
+          a,
+          b,
+          ea,
+          eb,
+          `one holds a configuration entry, the other a ${eb.type === 2 ? 'barrier' : 'command'}`,
+        );
       if (!sameServers(c.servers, other.servers)) {
-        return conflict(a, b, ea, eb, `different configurations: ${membersText(c.servers)} vs ${membersText(other.servers)}`);
+        return conflict(
+          a,
+          b,
+          ea,
+          eb,
+          `different configurations: ${membersText(c.servers)} vs ${membersText(other.servers)}`,
+        );
       }
     }
   }
@@ -69,9 +95,14 @@ function snapshotConflict(a: Side, b: Side): ClusterConflict | undefined {
     const cb = sb?.meta?.decoded.value?.configuration;
     if (!sb || !ca || !cb || sameServers(ca, cb)) continue;
     return {
-      nodes: [a.node.displayPath, b.node.displayPath], index: sa.index, term: sa.term,
+      nodes: [a.node.displayPath, b.node.displayPath],
+      index: sa.index,
+      term: sa.term,
       what: `snapshots at the same index and term with different configurations: ${membersText(ca)} vs ${membersText(cb)}`,
-      at: [{ file: `${sa.name}.meta`, offset: 0 }, { file: `${sb.name}.meta`, offset: 0 }],
+      at: [
+        { file: `${sa.name}.meta`, offset: 0 },
+        { file: `${sb.name}.meta`, offset: 0 },
+      ],
     };
   }
   return undefined;
@@ -86,8 +117,12 @@ function payloadConflict(a: Side, b: Side, index: bigint, payloads: PayloadReade
   }
   const x = payloads.payload(a.node, ea.file, ea.entry);
   const y = payloads.payload(b.node, eb.file, eb.entry);
-  return Buffer.compare(Buffer.from(x.buffer, x.byteOffset, x.length), Buffer.from(y.buffer, y.byteOffset, y.length)) === 0
-    ? undefined : conflict(a, b, ea, eb, 'entries with different payload bytes');
+  return Buffer.compare(
+    Buffer.from(x.buffer, x.byteOffset, x.length),
+    Buffer.from(y.buffer, y.byteOffset, y.length),
+  ) === 0
+    ? undefined
+    : conflict(a, b, ea, eb, 'entries with different payload bytes');
 }
 
 /** The first and the last index both logs hold. */
@@ -123,7 +158,8 @@ export function clusterConflicts(sides: readonly Side[], payloads: PayloadReader
  * members conflicts with it (in input order). One group when every pair can belong to one cluster.
  */
 export function clusterGroups(paths: readonly string[], conflicts: readonly ClusterConflict[]): string[][] {
-  const clash = (a: string, b: string): boolean => conflicts.some((c) => (c.nodes[0] === a && c.nodes[1] === b) || (c.nodes[0] === b && c.nodes[1] === a));
+  const clash = (a: string, b: string): boolean =>
+    conflicts.some((c) => (c.nodes[0] === a && c.nodes[1] === b) || (c.nodes[0] === b && c.nodes[1] === a));
   const groups: string[][] = [];
   for (const n of paths) {
     const g = groups.find((members) => members.every((m) => !clash(m, n)));

@@ -30,7 +30,7 @@ export function identityOf(node: NodeIndex): NodeIdentity {
     id,
     address: p?.address ?? (info?.address || undefined),
     memberName: p?.name,
-    backupOf: backup ? backup.of ?? p?.name ?? p?.address ?? 'an unknown member' : undefined,
+    backupOf: backup ? (backup.of ?? p?.name ?? p?.address ?? 'an unknown member') : undefined,
   };
 }
 

@@ -66,7 +66,14 @@ export interface ProductView {
   readonly memberName: string | null;
   readonly role: number | null;
   readonly backup: { readonly kind: string; readonly source: string; readonly of: string | null } | null;
-  readonly members: readonly { readonly id: bigint; readonly address: string; readonly role: number | null; readonly name: string | null }[] | null;
+  readonly members:
+    | readonly {
+        readonly id: bigint;
+        readonly address: string;
+        readonly role: number | null;
+        readonly name: string | null;
+      }[]
+    | null;
   readonly schemaVersion: number | null;
   readonly pendingPatch: string | null;
   readonly files: readonly { readonly path: string; readonly size: number; readonly sha256: string }[];
@@ -87,7 +94,12 @@ export interface NodeReport {
   readonly metadata: readonly MetadataView[];
   readonly snapshots: readonly SnapshotView[];
   readonly segments: readonly SegmentView[];
-  readonly segmentTotals: { readonly closed: number; readonly open: number; readonly bytes: number; readonly entries: number };
+  readonly segmentTotals: {
+    readonly closed: number;
+    readonly open: number;
+    readonly bytes: number;
+    readonly entries: number;
+  };
   /** The log as the node's verdict holds it (the same span every command quotes). */
   readonly log: { readonly firstIndex: bigint | null; readonly lastIndex: bigint; readonly lastTerm: bigint };
   readonly verdict: NodeVerdict;
@@ -104,7 +116,16 @@ function members(servers: LatestConfiguration['servers'] | undefined): MemberVie
 function metadataView(m: MetadataRecord | undefined): MetadataView[] {
   if (!m) return [];
   const v = m.decoded.value;
-  return [{ file: m.name, size: m.size, version: v?.version, term: v?.term, votedFor: v?.votedFor, problems: m.decoded.issues.map((i) => i.message) }];
+  return [
+    {
+      file: m.name,
+      size: m.size,
+      version: v?.version,
+      term: v?.term,
+      votedFor: v?.votedFor,
+      problems: m.decoded.issues.map((i) => i.message),
+    },
+  ];
 }
 
 function snapshotViews(node: NodeIndex): SnapshotView[] {
@@ -141,7 +162,11 @@ function segmentViews(node: NodeIndex): SegmentView[] {
       firstTerm: span.firstTerm ?? null,
       lastTerm: span.lastTerm ?? null,
       badChecksumBatches: badDataChecksums(d.batches) + (d.failure?.kind === 'header-checksum' ? 1 : 0),
-      stop: !d.failure ? null : span.segment.kind === 'open' && d.tailIsZero && d.failure.kind === 'zero-count' ? `zeros from byte ${d.validBytes}` : `${d.failure.message} at byte ${d.failure.offset}`,
+      stop: !d.failure
+        ? null
+        : span.segment.kind === 'open' && d.tailIsZero && d.failure.kind === 'zero-count'
+          ? `zeros from byte ${d.validBytes}`
+          : `${d.failure.message} at byte ${d.failure.offset}`,
     };
   });
 }
@@ -152,12 +177,20 @@ function productView(node: NodeIndex): ProductView | null {
   const p = node.product;
   if (!p) return null;
   return {
-    kind: p.kind, app: p.app ?? null, stateDir: p.stateDisplay, raftPath: p.raftPath, machine: p.machine ?? null,
-    memberName: p.name ?? null, role: p.role ?? null,
+    kind: p.kind,
+    app: p.app ?? null,
+    stateDir: p.stateDisplay,
+    raftPath: p.raftPath,
+    machine: p.machine ?? null,
+    memberName: p.name ?? null,
+    role: p.role ?? null,
     backup: p.backup ? { kind: p.backup.kind, source: p.backup.source, of: p.backup.of ?? null } : null,
-    members: p.members?.map((m) => ({ id: m.id, address: m.address, role: m.role ?? null, name: m.name ?? null })) ?? null,
-    schemaVersion: p.schemaVersion ?? null, pendingPatch: p.pendingPatch ?? null,
-    files: p.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })), issues: p.issues,
+    members:
+      p.members?.map((m) => ({ id: m.id, address: m.address, role: m.role ?? null, name: m.name ?? null })) ?? null,
+    schemaVersion: p.schemaVersion ?? null,
+    pendingPatch: p.pendingPatch ?? null,
+    files: p.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
+    issues: p.issues,
   };
 }
 
@@ -187,12 +220,24 @@ export function buildNodeReport(verdict: NodeVerdict): NodeReport {
       bytes: segments.reduce((n, s) => n + s.size, 0),
       entries: segments.reduce((n, s) => n + s.entries, 0),
     },
-    log: { firstIndex: held.lastIndex >= held.startIndex ? held.startIndex : null, lastIndex: held.lastIndex, lastTerm: held.lastTerm },
+    log: {
+      firstIndex: held.lastIndex >= held.startIndex ? held.startIndex : null,
+      lastIndex: held.lastIndex,
+      lastTerm: held.lastTerm,
+    },
     verdict,
     configuration: members(log.configuration?.servers),
-    configurationSource: log.configuration ? { index: log.configuration.index, source: log.configuration.source, file: log.configuration.file } : null,
-    otherFiles: node.files.filter((f) => otherKinds.has(f.class.kind) || f.type !== 'file').map((f) => ({ name: f.name, kind: f.type === 'file' ? f.class.kind : f.type, size: f.size })),
-    issues: [...node.issues, ...node.info?.issues.map((i) => ({ ...i, file: 'info.yaml' })) ?? [], ...node.cluster?.issues.map((i) => ({ ...i, file: 'cluster.yaml' })) ?? []],
+    configurationSource: log.configuration
+      ? { index: log.configuration.index, source: log.configuration.source, file: log.configuration.file }
+      : null,
+    otherFiles: node.files
+      .filter((f) => otherKinds.has(f.class.kind) || f.type !== 'file')
+      .map((f) => ({ name: f.name, kind: f.type === 'file' ? f.class.kind : f.type, size: f.size })),
+    issues: [
+      ...node.issues,
+      ...(node.info?.issues.map((i) => ({ ...i, file: 'info.yaml' })) ?? []),
+      ...(node.cluster?.issues.map((i) => ({ ...i, file: 'cluster.yaml' })) ?? []),
+    ],
   };
 }
 

@@ -54,23 +54,45 @@ export function spansOf(node: NodeIndex): SegmentSpan[] {
     if (segment.kind === 'closed') first = segment.firstIndex!;
     else first = next ?? (newestVisibleSnapshot(node)?.index ?? 0n) + 1n;
     const last = segment.kind === 'closed' ? segment.lastIndex! : first + BigInt(good.count) - 1n;
-    spans.push({ segment, firstIndex: first, entries: good.count, lastIndex: last, firstTerm: good.firstTerm, lastTerm: good.lastTerm });
+    spans.push({
+      segment,
+      firstIndex: first,
+      entries: good.count,
+      lastIndex: last,
+      firstTerm: good.firstTerm,
+      lastTerm: good.lastTerm,
+    });
     if (segment.kind === 'open' && good.count === 0) continue;
     next = last + 1n;
   }
   return spans;
 }
 
-function latestConfiguration(node: NodeIndex, spans: readonly SegmentSpan[], snapshot: SnapshotRecord | undefined): LatestConfiguration | undefined {
+function latestConfiguration(
+  node: NodeIndex,
+  spans: readonly SegmentSpan[],
+  snapshot: SnapshotRecord | undefined,
+): LatestConfiguration | undefined {
   for (let i = spans.length - 1; i >= 0; i--) {
     const span = spans[i]!;
     const confs = span.segment.configurations.filter((c) => c.position < span.entries && c.servers);
     const c = confs[confs.length - 1];
-    if (c?.servers) return { index: span.firstIndex + BigInt(c.position), source: 'log', file: span.segment.name, servers: c.servers };
+    if (c?.servers)
+      return {
+        index: span.firstIndex + BigInt(c.position),
+        source: 'log',
+        file: span.segment.name,
+        servers: c.servers,
+      };
   }
   const meta = snapshot?.meta?.decoded.value;
   if (snapshot && meta?.configuration) {
-    return { index: meta.configurationIndex, source: 'snapshot', file: `${snapshot.name}.meta`, servers: meta.configuration };
+    return {
+      index: meta.configurationIndex,
+      source: 'snapshot',
+      file: `${snapshot.name}.meta`,
+      servers: meta.configuration,
+    };
   }
   return undefined;
 }

@@ -79,7 +79,11 @@ function bestSentence(v: NodeVerdict): string {
   return `${head}, counting what a repair keeps${how}; it ${needWords(c.need)}.`;
 }
 
-function tieSentence(best: NodeVerdict, tied: readonly NodeVerdict[], speaksFor: (v: NodeVerdict) => boolean): string[] {
+function tieSentence(
+  best: NodeVerdict,
+  tied: readonly NodeVerdict[],
+  speaksFor: (v: NodeVerdict) => boolean,
+): string[] {
   if (!tied.length) return [];
   const names = [best, ...tied].map((v) => v.name).join(', ');
   const need = best.contribution.need;
@@ -87,15 +91,24 @@ function tieSentence(best: NodeVerdict, tied: readonly NodeVerdict[], speaksFor:
   const equal = tied.filter((t) => t.contribution.need === need);
   // What was read of a node not read in full can only get worse by reading more, so "needs at
   // least" is true of it even unverified.
-  const needOf = (t: NodeVerdict): string => speaksFor(t) ? needWords(t.contribution.need)
-    : `${needWords(t.contribution.need).replace(/^needs a/, 'needs at least a').replace(/^starts as it is$/, 'starts as it is at best')} by what was read of it`;
+  const needOf = (t: NodeVerdict): string =>
+    speaksFor(t)
+      ? needWords(t.contribution.need)
+      : `${needWords(t.contribution.need)
+          .replace(/^needs a/, 'needs at least a')
+          .replace(/^starts as it is$/, 'starts as it is at best')} by what was read of it`;
   const reasons: string[] = [];
-  if (worse.length) reasons.push(`${best.name} is preferred because it ${needWords(need)}, while ${worse.map((t) => `${t.name} ${needOf(t)}`).join(', and ')}`);
+  if (worse.length)
+    reasons.push(
+      `${best.name} is preferred because it ${needWords(need)}, while ${worse.map((t) => `${t.name} ${needOf(t)}`).join(', and ')}`,
+    );
   if (equal.length) {
     const unread = equal.filter((t) => !speaksFor(t));
     const note = unread.length ? ` (${unread.map((t) => t.name).join(', ')} not verified: at best as good)` : '';
-    reasons.push(`${equal.length === tied.length ? 'their data is equally up to date and they need' : `${best.name} and ${equal.map((t) => t.name).join(', ')} need`} ` +
-      `the same repair (${needWords(need)}), so the name decides, for a stable answer${note}`);
+    reasons.push(
+      `${equal.length === tied.length ? 'their data is equally up to date and they need' : `${best.name} and ${equal.map((t) => t.name).join(', ')} need`} ` +
+        `the same repair (${needWords(need)}), so the name decides, for a stable answer${note}`,
+    );
   }
   return [`Tie: ${names} end at the same term and index; ${reasons.join('; ')}.`];
 }
@@ -104,27 +117,41 @@ function nodeSentence(v: NodeVerdict): string | undefined {
   const s = v.startup;
   const drops = v.startupDrops;
   if (s.ok && drops) {
-    return `${v.name} starts only after auto-recovery moves ${s.renamed.join(', ')} aside, dropping entries ${drops.from}-${drops.to}; ` +
-      `it is ranked by what a repair keeps (last index ${v.contribution.lastIndex}, it ${needWords(v.contribution.need)}).`;
+    return (
+      `${v.name} starts only after auto-recovery moves ${s.renamed.join(', ')} aside, dropping entries ${drops.from}-${drops.to}; ` +
+      `it is ranked by what a repair keeps (last index ${v.contribution.lastIndex}, it ${needWords(v.contribution.need)}).`
+    );
   }
   if (!s.ok) {
-    const what = s.outcome === 'crash' ? 'crashes at start-up' : s.outcome === 'hang' ? 'hangs at start-up' : `would not start (${s.error ?? s.cause})`;
+    const what =
+      s.outcome === 'crash'
+        ? 'crashes at start-up'
+        : s.outcome === 'hang'
+          ? 'hangs at start-up'
+          : `would not start (${s.error ?? s.cause})`;
     return `${v.name} ${what}; it is ranked by what a repair keeps (last index ${v.contribution.lastIndex}, it ${needWords(v.contribution.need)}).`;
   }
   return undefined;
 }
 
 function lossSentences(v: NodeVerdict): string[] {
-  return v.contribution.lost.map((l) => `${v.name} cannot keep entries ${l.from}-${l.to ?? '?'}: ${l.reason}.`
-    + (l.data ? ` In the databases: ${lostDataWords(l.data)}.` : ''));
+  return v.contribution.lost.map(
+    (l) =>
+      `${v.name} cannot keep entries ${l.from}-${l.to ?? '?'}: ${l.reason}.` +
+      (l.data ? ` In the databases: ${lostDataWords(l.data)}.` : ''),
+  );
 }
 
 function backupSentences(backups: readonly NodeVerdict[], onlyBackups: boolean): string[] {
   if (!backups.length) return [];
   const names = backups.map((b) => `${b.name} (of ${identityOf(b.node).backupOf})`).join(', ');
   return onlyBackups
-    ? [`Warning: every input is a backup (${names}): they are ranked, but restore the chosen one in its member's place before trusting it.`]
-    : [`Backups are not members and are not ranked: ${names}; their entries are used only to fill holes nobody else can.`];
+    ? [
+        `Warning: every input is a backup (${names}): they are ranked, but restore the chosen one in its member's place before trusting it.`,
+      ]
+    : [
+        `Backups are not members and are not ranked: ${names}; their entries are used only to fill holes nobody else can.`,
+      ];
 }
 
 function explain(ranked: readonly RankedNode[], speaksFor: (v: NodeVerdict) => boolean): string[] {
@@ -132,22 +159,34 @@ function explain(ranked: readonly RankedNode[], speaksFor: (v: NodeVerdict) => b
   if (!best) return [];
   const out = [bestSentence(best)];
   const shown = new Set(ranked.map((r) => r.verdict.node.displayPath));
-  const conflicts = ranked.flatMap((r) => r.verdict.clusterConflicts).filter((c) => shown.has(c.nodes[0]) && shown.has(c.nodes[1]));
+  const conflicts = ranked
+    .flatMap((r) => r.verdict.clusterConflicts)
+    .filter((c) => shown.has(c.nodes[0]) && shown.has(c.nodes[1]));
   if (conflicts.length) {
-    const groups = clusterGroups(ranked.map((r) => r.verdict.node.displayPath), conflicts);
+    const groups = clusterGroups(
+      ranked.map((r) => r.verdict.node.displayPath),
+      conflicts,
+    );
     const x = conflicts[0]!;
-    out.unshift(`Warning: the inputs hold ${groups.length} different clusters (${groups.map((g) => `{${g.join(', ')}}`).join(' and ')}): ` +
-      `${x.nodes[0]} and ${x.nodes[1]} hold different content at index ${x.index}, term ${x.term} (${x.what}). Rank and repair each cluster on its own (RR038).`);
+    out.unshift(
+      `Warning: the inputs hold ${groups.length} different clusters (${groups.map((g) => `{${g.join(', ')}}`).join(' and ')}): ` +
+        `${x.nodes[0]} and ${x.nodes[1]} hold different content at index ${x.index}, term ${x.term} (${x.what}). Rank and repair each cluster on its own (RR038).`,
+    );
   }
   const c = best.contribution;
-  const tied = ranked.slice(1).map((r) => r.verdict).filter((v) => v.contribution.lastTerm === c.lastTerm && v.contribution.lastIndex === c.lastIndex);
+  const tied = ranked
+    .slice(1)
+    .map((r) => r.verdict)
+    .filter((v) => v.contribution.lastTerm === c.lastTerm && v.contribution.lastIndex === c.lastIndex);
   out.push(...tieSentence(best, tied, speaksFor));
   for (const r of ranked.filter((x) => x.highestLastIndexRank === 1 && x.verdict !== best)) {
     const v = r.verdict;
     if (v.contribution.lastTerm < c.lastTerm) {
       const read = speaksFor(v) ? '' : ' (by what was read of it, not verified)';
-      out.push(`${v.name} reaches the highest index by the manual \`.reconfigure\` method (${manualIndex(v)}), but its last term ` +
-        `(${v.contribution.lastTerm}) is older than ${best.name}'s (${c.lastTerm})${read}: its extra entries were never committed, and keeping it would lose committed data.`);
+      out.push(
+        `${v.name} reaches the highest index by the manual \`.reconfigure\` method (${manualIndex(v)}), but its last term ` +
+          `(${v.contribution.lastTerm}) is older than ${best.name}'s (${c.lastTerm})${read}: its extra entries were never committed, and keeping it would lose committed data.`,
+      );
     }
   }
   for (const r of ranked.filter((x) => speaksFor(x.verdict))) {
@@ -172,8 +211,16 @@ export function rankVerdicts(verdicts: readonly NodeVerdict[], options: RankOpti
   const backups = onlyBackups ? [] : verdicts.filter((v) => isBackup(v.node));
   const ordered = [...(onlyBackups ? verdicts : members)].sort(compareVerdicts);
   const manual = highestIndexRanks(ordered);
-  const nodes: RankedNode[] = ordered.map((v, i) => ({ verdict: v, name: v.name, rank: i + 1, highestLastIndexRank: manual.get(v)! }));
-  const explanation = [...explain(nodes, options.speaksFor ?? (() => true)), ...backupSentences(onlyBackups ? verdicts : backups, onlyBackups)];
+  const nodes: RankedNode[] = ordered.map((v, i) => ({
+    verdict: v,
+    name: v.name,
+    rank: i + 1,
+    highestLastIndexRank: manual.get(v)!,
+  }));
+  const explanation = [
+    ...explain(nodes, options.speaksFor ?? (() => true)),
+    ...backupSentences(onlyBackups ? verdicts : backups, onlyBackups),
+  ];
   return { nodes, backups, best: nodes[0], explanation };
 }
 
@@ -185,7 +232,10 @@ export function rankVerdicts(verdicts: readonly NodeVerdict[], options: RankOpti
  * node cannot be ordered at all), and a fill that failed on a node not read in full (reading it
  * may let the fill succeed and raise the node it fills).
  */
-export function nodesToReadDeeper(result: RankResult, all: readonly NodeVerdict[]): { headers: NodeIndex[]; everyByte: NodeIndex[] } {
+export function nodesToReadDeeper(
+  result: RankResult,
+  all: readonly NodeVerdict[],
+): { headers: NodeIndex[]; everyByte: NodeIndex[] } {
   const headers = all.filter((v) => v.diskLog.lastTermUnread).map((v) => v.node);
   if (headers.length) return { headers, everyByte: [] };
   const top = result.best?.verdict;

@@ -122,12 +122,27 @@ export function productHintOf(nodes: readonly NodeIndex[]): ProductHint | undefi
 function startupKey(p: StartupPrediction): string {
   const l = p.log;
   const log = l ? [l.startIndex, l.entries, l.lastIndex, l.lastTerm, l.term, l.votedFor].map(String) : [];
-  return JSON.stringify([p.outcome, p.stage, p.code, p.codeName, p.error, p.renamed, p.removed, p.created, p.snapshot?.name, log]);
+  return JSON.stringify([
+    p.outcome,
+    p.stage,
+    p.code,
+    p.codeName,
+    p.error,
+    p.renamed,
+    p.removed,
+    p.created,
+    p.snapshot?.name,
+    log,
+  ]);
 }
 
 /** The alternatives' predictions that differ from `main`, engines with the same outcome grouped. */
-function otherEnginesFor(node: NodeIndex, main: StartupPrediction, alternatives: readonly EngineProfile[],
-  autoRecovery: boolean): EngineOutcome[] {
+function otherEnginesFor(
+  node: NodeIndex,
+  main: StartupPrediction,
+  alternatives: readonly EngineProfile[],
+  autoRecovery: boolean,
+): EngineOutcome[] {
   const groups = new Map<string, { engines: string[]; startup: StartupPrediction }>();
   const mainKey = startupKey(main);
   for (const engine of alternatives) {
@@ -153,8 +168,12 @@ function damagedSpan(record: SegmentRecord, firstIndex: bigint, good: number): D
   if (record.kind === 'open' && f.kind === 'zero-count' && record.decoded.tailIsZero) return undefined;
   const from = firstIndex + BigInt(good);
   const count = typeof f.data['count'] === 'number' ? BigInt(f.data['count'] as number) : undefined;
-  const to = record.kind === 'closed' && record.lastIndex !== undefined && record.lastIndex >= from ? record.lastIndex
-    : count !== undefined ? from + count - 1n : undefined;
+  const to =
+    record.kind === 'closed' && record.lastIndex !== undefined && record.lastIndex >= from
+      ? record.lastIndex
+      : count !== undefined
+        ? from + count - 1n
+        : undefined;
   if (record.kind === 'closed' && to === undefined) return undefined; // every promised entry was read: trailing bytes only
   return { file: record.name, offset: f.batchOffset, from, to, what: f.message };
 }
@@ -166,8 +185,12 @@ function heldLog(view: LogView): HeldLog {
     if (span) damaged.push(span);
   }
   return {
-    snapshot: view.snapshot, startIndex: view.startIndex, lastIndex: view.lastIndex, lastTerm: view.lastTerm,
-    gaps: view.gaps, damaged,
+    snapshot: view.snapshot,
+    startIndex: view.startIndex,
+    lastIndex: view.lastIndex,
+    lastTerm: view.lastTerm,
+    gaps: view.gaps,
+    damaged,
   };
 }
 
@@ -184,15 +207,34 @@ function startupDrops(p: StartupPrediction, held: HeldLog): IndexRange | undefin
 
 function contributionOf(r: Recovery, p: StartupPrediction): Contribution {
   const lost = r.lost.filter((l) => l.complete);
-  const startsAsIs = p.ok && p.log !== undefined && p.renamed.length === 0 && p.log.lastIndex === r.lastIndex && p.log.lastTerm === r.lastTerm;
+  const startsAsIs =
+    p.ok &&
+    p.log !== undefined &&
+    p.renamed.length === 0 &&
+    p.log.lastIndex === r.lastIndex &&
+    p.log.lastTerm === r.lastTerm;
   const need: RepairNeed = lost.length ? 'lossy' : startsAsIs ? 'none' : 'lossless';
-  const fills = r.fills.filter((f) => !f.unfilled).map((f) => ({ range: f.hole, donors: [...new Set(f.pieces.map((x) => x.donor.node.name))] }));
+  const fills = r.fills
+    .filter((f) => !f.unfilled)
+    .map((f) => ({ range: f.hole, donors: [...new Set(f.pieces.map((x) => x.donor.node.name))] }));
   const donors = [...new Set(r.fills.flatMap((f) => (f.unfilled ? [] : f.pieces.map((x) => x.donor.node))))];
   const failed = r.fills.filter((f) => f.unfilled);
   // A failed fill is final only when every byte it rests on was read: the donors it tried, the
   // donors read by name only, and the source itself (its own entries anchor and check the fill).
-  const undecidedBy = [...new Set(failed.flatMap((f) => [r.source.node, ...(f.unread ?? []), ...f.rejectedNodes]))].filter((n) => !n.verifiedData);
-  return { startIndex: r.startIndex, lastIndex: r.lastIndex, lastTerm: r.lastTerm, need, steps: r.steps, lost, fills, donors, undecidedBy };
+  const undecidedBy = [
+    ...new Set(failed.flatMap((f) => [r.source.node, ...(f.unread ?? []), ...f.rejectedNodes])),
+  ].filter((n) => !n.verifiedData);
+  return {
+    startIndex: r.startIndex,
+    lastIndex: r.lastIndex,
+    lastTerm: r.lastTerm,
+    need,
+    steps: r.steps,
+    lost,
+    fills,
+    donors,
+    undecidedBy,
+  };
 }
 
 /**
@@ -200,12 +242,19 @@ function contributionOf(r: Recovery, p: StartupPrediction): Contribution {
  * donors (best first: pass the previous ranking when there is one); `payloads` reads the entry
  * bytes that prove a donor's entries are the ones a node lacks.
  */
-export function buildVerdicts(nodes: readonly NodeIndex[], payloads: PayloadReader, options: VerdictOptions = {}): NodeVerdict[] {
+export function buildVerdicts(
+  nodes: readonly NodeIndex[],
+  payloads: PayloadReader,
+  options: VerdictOptions = {},
+): NodeVerdict[] {
   const autoRecovery = options.autoRecovery ?? true;
   const engine = resolveEngine(options.engine ?? DEFAULT_ENGINE, nodes, options.productHint ?? productHintOf(nodes));
   const form = snapshotFormFor(engine.profile, options.convertSnapshots);
   const logs = new Map(nodes.map((n) => [n, diskLog(n)]));
-  const conflicts = clusterConflicts(nodes.map((n) => ({ node: n, view: logs.get(n)! })), payloads);
+  const conflicts = clusterConflicts(
+    nodes.map((n) => ({ node: n, view: logs.get(n)! })),
+    payloads,
+  );
   return nodes.map((node) => {
     const simulation = simulateStartup(node, { autoRecovery, engine: engine.profile });
     const view = logs.get(node)!;
@@ -214,9 +263,18 @@ export function buildVerdicts(nodes: readonly NodeIndex[], payloads: PayloadRead
     const recovery = assembleRecovery(node, donors, payloads, engine.profile, form);
     const startup = simulation.prediction;
     return {
-      node, name: node.name, read: readDepthOf(node), held, engine, startup,
-      otherEngines: otherEnginesFor(node, startup, engine.alternatives, autoRecovery), startupDrops: startupDrops(startup, held),
-      contribution: contributionOf(recovery, startup), recovery, simulation, diskLog: view,
+      node,
+      name: node.name,
+      read: readDepthOf(node),
+      held,
+      engine,
+      startup,
+      otherEngines: otherEnginesFor(node, startup, engine.alternatives, autoRecovery),
+      startupDrops: startupDrops(startup, held),
+      contribution: contributionOf(recovery, startup),
+      recovery,
+      simulation,
+      diskLog: view,
       clusterConflicts: conflicts.filter((c) => c.nodes.includes(node.displayPath)),
     };
   });

@@ -34,7 +34,10 @@ export function processIo(): CliIo {
 }
 
 /** An in-memory CliIo for tests. */
-export function memoryIo(env: Record<string, string | undefined> = {}, cwd = process.cwd()): CliIo & {
+export function memoryIo(
+  env: Record<string, string | undefined> = {},
+  cwd = process.cwd(),
+): CliIo & {
   out: string[];
   err: string[];
 } {

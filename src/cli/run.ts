@@ -1,7 +1,13 @@
 // run(argv, io) → exit code. The only entry point; bin/ calls it and sets process.exitCode.
 import yargs, { type Argv } from 'yargs';
 import {
-  Cancelled, describeErrno, InputError, isErrnoError, RaftRescueError, RepairError, UsageError,
+  Cancelled,
+  describeErrno,
+  InputError,
+  isErrnoError,
+  RaftRescueError,
+  RepairError,
+  UsageError,
 } from '../core/errors.js';
 import { printable } from '../report/printable.js';
 import { ExitCode, SIGNAL_EXIT_CODES } from './exit-codes.js';
@@ -17,8 +23,26 @@ import { VERSION } from '../core/version.js';
  * and read-only errors are always the writing side.
  */
 const WRITING_SYSCALLS = new Set([
-  'write', 'writev', 'mkdir', 'mkdtemp', 'rename', 'unlink', 'rmdir', 'rm', 'fsync', 'fdatasync', 'ftruncate', 'truncate',
-  'copyfile', 'link', 'symlink', 'chmod', 'fchmod', 'utime', 'futime', 'close',
+  'write',
+  'writev',
+  'mkdir',
+  'mkdtemp',
+  'rename',
+  'unlink',
+  'rmdir',
+  'rm',
+  'fsync',
+  'fdatasync',
+  'ftruncate',
+  'truncate',
+  'copyfile',
+  'link',
+  'symlink',
+  'chmod',
+  'fchmod',
+  'utime',
+  'futime',
+  'close',
 ]);
 const WRITING_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
 
@@ -48,7 +72,9 @@ export function describeError(error: unknown): string {
 /** Options named on the command line that the command does not know. */
 function unknownOptions(argv: readonly string[], instance: Argv): string[] {
   const known = new Set<string>();
-  const options = (instance as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }).getOptions();
+  const options = (
+    instance as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }
+  ).getOptions();
   for (const k of Object.keys(options.key)) known.add(k);
   for (const list of Object.values(options.alias)) for (const a of list) known.add(a);
   const camel = (s: string) => s.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());

@@ -4,8 +4,13 @@
 // Declared here as our own exported types (not as `declare module 'sql.js'`), so that the
 // package's published declarations never name the untyped module.
 export type SqlValue = number | bigint | string | Uint8Array | null;
-export interface ReadConfig { useBigInt?: boolean }
-export interface QueryExecResult { columns: string[]; values: SqlValue[][] }
+export interface ReadConfig {
+  useBigInt?: boolean;
+}
+export interface QueryExecResult {
+  columns: string[];
+  values: SqlValue[][];
+}
 export interface Statement {
   step(): boolean;
   get(params?: null, config?: ReadConfig): SqlValue[];
@@ -32,4 +37,7 @@ export interface Database {
 export interface SqlJsStatic {
   Database: new (data?: Uint8Array) => Database;
 }
-export interface InitOptions { wasmBinary?: ArrayBufferLike | Uint8Array; locateFile?: (file: string) => string }
+export interface InitOptions {
+  wasmBinary?: ArrayBufferLike | Uint8Array;
+  locateFile?: (file: string) => string;
+}

@@ -29,15 +29,19 @@ export function loadSqlite(): Promise<SqlJsStatic> {
   engine ??= (async () => {
     const wasm = sqlWasmPath();
     if (!wasm) {
-      throw new InputError('SQLite (the sql.js package) is not installed beside raft-rescue: '
-        + 'reinstall raft-rescue with its dependencies');
+      throw new InputError(
+        'SQLite (the sql.js package) is not installed beside raft-rescue: ' +
+          'reinstall raft-rescue with its dependencies',
+      );
     }
     const wasmBinary = fs.readFileSync(wasm);
     const { default: initSqlJs } = await import('sql.js');
     loaded = await initSqlJs({ wasmBinary });
     return loaded;
   })();
-  engine.catch(() => { engine = undefined; });
+  engine.catch(() => {
+    engine = undefined;
+  });
   return engine;
 }
 

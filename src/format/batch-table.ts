@@ -71,8 +71,14 @@ export class BatchTable {
   }
 
   static readonly EMPTY: BatchTable = new BatchTable({
-    offsets: new Uint32Array(0), firstEntry: new Uint32Array(1), crcOk: new Int8Array(0), runStart: new Uint32Array(0),
-    runTerm: new BigUint64Array(0), typeAndUnused: new Uint32Array(0), lengths: new Uint32Array(0), end: 8,
+    offsets: new Uint32Array(0),
+    firstEntry: new Uint32Array(1),
+    crcOk: new Int8Array(0),
+    runStart: new Uint32Array(0),
+    runTerm: new BigUint64Array(0),
+    typeAndUnused: new Uint32Array(0),
+    lengths: new Uint32Array(0),
+    end: 8,
   });
 
   /** A table from another table's columns() (e.g. decoded in a worker thread). */
@@ -83,8 +89,14 @@ export class BatchTable {
   /** The table's columns, to send to another thread (the arrays are shared, not copied). */
   columns(): BatchTableColumns {
     return {
-      offsets: this.#offsets, firstEntry: this.#firstEntry, crcOk: this.#crcOk, runStart: this.#runStart,
-      runTerm: this.#runTerm, typeAndUnused: this.#typeAndUnused, lengths: this.#lengths, end: this.#end,
+      offsets: this.#offsets,
+      firstEntry: this.#firstEntry,
+      crcOk: this.#crcOk,
+      runStart: this.#runStart,
+      runTerm: this.#runTerm,
+      typeAndUnused: this.#typeAndUnused,
+      lengths: this.#lengths,
+      end: this.#end,
     };
   }
 
@@ -258,11 +270,17 @@ export class BatchTableBuilder {
     if (this.#batches === 0) return BatchTable.EMPTY;
     const n = this.#batches;
     const m = this.#entries;
-    const offsets = this.#end <= 0xffffffff ? Uint32Array.from(this.#offsets.subarray(0, n)) : this.#offsets.slice(0, n);
+    const offsets =
+      this.#end <= 0xffffffff ? Uint32Array.from(this.#offsets.subarray(0, n)) : this.#offsets.slice(0, n);
     return new BatchTable({
-      offsets, firstEntry: this.#firstEntry.slice(0, n + 1), crcOk: this.#crcOk.slice(0, n),
-      runStart: this.#runStart.slice(0, this.#runs), runTerm: this.#runTerm.slice(0, this.#runs),
-      typeAndUnused: this.#typeAndUnused.slice(0, m), lengths: this.#lengths.slice(0, m), end: this.#end,
+      offsets,
+      firstEntry: this.#firstEntry.slice(0, n + 1),
+      crcOk: this.#crcOk.slice(0, n),
+      runStart: this.#runStart.slice(0, this.#runs),
+      runTerm: this.#runTerm.slice(0, this.#runs),
+      typeAndUnused: this.#typeAndUnused.slice(0, m),
+      lengths: this.#lengths.slice(0, m),
+      end: this.#end,
     });
   }
 

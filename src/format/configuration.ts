@@ -103,7 +103,12 @@ interface Seen {
  * tests the ID before the address of each, so the earliest conflicting server decides.
  */
 function checkServer(
-  s: ConfigurationServer, raw: string, at: number, seen: Seen, issues: DecodeIssue[], index: number,
+  s: ConfigurationServer,
+  raw: string,
+  at: number,
+  seen: Seen,
+  issues: DecodeIssue[],
+  index: number,
 ): void {
   const who = { id: s.id, address: s.address, role: s.role };
   if (s.id === 0n) {
@@ -112,21 +117,42 @@ function checkServer(
   const idAt = seen.ids.get(s.id) ?? Infinity;
   const addressAt = seen.addresses.get(raw) ?? Infinity;
   if (s.role !== RaftRole.STANDBY && s.role !== RaftRole.VOTER && s.role !== RaftRole.SPARE) {
-    issues.push(issue('config-bad-role', at, `server ${s.id} has invalid role ${s.role}`,
-      { ...who, raftCode: 'MALFORMED', legacyCode: 'BADROLE' }));
+    issues.push(
+      issue('config-bad-role', at, `server ${s.id} has invalid role ${s.role}`, {
+        ...who,
+        raftCode: 'MALFORMED',
+        legacyCode: 'BADROLE',
+      }),
+    );
   } else if (idAt !== Infinity && idAt <= addressAt) {
-    issues.push(issue('config-duplicate-id', at, `server ID ${s.id} appears twice`,
-      { ...who, firstIndex: idAt, raftCode: 'MALFORMED', legacyCode: 'DUPLICATEID' }));
+    issues.push(
+      issue('config-duplicate-id', at, `server ID ${s.id} appears twice`, {
+        ...who,
+        firstIndex: idAt,
+        raftCode: 'MALFORMED',
+        legacyCode: 'DUPLICATEID',
+      }),
+    );
   } else if (addressAt !== Infinity) {
-    issues.push(issue('config-duplicate-address', at, `address ${JSON.stringify(s.address)} appears twice`,
-      { ...who, firstIndex: addressAt, raftCode: 'MALFORMED', legacyCode: 'DUPLICATEADDRESS' }));
+    issues.push(
+      issue('config-duplicate-address', at, `address ${JSON.stringify(s.address)} appears twice`, {
+        ...who,
+        firstIndex: addressAt,
+        raftCode: 'MALFORMED',
+        legacyCode: 'DUPLICATEADDRESS',
+      }),
+    );
   }
   if (!seen.ids.has(s.id)) seen.ids.set(s.id, index);
   if (!seen.addresses.has(raw)) seen.addresses.set(raw, index);
 }
 
 function decodeServers(
-  c: Cursor, n: bigint, base: number, issues: DecodeIssue[], progress: { end: number },
+  c: Cursor,
+  n: bigint,
+  base: number,
+  issues: DecodeIssue[],
+  progress: { end: number },
 ): ConfigurationServer[] | undefined {
   const servers: ConfigurationServer[] = [];
   const seen: Seen = { ids: new Map(), addresses: new Map() };
@@ -137,8 +163,12 @@ function decodeServers(
     const addressAt = c.offset;
     const address = readAddress(c);
     if (!address) {
-      issues.push(issue('config-address-no-nul', base + addressAt, `server[${i}] address has no NUL terminator`,
-        { index: Number(i), raftCode: 'MALFORMED' }));
+      issues.push(
+        issue('config-address-no-nul', base + addressAt, `server[${i}] address has no NUL terminator`, {
+          index: Number(i),
+          raftCode: 'MALFORMED',
+        }),
+      );
       return undefined;
     }
     const role = c.u8(`server[${i}].role`);
@@ -158,8 +188,12 @@ export function decodeConfiguration(bytes: Uint8Array, baseOffset = 0): Configur
   try {
     const format = c.u8('format');
     if (format !== CONFIGURATION_FORMAT) {
-      issues.push(issue('config-bad-format', baseOffset, `configuration format ${format}, expected 1`,
-        { found: format, raftCode: 'MALFORMED' }));
+      issues.push(
+        issue('config-bad-format', baseOffset, `configuration format ${format}, expected 1`, {
+          found: format,
+          raftCode: 'MALFORMED',
+        }),
+      );
       return { issues, validBytes: 0 };
     }
     const n = c.u64('count');
@@ -168,9 +202,15 @@ export function decodeConfiguration(bytes: Uint8Array, baseOffset = 0): Configur
     return servers ? { value: servers, issues, validBytes: progress.end } : { issues, validBytes: progress.end };
   } catch (err) {
     if (!(err instanceof ShortReadError)) throw err;
-    issues.push(issue('config-short-read', baseOffset + err.offset, `configuration ends inside ${err.field}`,
-      { field: err.field, needed: err.needed, available: err.available, raftCode: 'MALFORMED',
-        note: 'canonical raft does not bounds-check here and reads past the buffer' }));
+    issues.push(
+      issue('config-short-read', baseOffset + err.offset, `configuration ends inside ${err.field}`, {
+        field: err.field,
+        needed: err.needed,
+        available: err.available,
+        raftCode: 'MALFORMED',
+        note: 'canonical raft does not bounds-check here and reads past the buffer',
+      }),
+    );
     return { issues, validBytes: progress.end };
   }
 }

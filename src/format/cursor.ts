@@ -74,7 +74,13 @@ export class Cursor {
   cstring(field: string): string {
     const end = this.bytes.indexOf(0, this.offset);
     if (end < 0) {
-      throw new ShortReadError(`${field} (no NUL terminator)`, this.offset, this.remaining + 1, this.remaining, this.file);
+      throw new ShortReadError(
+        `${field} (no NUL terminator)`,
+        this.offset,
+        this.remaining + 1,
+        this.remaining,
+        this.file,
+      );
     }
     const s = Buffer.from(this.bytes.buffer, this.bytes.byteOffset + this.offset, end - this.offset).toString('utf8');
     this.offset = end + 1;

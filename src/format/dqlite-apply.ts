@@ -132,9 +132,12 @@ export class DqliteFsm {
     const pending = this.#pending;
     this.#pending = undefined;
     if (pending && pending.filename !== cmd.filename) {
-      problem('frames-pending-other-database', 'warning',
-        `commits ${pending.pages.length} pending pages of ${pending.filename} (from entry ${pending.from.index}) `
-          + `into ${cmd.filename}, as dqlite does`);
+      problem(
+        'frames-pending-other-database',
+        'warning',
+        `commits ${pending.pages.length} pending pages of ${pending.filename} (from entry ${pending.from.index}) ` +
+          `into ${cmd.filename}, as dqlite does`,
+      );
     }
     const all = pending ? [...pending.pages, ...pages] : pages;
     if (all.some((p) => p.data.length !== pageSize)) {
@@ -147,8 +150,7 @@ export class DqliteFsm {
 
   #keepPending(cmd: Frames, pages: Page[], at: EntryLocation, problem: Report): ApplyProblem[] {
     if (this.rules.nonCommitFrames === 'reject') {
-      return problem('frames-not-commit', 'error',
-        'is_commit is 0: dqlite ≥ 1.18.2 fails to apply it (DQLITE_PROTO)');
+      return problem('frames-not-commit', 'error', 'is_commit is 0: dqlite ≥ 1.18.2 fails to apply it (DQLITE_PROTO)');
     }
     const copies = pages.map((p) => ({ pgno: p.pgno, data: p.data.slice() }));
     if (this.#pending) this.#pending.pages.push(...copies);
@@ -180,8 +182,12 @@ export class DqliteFsm {
       size = Math.max(before, largest);
       if (header !== undefined && header < size && !this.#shrinkNoted.has(db.filename)) {
         this.#shrinkNoted.add(db.filename);
-        problem('frames-shrink', 'info', `page 1 says ${header} pages but the file keeps ${size} `
-          + '(dqlite ≤ 1.18.1 never shrinks it; ≥ 1.18.2 would cut it)');
+        problem(
+          'frames-shrink',
+          'info',
+          `page 1 says ${header} pages but the file keeps ${size} ` +
+            '(dqlite ≤ 1.18.1 never shrinks it; ≥ 1.18.2 would cut it)',
+        );
       }
     } else if (header === 0 && pages.length === 1) {
       size = 1;
@@ -189,8 +195,12 @@ export class DqliteFsm {
     } else size = header ?? before;
     const missing = unwrittenGrowth(pages, before, size, image.pageSize);
     if (missing > 0) {
-      problem('frames-gap', 'warning', `the database grows from ${before} to ${size} pages but ${missing} of the new `
-        + 'pages are never written (they read as zeros)');
+      problem(
+        'frames-gap',
+        'warning',
+        `the database grows from ${before} to ${size} pages but ${missing} of the new ` +
+          'pages are never written (they read as zeros)',
+      );
     }
     image.setPages(size);
     db.changedAt = at.index;

@@ -24,12 +24,19 @@ export const CommandType = { OPEN: 1, FRAMES: 2, UNDO: 3, CHECKPOINT: 4 } as con
 
 export type DqliteCommand =
   | { type: 'open'; filename: string }
-  | { type: 'frames'; filename: string; txId: bigint; truncate: number; isCommit: number;
-      pageSize: number; pageNumbers: bigint[];
+  | {
+      type: 'frames';
+      filename: string;
+      txId: bigint;
+      truncate: number;
+      isCommit: number;
+      pageSize: number;
+      pageNumbers: bigint[];
       /** The uninitialised u8 + u16 after is_commit and the u16 after page_size, as evidence. */
       unused?: { afterCommit: number; afterPageSize: number };
       /** Offset (within the payload) of the first page image. */
-      pagesOffset: number }
+      pagesOffset: number;
+    }
   | { type: 'undo'; txId: bigint }
   | { type: 'checkpoint'; filename: string };
 
@@ -69,24 +76,41 @@ function decodeFrames(c: Cursor, base: number, issues: DecodeIssue[]): DqliteCom
   c.skip('pages', nPages * pageSize);
   if (isCommit === 0) issues.push(issue('frames-not-commit', base, 'is_commit is 0: apply_frames rejects it'));
   if (pageNumbers.some((p) => p > 0x7fffffffn)) {
-    issues.push(issue('frames-page-number', base + pagesOffset - nPages * 8, 'a page number exceeds INT32_MAX (dqlite asserts)'));
+    issues.push(
+      issue('frames-page-number', base + pagesOffset - nPages * 8, 'a page number exceeds INT32_MAX (dqlite asserts)'),
+    );
   }
   if (nPages > 0 && (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0)) {
     issues.push(issue('frames-page-size', base, `page size ${pageSize} is not a power of two from 512`));
   }
-  const value: DqliteCommand = { type: 'frames', filename, txId, truncate, isCommit, pageSize, pageNumbers, pagesOffset };
+  const value: DqliteCommand = {
+    type: 'frames',
+    filename,
+    txId,
+    truncate,
+    isCommit,
+    pageSize,
+    pageNumbers,
+    pagesOffset,
+  };
   if (afterCommit !== 0 || afterPageSize !== 0) value.unused = { afterCommit, afterPageSize };
   return value;
 }
 
 function decodeBody(type: number, c: Cursor, base: number, issues: DecodeIssue[]): DqliteCommand | undefined {
   switch (type) {
-    case CommandType.OPEN: return { type: 'open', filename: readText(c, 'filename', base, issues) };
-    case CommandType.FRAMES: return decodeFrames(c, base, issues);
-    case CommandType.UNDO: return { type: 'undo', txId: c.u64('tx_id') };
-    case CommandType.CHECKPOINT: return { type: 'checkpoint', filename: readText(c, 'filename', base, issues) };
+    case CommandType.OPEN:
+      return { type: 'open', filename: readText(c, 'filename', base, issues) };
+    case CommandType.FRAMES:
+      return decodeFrames(c, base, issues);
+    case CommandType.UNDO:
+      return { type: 'undo', txId: c.u64('tx_id') };
+    case CommandType.CHECKPOINT:
+      return { type: 'checkpoint', filename: readText(c, 'filename', base, issues) };
     default:
-      issues.push(issue('command-bad-type', base + 1, `unknown command type ${type}`, { found: type, dqliteCode: 'PROTO' }));
+      issues.push(
+        issue('command-bad-type', base + 1, `unknown command type ${type}`, { found: type, dqliteCode: 'PROTO' }),
+      );
       return undefined;
   }
 }
@@ -100,20 +124,38 @@ export function decodeCommand(bytes: Uint8Array, baseOffset = 0): CommandDecodeR
     const type = c.u8('type');
     const unused = c.bytesOf('header unused', 6);
     if (format !== COMMAND_FORMAT) {
-      issues.push(issue('command-bad-format', baseOffset, `command format ${format}, expected 1`, { found: format, dqliteCode: 'PROTO' }));
+      issues.push(
+        issue('command-bad-format', baseOffset, `command format ${format}, expected 1`, {
+          found: format,
+          dqliteCode: 'PROTO',
+        }),
+      );
       return { issues, validBytes: 0 };
     }
-    if (unused.some((b) => b !== 0)) issues.push(issue('command-header-unused', baseOffset + 2, 'unused header bytes are not zero'));
+    if (unused.some((b) => b !== 0))
+      issues.push(issue('command-header-unused', baseOffset + 2, 'unused header bytes are not zero'));
     const value = decodeBody(type, c, baseOffset, issues);
     if (value && c.remaining > 0) {
-      issues.push(issue('command-trailing-bytes', baseOffset + c.offset, `${c.remaining} bytes after the command (ignored by C)`,
-        { count: c.remaining }));
+      issues.push(
+        issue(
+          'command-trailing-bytes',
+          baseOffset + c.offset,
+          `${c.remaining} bytes after the command (ignored by C)`,
+          { count: c.remaining },
+        ),
+      );
     }
     return value ? { value, issues, validBytes: c.offset } : { issues, validBytes: 8 };
   } catch (err) {
     if (!(err instanceof ShortReadError)) throw err;
-    issues.push(issue('command-short-read', baseOffset + err.offset, `command ends inside ${err.field}`,
-      { field: err.field, needed: err.needed, available: err.available, dqliteCode: 'PARSE' }));
+    issues.push(
+      issue('command-short-read', baseOffset + err.offset, `command ends inside ${err.field}`, {
+        field: err.field,
+        needed: err.needed,
+        available: err.available,
+        dqliteCode: 'PARSE',
+      }),
+    );
     return { issues, validBytes: 0 };
   }
 }
@@ -136,7 +178,7 @@ export function encodeCommand(cmd: DqliteCommand, pages: readonly Uint8Array[] =
 /** `1..3,7,9..12` with at most `max` runs shown. */
 function formatRuns(nums: readonly bigint[], max = 6): string {
   const runs: string[] = [];
-  for (let i = 0; i < nums.length; ) {
+  for (let i = 0; i < nums.length;) {
     let j = i;
     while (j + 1 < nums.length && nums[j + 1] === nums[j]! + 1n) j++;
     runs.push(j > i ? `${nums[i]}..${nums[j]}` : `${nums[i]}`);
@@ -152,11 +194,16 @@ export function summarizeCommand(bytes: Uint8Array): string {
   if (!value) return `undecodable(${bytes.length} bytes)${flags}`;
   switch (value.type) {
     case 'frames': {
-      const extra = (value.txId !== 0n ? ` tx=${value.txId}` : '') + (value.truncate !== 0 ? ` truncate=${value.truncate}` : '');
-      return `frames db=${value.filename} pages=${value.pageNumbers.length} ps=${value.pageSize} ` +
-        `pgno=[${formatRuns(value.pageNumbers)}] commit=${value.isCommit}${extra}${flags}`;
+      const extra =
+        (value.txId !== 0n ? ` tx=${value.txId}` : '') + (value.truncate !== 0 ? ` truncate=${value.truncate}` : '');
+      return (
+        `frames db=${value.filename} pages=${value.pageNumbers.length} ps=${value.pageSize} ` +
+        `pgno=[${formatRuns(value.pageNumbers)}] commit=${value.isCommit}${extra}${flags}`
+      );
     }
-    case 'undo': return `undo tx=${value.txId}${flags}`;
-    default: return `${value.type} db=${value.filename}${flags}`;
+    case 'undo':
+      return `undo tx=${value.txId}${flags}`;
+    default:
+      return `${value.type} db=${value.filename}${flags}`;
   }
 }

@@ -46,7 +46,10 @@ function scanU64(s: string, pos: number, width: number | undefined, quirks: Set<
     left--;
   }
   const start = p;
-  while (left > 0 && isDigit(s[p])) { p++; left--; }
+  while (left > 0 && isDigit(s[p])) {
+    p++;
+    left--;
+  }
   if (p === start) return undefined;
   const digits = s.slice(start, p);
   let value = BigInt(digits);
@@ -175,12 +178,12 @@ export type FileNameClass =
 const PRODUCT_FILES: Readonly<Record<string, string>> = {
   'db.bin': 'LXD/Incus database dump written at shutdown (not read at start-up)',
   'db.bin-wal': 'LXD/Incus database dump (its WAL) written at shutdown',
-  'raft_nodes.yaml': 'LXD\'s member list from a recovery (lxd cluster edit)',
-  'logs.db': 'LXD\'s raft log from before LXD 4.0 (LXD refuses to upgrade from it)',
-  'localnode.yaml': 'MicroK8s: the node\'s own entry for kine (k8s-dqlite before 1.1.8)',
-  'cluster.crt': 'the cluster\'s TLS certificate (MicroK8s, go-dqlite app)',
-  'cluster.key': 'the cluster\'s TLS key (MicroK8s, go-dqlite app)',
-  'failure-domain': 'MicroK8s: the node\'s failure domain',
+  'raft_nodes.yaml': "LXD's member list from a recovery (lxd cluster edit)",
+  'logs.db': "LXD's raft log from before LXD 4.0 (LXD refuses to upgrade from it)",
+  'localnode.yaml': "MicroK8s: the node's own entry for kine (k8s-dqlite before 1.1.8)",
+  'cluster.crt': "the cluster's TLS certificate (MicroK8s, go-dqlite app)",
+  'cluster.key': "the cluster's TLS key (MicroK8s, go-dqlite app)",
+  'failure-domain': "MicroK8s: the node's failure domain",
   'tuning.yaml': 'MicroK8s: k8s-dqlite tuning',
   'init.yaml': 'MicroK8s: one-shot start-up configuration (read and deleted by k8s-dqlite)',
   'update.yaml': 'MicroK8s: one-shot address change (k8s-dqlite reconfigures to a single node on start)',
@@ -191,7 +194,11 @@ const PRODUCT_FILES: Readonly<Record<string, string>> = {
 const SOCKET = /^(?:kine|k8s-dqlite)\.sock(?::[0-9]+)?$/;
 
 function productFile(name: string): FileNameClass | undefined {
-  const what = Object.hasOwn(PRODUCT_FILES, name) ? PRODUCT_FILES[name] : SOCKET.test(name) ? 'kine\'s unix socket (MicroK8s)' : undefined;
+  const what = Object.hasOwn(PRODUCT_FILES, name)
+    ? PRODUCT_FILES[name]
+    : SOCKET.test(name)
+      ? "kine's unix socket (MicroK8s)"
+      : undefined;
   return what === undefined ? undefined : { kind: 'product', what };
 }
 
@@ -209,13 +216,15 @@ const FIXED: Record<string, FileNameClass> = {
 function classifyRaftName(name: string): FileNameClass | undefined {
   // UvList order: snapshot .meta first, then closed, then open segment.
   const meta = parseSnapshotMetaName(name);
-  if (meta) return { kind: 'snapshot-meta', dataName: formatSnapshotName(meta.term, meta.index, meta.timestamp), ...meta };
+  if (meta)
+    return { kind: 'snapshot-meta', dataName: formatSnapshotName(meta.term, meta.index, meta.timestamp), ...meta };
   const closed = parseClosedSegmentName(name);
   if (closed) return { kind: 'closed-segment', ...closed };
   const open = parseOpenSegmentName(name);
   if (open) return { kind: 'open-segment', ...open };
   const data = parseSnapshotDataName(name);
-  if (data) return { kind: 'snapshot-data', metaName: formatSnapshotMetaName(data.term, data.index, data.timestamp), ...data };
+  if (data)
+    return { kind: 'snapshot-data', metaName: formatSnapshotMetaName(data.term, data.index, data.timestamp), ...data };
   return undefined;
 }
 

@@ -30,8 +30,15 @@ export interface Lz4BlockTarget {
 }
 
 /** Where the decoder goes next: one of C's loop sections, or the end. */
-const FAST = 0, SAFE = 1, SAFE_LITERAL = 2, COPY_MATCH = 3, SAFE_MATCH = 4, DONE = 5, FAILED = 6;
-type Step = typeof FAST | typeof SAFE | typeof SAFE_LITERAL | typeof COPY_MATCH | typeof SAFE_MATCH | typeof DONE | typeof FAILED;
+const FAST = 0,
+  SAFE = 1,
+  SAFE_LITERAL = 2,
+  COPY_MATCH = 3,
+  SAFE_MATCH = 4,
+  DONE = 5,
+  FAILED = 6;
+type Step =
+  typeof FAST | typeof SAFE | typeof SAFE_LITERAL | typeof COPY_MATCH | typeof SAFE_MATCH | typeof DONE | typeof FAILED;
 
 /** LZ4_decompress_generic's locals, with one method per section between its gotos. */
 class BlockDecoder {
@@ -47,7 +54,10 @@ class BlockDecoder {
   /** lowPrefix: the fast paths copy only from here on (the block start with an external dictionary). */
   private readonly lowPrefix: number;
 
-  constructor(private readonly src: Uint8Array, private readonly t: Lz4BlockTarget) {
+  constructor(
+    private readonly src: Uint8Array,
+    private readonly t: Lz4BlockTarget,
+  ) {
     this.iend = src.length;
     this.op = t.start;
     this.oend = t.start + t.capacity;
@@ -61,8 +71,16 @@ class BlockDecoder {
     if (this.iend === 0) return -1;
     let step: Step = this.oend - this.op < 64 ? SAFE : FAST;
     while (step < DONE) {
-      step = step === FAST ? this.fast() : step === SAFE ? this.safe() : step === SAFE_LITERAL ? this.safeLiteral()
-        : step === COPY_MATCH ? this.copyMatchLength() : this.safeMatch();
+      step =
+        step === FAST
+          ? this.fast()
+          : step === SAFE
+            ? this.safe()
+            : step === SAFE_LITERAL
+              ? this.safeLiteral()
+              : step === COPY_MATCH
+                ? this.copyMatchLength()
+                : this.safeMatch();
     }
     return step === DONE ? this.op - t.start : -this.ip - 1;
   }

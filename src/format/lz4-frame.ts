@@ -23,7 +23,11 @@ import type { DecodeIssue } from './issue.js';
 
 export const LZ4_FRAME_MAGIC = 0x184d2204;
 
-const P1 = 0x9e3779b1, P2 = 0x85ebca77, P3 = 0xc2b2ae3d, P4 = 0x27d4eb2f, P5 = 0x165667b1;
+const P1 = 0x9e3779b1,
+  P2 = 0x85ebca77,
+  P3 = 0xc2b2ae3d,
+  P4 = 0x27d4eb2f,
+  P5 = 0x165667b1;
 const rotl = (x: number, r: number): number => (x << r) | (x >>> (32 - r));
 const round = (acc: number, lane: number): number => Math.imul(rotl((acc + Math.imul(lane, P2)) | 0, 13), P1);
 const merge4 = (l: Int32Array): number => (rotl(l[0]!, 1) + rotl(l[1]!, 7) + rotl(l[2]!, 12) + rotl(l[3]!, 18)) | 0;
@@ -35,8 +39,10 @@ function initLanes(seed: number): Int32Array {
 /** Runs the 16-byte stripes of bytes[p, end) through the lanes; returns where it stopped. */
 function stripes(l: Int32Array, v: DataView, p: number, end: number): number {
   for (; p + 16 <= end; p += 16) {
-    l[0] = round(l[0]!, v.getUint32(p, true)); l[1] = round(l[1]!, v.getUint32(p + 4, true));
-    l[2] = round(l[2]!, v.getUint32(p + 8, true)); l[3] = round(l[3]!, v.getUint32(p + 12, true));
+    l[0] = round(l[0]!, v.getUint32(p, true));
+    l[1] = round(l[1]!, v.getUint32(p + 4, true));
+    l[2] = round(l[2]!, v.getUint32(p + 8, true));
+    l[3] = round(l[3]!, v.getUint32(p + 12, true));
   }
   return p;
 }
@@ -152,8 +158,14 @@ export interface Lz4FrameInfo {
 export type COutcome = 'IOERR' | 'NOMEM' | 'hang' | 'ignored';
 
 /** An issue carrying C's outcome (and liblz4's error text, when C prints one). */
-export function lz4Problem(kind: string, offset: number, message: string, cOutcome: COutcome,
-  data: Record<string, unknown> = {}, cError?: string): DecodeIssue {
+export function lz4Problem(
+  kind: string,
+  offset: number,
+  message: string,
+  cOutcome: COutcome,
+  data: Record<string, unknown> = {},
+  cError?: string,
+): DecodeIssue {
   return { kind, offset, message, data: cError ? { cOutcome, cError, ...data } : { cOutcome, ...data } };
 }
 const problem = lz4Problem;
@@ -164,24 +176,41 @@ export const BLOCK_ERR = (name: string): string => `LZ4F_decompress ERROR_${name
 /** A cut inside the frame header fails cleanly; a cut anywhere after it makes C spin forever. */
 function truncated(offset: number, part: string, size: number): DecodeIssue {
   const inHeader = part === 'frame header';
-  return problem('lz4-truncated', offset, `LZ4 frame truncated: ${part} at offset ${offset} runs past the end (${size} bytes)`,
-    inHeader ? 'IOERR' : 'hang', { part, fileSize: size }, inHeader ? HEADER_ERR('frameHeader_incomplete') : undefined);
+  return problem(
+    'lz4-truncated',
+    offset,
+    `LZ4 frame truncated: ${part} at offset ${offset} runs past the end (${size} bytes)`,
+    inHeader ? 'IOERR' : 'hang',
+    { part, fileSize: size },
+    inHeader ? HEADER_ERR('frameHeader_incomplete') : undefined,
+  );
 }
 
 const BLOCK_MAX: Record<number, number> = { 4: 64 << 10, 5: 256 << 10, 6: 1 << 20, 7: 4 << 20 };
 
 function decodeDescriptor(src: ByteSource, w: Lz4FrameInfo): Lz4FrameDescriptor | undefined {
-  if (src.size < 7) { w.issues.push(truncated(4, 'frame header', src.size)); return undefined; }
+  if (src.size < 7) {
+    w.issues.push(truncated(4, 'frame header', src.size));
+    return undefined;
+  }
   const fb = src.read(4, 2);
-  const flg = fb[0]!, bd = fb[1]!;
+  const flg = fb[0]!,
+    bd = fb[1]!;
   const len = 2 + (flg & 0x08 ? 8 : 0) + (flg & 0x01 ? 4 : 0);
-  if (src.size < 4 + len + 1) { w.issues.push(truncated(4, 'frame header', src.size)); return undefined; }
+  if (src.size < 4 + len + 1) {
+    w.issues.push(truncated(4, 'frame header', src.size));
+    return undefined;
+  }
   const desc = src.read(4, len);
   const dv = new DataView(desc.buffer, desc.byteOffset, desc.byteLength);
   const d: Lz4FrameDescriptor = {
-    version: flg >> 6, blockIndependence: (flg & 0x20) !== 0, blockChecksum: (flg & 0x10) !== 0,
-    contentChecksum: (flg & 0x04) !== 0, blockMaxSize: BLOCK_MAX[(bd >> 4) & 7] ?? 0,
-    headerChecksum: src.read(4 + len, 1)[0]!, headerEnd: 4 + len + 1,
+    version: flg >> 6,
+    blockIndependence: (flg & 0x20) !== 0,
+    blockChecksum: (flg & 0x10) !== 0,
+    contentChecksum: (flg & 0x04) !== 0,
+    blockMaxSize: BLOCK_MAX[(bd >> 4) & 7] ?? 0,
+    headerChecksum: src.read(4 + len, 1)[0]!,
+    headerEnd: 4 + len + 1,
   };
   if (flg & 0x08) w.contentSize = dv.getBigUint64(2, true);
   if (flg & 0x01) d.dictId = dv.getUint32(len - 4, true);
@@ -201,26 +230,70 @@ const UNALLOCATABLE = 1n << 47n;
  * reports the first. Then Decompress's raft_malloc(contentSize).
  */
 function checkDescriptor(flg: number, bd: number, desc: Uint8Array, d: Lz4FrameDescriptor, w: Lz4FrameInfo): void {
-  const reserved = (): DecodeIssue => problem('lz4-reserved-bits', 4, 'LZ4 frame descriptor has reserved bits set', 'IOERR',
-    { flg, bd }, HEADER_ERR('reservedFlag_set'));
+  const reserved = (): DecodeIssue =>
+    problem(
+      'lz4-reserved-bits',
+      4,
+      'LZ4 frame descriptor has reserved bits set',
+      'IOERR',
+      { flg, bd },
+      HEADER_ERR('reservedFlag_set'),
+    );
   const hc = (xxh32(desc) >>> 8) & 0xff;
   const checks: [boolean, () => DecodeIssue][] = [
     [(flg & 0x02) !== 0, reserved],
-    [d.version !== 1, () => problem('lz4-bad-version', 4, `LZ4 frame version bits are ${d.version}, expected 1`, 'IOERR', {},
-      HEADER_ERR('headerVersion_wrong'))],
+    [
+      d.version !== 1,
+      () =>
+        problem(
+          'lz4-bad-version',
+          4,
+          `LZ4 frame version bits are ${d.version}, expected 1`,
+          'IOERR',
+          {},
+          HEADER_ERR('headerVersion_wrong'),
+        ),
+    ],
     [(bd & 0x80) !== 0, reserved],
-    [d.blockMaxSize === 0, () => problem('lz4-bad-block-max', 5, `LZ4 block max size code ${(bd >> 4) & 7} is invalid`, 'IOERR', {},
-      HEADER_ERR('maxBlockSize_invalid'))],
+    [
+      d.blockMaxSize === 0,
+      () =>
+        problem(
+          'lz4-bad-block-max',
+          5,
+          `LZ4 block max size code ${(bd >> 4) & 7} is invalid`,
+          'IOERR',
+          {},
+          HEADER_ERR('maxBlockSize_invalid'),
+        ),
+    ],
     [(bd & 0x0f) !== 0, reserved],
-    [hc !== d.headerChecksum, () => problem('lz4-header-checksum', d.headerEnd - 1, 'LZ4 frame header checksum mismatch', 'IOERR',
-      { expected: hc, found: d.headerChecksum }, HEADER_ERR('headerChecksum_invalid'))],
+    [
+      hc !== d.headerChecksum,
+      () =>
+        problem(
+          'lz4-header-checksum',
+          d.headerEnd - 1,
+          'LZ4 frame header checksum mismatch',
+          'IOERR',
+          { expected: hc, found: d.headerChecksum },
+          HEADER_ERR('headerChecksum_invalid'),
+        ),
+    ],
   ];
   for (const [bad, make] of checks) {
     if (bad && !(make === reserved && w.issues.some((i) => i.kind === 'lz4-reserved-bits'))) w.issues.push(make());
   }
   if (w.contentSize !== undefined && w.contentSize >= UNALLOCATABLE) {
-    w.issues.push(problem('lz4-content-size-unallocatable', 6, `LZ4 content size ${w.contentSize} is more than a process can allocate`,
-      'NOMEM', { contentSize: w.contentSize }));
+    w.issues.push(
+      problem(
+        'lz4-content-size-unallocatable',
+        6,
+        `LZ4 content size ${w.contentSize} is more than a process can allocate`,
+        'NOMEM',
+        { contentSize: w.contentSize },
+      ),
+    );
   }
 }
 
@@ -232,21 +305,39 @@ function checkDescriptor(flg: number, bd: number, desc: Uint8Array, d: Lz4FrameD
 function noteContentSize(w: Lz4FrameInfo): void {
   if (w.contentSize !== undefined && w.contentSize !== 0n) return;
   const hang = w.blocks > 0;
-  w.issues.push(problem('lz4-no-content-size', 4, `LZ4 frame has no content size${hang ? ', which raft\'s Decompress needs' : ''}`,
-    hang ? 'hang' : 'ignored', { contentSize: w.contentSize }));
+  w.issues.push(
+    problem(
+      'lz4-no-content-size',
+      4,
+      `LZ4 frame has no content size${hang ? ", which raft's Decompress needs" : ''}`,
+      hang ? 'hang' : 'ignored',
+      { contentSize: w.contentSize },
+    ),
+  );
 }
 
 /** Walks blocks from `off`; returns the offset after the EndMark, or undefined when cut short. */
 function walkBlocks(src: ByteSource, d: Lz4FrameDescriptor, w: Lz4FrameInfo): number | undefined {
   let off = d.headerEnd;
   for (;;) {
-    if (off + 4 > src.size) { w.issues.push(truncated(off, w.blocks === 0 ? 'first block' : 'EndMark', src.size)); return undefined; }
+    if (off + 4 > src.size) {
+      w.issues.push(truncated(off, w.blocks === 0 ? 'first block' : 'EndMark', src.size));
+      return undefined;
+    }
     const word = u32At(src, off);
     if (word === 0) return off + 4;
     const size = word & 0x7fffffff;
     if (d.blockMaxSize > 0 && size > d.blockMaxSize) {
-      w.issues.push(problem('lz4-block-too-large', off, `LZ4 block ${w.blocks} at offset ${off} has size ${size} > max ${d.blockMaxSize}`,
-        'IOERR', { block: w.blocks, size, max: d.blockMaxSize }, BLOCK_ERR('maxBlockSize_invalid')));
+      w.issues.push(
+        problem(
+          'lz4-block-too-large',
+          off,
+          `LZ4 block ${w.blocks} at offset ${off} has size ${size} > max ${d.blockMaxSize}`,
+          'IOERR',
+          { block: w.blocks, size, max: d.blockMaxSize },
+          BLOCK_ERR('maxBlockSize_invalid'),
+        ),
+      );
       return undefined;
     }
     const dataEnd = off + 4 + size;
@@ -266,8 +357,16 @@ function checkBlockChecksum(src: ByteSource, off: number, size: number, w: Lz4Fr
   const expected = xxh32(src.read(off + 4, size));
   const found = u32At(src, off + 4 + size);
   if (expected !== found) {
-    w.issues.push(problem('lz4-block-checksum', off + 4 + size, `LZ4 block ${w.blocks} checksum mismatch`, 'IOERR',
-      { block: w.blocks, expected, found }, BLOCK_ERR('blockChecksum_invalid')));
+    w.issues.push(
+      problem(
+        'lz4-block-checksum',
+        off + 4 + size,
+        `LZ4 block ${w.blocks} checksum mismatch`,
+        'IOERR',
+        { block: w.blocks, expected, found },
+        BLOCK_ERR('blockChecksum_invalid'),
+      ),
+    );
   }
 }
 
@@ -287,14 +386,20 @@ export function walkLz4Frame(input: Uint8Array | ByteSource): Lz4FrameInfo {
   if (afterEndMark === undefined) return w;
   let end = afterEndMark;
   if (d.contentChecksum) {
-    if (end + 4 > src.size) { w.issues.push(truncated(end, 'content checksum', src.size)); return w; }
+    if (end + 4 > src.size) {
+      w.issues.push(truncated(end, 'content checksum', src.size));
+      return w;
+    }
     w.contentChecksum = u32At(src, end);
     end += 4;
   }
   w.frameEnd = end;
   if (end < src.size) {
-    w.issues.push(problem('lz4-trailing-bytes', end, `${src.size - end} bytes after the end of the LZ4 frame`, 'ignored',
-      { count: src.size - end }));
+    w.issues.push(
+      problem('lz4-trailing-bytes', end, `${src.size - end} bytes after the end of the LZ4 frame`, 'ignored', {
+        count: src.size - end,
+      }),
+    );
   }
   return w;
 }
@@ -319,12 +424,25 @@ export class StoredFrameWriter {
   private total = 0;
   private readonly hash = new Xxh32();
 
-  constructor(private readonly contentLength: number, private readonly emit: (bytes: Uint8Array) => void,
-    blockMaxCode: 4 | 5 | 6 | 7 = 4) {
+  constructor(
+    private readonly contentLength: number,
+    private readonly emit: (bytes: Uint8Array) => void,
+    blockMaxCode: 4 | 5 | 6 | 7 = 4,
+  ) {
     this.max = BLOCK_MAX[blockMaxCode]!;
     this.block = new Uint8Array(this.max);
-    const desc = new Writer(10).u8(0x4c).u8(blockMaxCode << 4).u64(BigInt(contentLength)).finish();
-    emit(new Writer(15).u32(LZ4_FRAME_MAGIC).bytes(desc).u8((xxh32(desc) >>> 8) & 0xff).finish());
+    const desc = new Writer(10)
+      .u8(0x4c)
+      .u8(blockMaxCode << 4)
+      .u64(BigInt(contentLength))
+      .finish();
+    emit(
+      new Writer(15)
+        .u32(LZ4_FRAME_MAGIC)
+        .bytes(desc)
+        .u8((xxh32(desc) >>> 8) & 0xff)
+        .finish(),
+    );
   }
 
   write(chunk: Uint8Array): void {

@@ -19,7 +19,15 @@ import type { ByteSource } from './byte-source.js';
 import { BufferSource } from './byte-source.js';
 import type { DecodeIssue } from './issue.js';
 import { decodeLz4Block } from './lz4-block.js';
-import { BLOCK_ERR, lz4Problem, walkLz4Frame, xxh32, Xxh32, type Lz4FrameDescriptor, type Lz4FrameInfo } from './lz4-frame.js';
+import {
+  BLOCK_ERR,
+  lz4Problem,
+  walkLz4Frame,
+  xxh32,
+  Xxh32,
+  type Lz4FrameDescriptor,
+  type Lz4FrameInfo,
+} from './lz4-frame.js';
 
 export interface Lz4VerifyResult {
   /** Problems only decoding finds, each with C's outcome (data.cOutcome, data.cError). */
@@ -64,7 +72,9 @@ function u32At(src: ByteSource, off: number): number {
 
 /** C never reaches LZ4F_decompress: getFrameInfo failed, or the malloc did. */
 function stopsBeforeData(walk: Lz4FrameInfo): boolean {
-  return walk.issues.some((i) => i.data?.['cOutcome'] === 'NOMEM' || String(i.data?.['cError'] ?? '').startsWith('LZ4F_getFrameInfo'));
+  return walk.issues.some(
+    (i) => i.data?.['cOutcome'] === 'NOMEM' || String(i.data?.['cError'] ?? '').startsWith('LZ4F_getFrameInfo'),
+  );
 }
 
 function newCall(r: Run): void {
@@ -88,9 +98,19 @@ function place(r: Run, n: number): boolean {
 }
 
 function overflow(r: Run, off: number, k: number, n: number): void {
-  const why = r.cap === 0n ? 'the frame declares no content size, so raft\'s buffer is empty' : `that passes the declared content size ${r.cap}`;
-  r.issues.push(lz4Problem('lz4-content-overflow', off, `LZ4 block ${k} at offset ${off} yields ${n} bytes after ${r.produced}: ${why}, and Decompress loops forever`,
-    'hang', { block: k, decoded: BigInt(r.produced), blockBytes: n, contentSize: r.cap }));
+  const why =
+    r.cap === 0n
+      ? "the frame declares no content size, so raft's buffer is empty"
+      : `that passes the declared content size ${r.cap}`;
+  r.issues.push(
+    lz4Problem(
+      'lz4-content-overflow',
+      off,
+      `LZ4 block ${k} at offset ${off} yields ${n} bytes after ${r.produced}: ${why}, and Decompress loops forever`,
+      'hang',
+      { block: k, decoded: BigInt(r.produced), blockBytes: n, contentSize: r.cap },
+    ),
+  );
 }
 
 /** Slides the window so that one more maximum block fits after the last 64 KiB of output. */
@@ -108,13 +128,18 @@ function emit(r: Run, bytes: Uint8Array): void {
 
 /** dstage_copyDirect (+ dstage_getBlockChecksum). False when C stops here. */
 function storedBlock(r: Run, off: number, size: number, k: number): boolean {
-  if (off + 4 + size + (r.d.blockChecksum ? 4 : 0) > r.src.size) { // cut short: hang (walk)
+  if (off + 4 + size + (r.d.blockChecksum ? 4 : 0) > r.src.size) {
+    // cut short: hang (walk)
     r.partial = Math.max(0, Math.min(r.src.size - (off + 4), size, r.capN - r.produced));
     return false;
   }
   const bytes = r.src.read(off + 4, size);
   const before = r.produced;
-  if (!place(r, size)) { r.produced = before; overflow(r, off, k, size); return false; }
+  if (!place(r, size)) {
+    r.produced = before;
+    overflow(r, off, k, size);
+    return false;
+  }
   if (r.d.blockChecksum && xxh32(bytes) !== u32At(r.src, off + 4 + size)) return false; // IOERR (walk)
   makeRoom(r);
   r.win.set(bytes, r.pos);
@@ -133,14 +158,32 @@ function compressedBlock(r: Run, off: number, size: number, k: number): boolean 
   const linked = !r.d.blockIndependence;
   makeRoom(r);
   const history = linked ? r.pos : 0;
-  const n = decodeLz4Block(block, { out: r.win, start: r.pos, capacity: r.d.blockMaxSize, history, extDict: !direct && history > 0 });
+  const n = decodeLz4Block(block, {
+    out: r.win,
+    start: r.pos,
+    capacity: r.d.blockMaxSize,
+    history,
+    extDict: !direct && history > 0,
+  });
   if (n < 0) {
-    r.issues.push(lz4Problem('lz4-corrupt-block', off, `LZ4 block ${k} at offset ${off} does not decode (liblz4 stops at offset ${off + 4 - n - 1})`,
-      'IOERR', { block: k, at: off + 4 - n - 1 }, BLOCK_ERR('decompressionFailed')));
+    r.issues.push(
+      lz4Problem(
+        'lz4-corrupt-block',
+        off,
+        `LZ4 block ${k} at offset ${off} does not decode (liblz4 stops at offset ${off + 4 - n - 1})`,
+        'IOERR',
+        { block: k, at: off + 4 - n - 1 },
+        BLOCK_ERR('decompressionFailed'),
+      ),
+    );
     return false;
   }
   const before = r.produced;
-  if (!place(r, n)) { r.produced = before; overflow(r, off, k, n); return false; }
+  if (!place(r, n)) {
+    r.produced = before;
+    overflow(r, off, k, n);
+    return false;
+  }
   emit(r, r.win.subarray(r.pos, r.pos + n));
   r.pos += n;
   return true;
@@ -163,8 +206,16 @@ function runBlocks(r: Run): number | undefined {
 /** dstage_getSuffix: the size first, then the content checksum. */
 function checkSuffix(r: Run, endMark: number, out: Lz4VerifyResult): void {
   if (r.cap !== 0n && BigInt(r.produced) !== r.cap) {
-    r.issues.push(lz4Problem('lz4-content-size', 6, `LZ4 content size says ${r.cap}, blocks hold ${r.produced}`, 'IOERR',
-      { expected: r.cap, found: BigInt(r.produced) }, BLOCK_ERR('frameSize_wrong')));
+    r.issues.push(
+      lz4Problem(
+        'lz4-content-size',
+        6,
+        `LZ4 content size says ${r.cap}, blocks hold ${r.produced}`,
+        'IOERR',
+        { expected: r.cap, found: BigInt(r.produced) },
+        BLOCK_ERR('frameSize_wrong'),
+      ),
+    );
     return;
   }
   if (!r.d.contentChecksum || endMark + 8 > r.src.size) return; // none, or cut short: hang (walk)
@@ -172,19 +223,44 @@ function checkSuffix(r: Run, endMark: number, out: Lz4VerifyResult): void {
   const found = u32At(r.src, endMark + 4);
   out.contentChecksumOk = expected === found;
   if (!out.contentChecksumOk) {
-    r.issues.push(lz4Problem('lz4-content-checksum', endMark + 4, 'LZ4 content checksum mismatch', 'IOERR',
-      { expected, found }, BLOCK_ERR('contentChecksum_invalid')));
+    r.issues.push(
+      lz4Problem(
+        'lz4-content-checksum',
+        endMark + 4,
+        'LZ4 content checksum mismatch',
+        'IOERR',
+        { expected, found },
+        BLOCK_ERR('contentChecksum_invalid'),
+      ),
+    );
   }
 }
 
-function run(src: ByteSource, walk: Lz4FrameInfo, sink?: (bytes: Uint8Array) => void): { result: Lz4VerifyResult; complete: boolean } {
+function run(
+  src: ByteSource,
+  walk: Lz4FrameInfo,
+  sink?: (bytes: Uint8Array) => void,
+): { result: Lz4VerifyResult; complete: boolean } {
   const issues: DecodeIssue[] = [];
   const result: Lz4VerifyResult = { issues, contentBytes: 0n, bytesBeforeStop: 0n };
   const d = walk.descriptor;
   if (!walk.compressed || !d || d.blockMaxSize === 0 || stopsBeforeData(walk)) return { result, complete: false };
   const cap = walk.contentSize ?? 0n;
   const capN = cap > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cap);
-  const r: Run = { src, d, cap, capN, win: new Uint8Array(HISTORY + d.blockMaxSize), hash: new Xxh32(), issues, sink, pos: 0, produced: 0, partial: 0, callEnd: 0 };
+  const r: Run = {
+    src,
+    d,
+    cap,
+    capN,
+    win: new Uint8Array(HISTORY + d.blockMaxSize),
+    hash: new Xxh32(),
+    issues,
+    sink,
+    pos: 0,
+    produced: 0,
+    partial: 0,
+    callEnd: 0,
+  };
   newCall(r);
   const endMark = runBlocks(r);
   if (endMark !== undefined) checkSuffix(r, endMark, result);
@@ -197,7 +273,11 @@ function run(src: ByteSource, walk: Lz4FrameInfo, sink?: (bytes: Uint8Array) => 
  * Decodes the whole frame with bounded memory and reports what only decoding finds, with C's
  * outcome. Pass the walk when you have it; the source is read block by block.
  */
-export function verifyLz4Frame(source: ByteSource, walk: Lz4FrameInfo = walkLz4Frame(source), sink?: (bytes: Uint8Array) => void): Lz4VerifyResult & { complete: boolean } {
+export function verifyLz4Frame(
+  source: ByteSource,
+  walk: Lz4FrameInfo = walkLz4Frame(source),
+  sink?: (bytes: Uint8Array) => void,
+): Lz4VerifyResult & { complete: boolean } {
   const { result, complete } = run(source, walk, sink);
   return { ...result, complete };
 }
@@ -208,7 +288,10 @@ const stopsC = (i: DecodeIssue): boolean => ['IOERR', 'NOMEM', 'hang'].includes(
  * The walk's issues with the verifier's put where C meets them: the verifier reports only what C
  * reaches before anything the walk found that stops C, so they go just before the first of those.
  */
-export function mergeLz4Issues(walkIssues: readonly DecodeIssue[], verifyIssues: readonly DecodeIssue[]): DecodeIssue[] {
+export function mergeLz4Issues(
+  walkIssues: readonly DecodeIssue[],
+  verifyIssues: readonly DecodeIssue[],
+): DecodeIssue[] {
   const at = walkIssues.findIndex(stopsC);
   if (at < 0) return [...walkIssues, ...verifyIssues];
   return [...walkIssues.slice(0, at), ...verifyIssues, ...walkIssues.slice(at)];
@@ -219,7 +302,11 @@ export function mergeLz4Issues(walkIssues: readonly DecodeIssue[], verifyIssues:
  * block decoded, even if the size or content checksum then disagrees (see `issues`). Memory grows
  * with the real output only, never with the declared content size.
  */
-export function decompressLz4Frame(bytes: Uint8Array): { data?: Uint8Array; walk: Lz4FrameInfo; issues: DecodeIssue[] } {
+export function decompressLz4Frame(bytes: Uint8Array): {
+  data?: Uint8Array;
+  walk: Lz4FrameInfo;
+  issues: DecodeIssue[];
+} {
   const src = new BufferSource(bytes);
   const walk = walkLz4Frame(src);
   const chunks: Uint8Array[] = [];
@@ -228,6 +315,9 @@ export function decompressLz4Frame(bytes: Uint8Array): { data?: Uint8Array; walk
   if (!complete) return { walk, issues };
   const data = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let p = 0;
-  for (const c of chunks) { data.set(c, p); p += c.length; }
+  for (const c of chunks) {
+    data.set(c, p);
+    p += c.length;
+  }
   return { data, walk, issues };
 }

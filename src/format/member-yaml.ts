@@ -42,7 +42,12 @@ function readId(node: unknown, at: number, r: Reader): bigint {
   const s = scalarText(node);
   const n = s && s.plain ? goInteger(s.text) : undefined;
   if (!s || !n || n.value <= 0n || n.value > U64_MAX) {
-    r.report('id', 'error', at, `id ${JSON.stringify(s?.text ?? '?')} is not a member ID (a positive integer below 2^64)`);
+    r.report(
+      'id',
+      'error',
+      at,
+      `id ${JSON.stringify(s?.text ?? '?')} is not a member ID (a positive integer below 2^64)`,
+    );
     return 0n;
   }
   return n.value;
@@ -55,17 +60,26 @@ function readMember(map: YAMLMap, format: MemberYamlFormat, r: Reader): TargetMe
     const key = isScalar(pair.key) ? String(pair.key.value) : '?';
     if ((KEYS as readonly string[]).includes(key)) values.set(key, pair.value);
     else {
-      r.report('unknown-key', 'warning', rangeStart(pair.key), `unknown key ${JSON.stringify(key)} (ignored; the keys are ${KEYS.join(', ')})`);
+      r.report(
+        'unknown-key',
+        'warning',
+        rangeStart(pair.key),
+        `unknown key ${JSON.stringify(key)} (ignored; the keys are ${KEYS.join(', ')})`,
+      );
     }
   }
-  for (const k of ['id', 'address', 'role'] as const) if (!values.has(k)) r.report('missing-key', 'error', at, `member without ${k}`);
+  for (const k of ['id', 'address', 'role'] as const)
+    if (!values.has(k)) r.report('missing-key', 'error', at, `member without ${k}`);
   if (format === 'microcluster' && !values.has('name')) r.report('missing-key', 'error', at, 'member without name');
   const id = values.has('id') ? readId(values.get('id'), at, r) : 0n;
   const address = scalarText(values.get('address'))?.text ?? '';
   const roleText = scalarText(values.get('role'))?.text ?? '';
   const role = ROLE_WORDS[roleText];
   if (values.has('role') && role === undefined) {
-    const message = format === 'lxd' ? `unknown raft role: ${JSON.stringify(roleText)}` : `invalid dqlite role ${JSON.stringify(roleText)}`;
+    const message =
+      format === 'lxd'
+        ? `unknown raft role: ${JSON.stringify(roleText)}`
+        : `invalid dqlite role ${JSON.stringify(roleText)}`;
     r.report('role', 'error', at, `${message} (voter, stand-by or spare)`);
   }
   const name = scalarText(values.get('name'))?.text;
@@ -103,7 +117,11 @@ export function parseMemberYaml(text: string, file?: string): MemberYaml {
     }
     return { format, value: readMembers(members.items, format, r), issues: r.issues as DecodeIssue[] };
   }
-  return { format, value: readMembers((root as { items: unknown[] }).items, format, r), issues: r.issues as DecodeIssue[] };
+  return {
+    format,
+    value: readMembers((root as { items: unknown[] }).items, format, r),
+    issues: r.issues as DecodeIssue[],
+  };
 }
 
 function memberMapping(m: TargetMember, format: Exclude<MemberYamlFormat, 'go-dqlite'>): YamlMapping {
@@ -115,7 +133,10 @@ function memberMapping(m: TargetMember, format: Exclude<MemberYamlFormat, 'go-dq
 }
 
 /** A membership as the product writes it (yaml.v2): LXD's `members:` mapping or microcluster's list. */
-export function formatMemberYaml(members: readonly TargetMember[], format: Exclude<MemberYamlFormat, 'go-dqlite'>): string {
+export function formatMemberYaml(
+  members: readonly TargetMember[],
+  format: Exclude<MemberYamlFormat, 'go-dqlite'>,
+): string {
   const list = formatYamlV2Sequence(members.map((m) => memberMapping(m, format)));
   return format === 'lxd' ? `members:\n${list}` : list;
 }

@@ -39,14 +39,23 @@ export interface MetadataDecodeResult {
 export function decodeMetadata(bytes: Uint8Array, name: string = 'metadata'): MetadataDecodeResult {
   const issues: DecodeIssue[] = [];
   if (bytes.length < METADATA_BYTES) {
-    issues.push(issue('metadata-short', bytes.length,
-      `${name} has size ${bytes.length} instead of 32: C deletes it and treats it as missing`,
-      { size: bytes.length, cAction: 'delete' }));
+    issues.push(
+      issue(
+        'metadata-short',
+        bytes.length,
+        `${name} has size ${bytes.length} instead of 32: C deletes it and treats it as missing`,
+        { size: bytes.length, cAction: 'delete' },
+      ),
+    );
     return { issues };
   }
   if (bytes.length > METADATA_BYTES) {
-    issues.push(issue('metadata-size', METADATA_BYTES, `${name} has size ${bytes.length} instead of 32`,
-      { size: bytes.length, raftCode: 'CORRUPT' }));
+    issues.push(
+      issue('metadata-size', METADATA_BYTES, `${name} has size ${bytes.length} instead of 32`, {
+        size: bytes.length,
+        raftCode: 'CORRUPT',
+      }),
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const value: Metadata = {
@@ -56,12 +65,17 @@ export function decodeMetadata(bytes: Uint8Array, name: string = 'metadata'): Me
     votedFor: view.getBigUint64(24, true),
   };
   if (value.format !== METADATA_FORMAT) {
-    issues.push(issue('metadata-bad-format', 0, `decode content of ${name}: bad format version ${value.format}`,
-      { found: value.format, raftCode: 'MALFORMED' }));
+    issues.push(
+      issue('metadata-bad-format', 0, `decode content of ${name}: bad format version ${value.format}`, {
+        found: value.format,
+        raftCode: 'MALFORMED',
+      }),
+    );
   } else if (value.version === 0n) {
     // uvMetadataDecode returns at the format check, so C never reaches this one then.
-    issues.push(issue('metadata-zero-version', 8, `decode content of ${name}: version is set to zero`,
-      { raftCode: 'CORRUPT' }));
+    issues.push(
+      issue('metadata-zero-version', 8, `decode content of ${name}: version is set to zero`, { raftCode: 'CORRUPT' }),
+    );
   }
   return { value, issues };
 }

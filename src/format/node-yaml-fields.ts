@@ -55,7 +55,12 @@ function rawOf(node: unknown, key: Key, at: number, r: Reader): Raw | undefined 
     return { text: String(node.value ?? ''), plain: node.type === 'PLAIN' && !node.tag, at: startOf(node, at) };
   }
   // Aliases are legal YAML but never written by go-dqlite; we do not chase them.
-  r.report('type', 'error', startOf(node, at), `${key} must be a scalar, not ${isAlias(node) ? 'an alias' : 'a collection'}`);
+  r.report(
+    'type',
+    'error',
+    startOf(node, at),
+    `${key} must be a scalar, not ${isAlias(node) ? 'an alias' : 'a collection'}`,
+  );
   return undefined;
 }
 
@@ -70,9 +75,16 @@ function collect(map: YAMLMap, r: Reader): Map<Key, Raw | undefined> {
       continue;
     }
     if (name !== key) {
-      r.report('key-case', 'warning', keyAt, `key ${JSON.stringify(name)} should be ${key}: go-dqlite >= 1.11.8 (yaml.v2) ignores it and reads the zero value; < 1.11.8 (ghodss) accepts it`, { key: name, expected: key });
+      r.report(
+        'key-case',
+        'warning',
+        keyAt,
+        `key ${JSON.stringify(name)} should be ${key}: go-dqlite >= 1.11.8 (yaml.v2) ignores it and reads the zero value; < 1.11.8 (ghodss) accepts it`,
+        { key: name, expected: key },
+      );
     }
-    if (found.has(key)) r.report('duplicate-key', 'error', keyAt, `${key} given more than once (the last value wins)`, { key });
+    if (found.has(key))
+      r.report('duplicate-key', 'error', keyAt, `${key} given more than once (the last value wins)`, { key });
     found.set(key, rawOf(pair.value, key, keyAt, r));
   }
   return found;
@@ -100,9 +112,14 @@ function readId(raw: Raw | undefined, r: Reader): bigint {
     return 0n;
   }
   if (!raw.plain) {
-    r.report('type', 'error', raw.at, `ID is quoted: go-dqlite refuses a string for an integer field`, { id: n.value.toString() });
+    r.report('type', 'error', raw.at, `ID is quoted: go-dqlite refuses a string for an integer field`, {
+      id: n.value.toString(),
+    });
   } else if (!n.canonical) {
-    r.report('id-format', 'warning', raw.at, `ID ${raw.text} is not plain decimal; go-dqlite reads it as ${n.value}`, { text: raw.text, id: n.value.toString() });
+    r.report('id-format', 'warning', raw.at, `ID ${raw.text} is not plain decimal; go-dqlite reads it as ${n.value}`, {
+      text: raw.text,
+      id: n.value.toString(),
+    });
   }
   return n.value;
 }
@@ -114,7 +131,14 @@ function readRole(raw: Raw | undefined, r: Reader): number {
   const named = ROLE_NAMES[raw.text.toLowerCase()];
   if (named !== undefined) {
     if (r.roleNames) r.report('role-name', 'info', raw.at, `role ${raw.text} read as ${named}`, { role: named });
-    else r.report('role-type', 'error', raw.at, `role ${JSON.stringify(raw.text)} is a name; go-dqlite needs a number (0 voter, 1 stand-by, 2 spare)`, { role: named });
+    else
+      r.report(
+        'role-type',
+        'error',
+        raw.at,
+        `role ${JSON.stringify(raw.text)} is a name; go-dqlite needs a number (0 voter, 1 stand-by, 2 spare)`,
+        { role: named },
+      );
     return named;
   }
   if (raw.plain && NULLS.has(raw.text)) {
@@ -128,7 +152,9 @@ function readRole(raw: Raw | undefined, r: Reader): number {
   }
   if (!raw.plain) r.report('type', 'error', raw.at, 'Role is quoted: go-dqlite refuses a string for an integer field');
   if (n.value < 0n || n.value > 2n) {
-    r.report('role-range', 'error', raw.at, `role ${raw.text} is not 0 (voter), 1 (stand-by) or 2 (spare)`, { text: raw.text });
+    r.report('role-range', 'error', raw.at, `role ${raw.text} is not 0 (voter), 1 (stand-by) or 2 (spare)`, {
+      text: raw.text,
+    });
     return Number(n.value);
   }
   return Number(n.value);

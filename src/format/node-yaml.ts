@@ -39,7 +39,11 @@ export interface ParseResult<T> {
   issues: DecodeIssue[];
 }
 
-export function makeReader(text: string, file: string | undefined, roleNames: boolean): Reader & { lines: LineCounter } {
+export function makeReader(
+  text: string,
+  file: string | undefined,
+  roleNames: boolean,
+): Reader & { lines: LineCounter } {
   const lines = new LineCounter();
   const issues: DecodeIssue[] = [];
   return {
@@ -81,7 +85,10 @@ function tooDeep(text: string): number | undefined {
       let p = lineStart;
       while (text.charCodeAt(p) === 0x20) p++;
       let block = p - lineStart;
-      while ((text.charCodeAt(p) === 0x2d || text.charCodeAt(p) === 0x3f) && (text.charCodeAt(p + 1) === 0x20 || p + 1 === i)) {
+      while (
+        (text.charCodeAt(p) === 0x2d || text.charCodeAt(p) === 0x3f) &&
+        (text.charCodeAt(p + 1) === 0x20 || p + 1 === i)
+      ) {
         block++;
         p += 2;
       }
@@ -101,7 +108,12 @@ export function parseRoot(text: string, r: ReturnType<typeof makeReader>): unkno
     // The parser fills the line counter as it goes; it never ran, so fill it for the report.
     r.lines.addNewLine(0);
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) r.lines.addNewLine(nl + 1);
-    r.report('too-deep', 'error', deep, `nesting deeper than ${MAX_YAML_DEPTH} levels; not parsed (go-dqlite writes 2)`);
+    r.report(
+      'too-deep',
+      'error',
+      deep,
+      `nesting deeper than ${MAX_YAML_DEPTH} levels; not parsed (go-dqlite writes 2)`,
+    );
     return undefined;
   }
   const docs = parseAllDocuments(text, {
@@ -113,7 +125,9 @@ export function parseRoot(text: string, r: ReturnType<typeof makeReader>): unkno
   const first = docs[0];
   for (const doc of docs) {
     for (const e of doc.errors) {
-      const hint = indentedWithTab(text, r.lines, e.pos[0]) ? ' (the line is indented with a tab; YAML allows only spaces)' : '';
+      const hint = indentedWithTab(text, r.lines, e.pos[0])
+        ? ' (the line is indented with a tab; YAML allows only spaces)'
+        : '';
       r.report('syntax', 'error', e.pos[0], `YAML syntax error: ${e.message}${hint}`, { code: e.code });
     }
     for (const w of doc.warnings) r.report('yaml-warning', 'warning', w.pos[0], w.message, { code: w.code });
@@ -123,7 +137,9 @@ export function parseRoot(text: string, r: ReturnType<typeof makeReader>): unkno
     r.report('multiple-documents', 'warning', at, `${docs.length} YAML documents; go-dqlite reads only the first`);
   }
   const root = first?.contents;
-  const isEmpty = root == null || (isScalar(root) && root.type === 'PLAIN' && ['', '~', 'null', 'Null', 'NULL'].includes(String(root.value)));
+  const isEmpty =
+    root == null ||
+    (isScalar(root) && root.type === 'PLAIN' && ['', '~', 'null', 'Null', 'NULL'].includes(String(root.value)));
   if (isEmpty) {
     r.report('empty', 'error', 0, 'empty file (no YAML content)');
     return undefined;
@@ -147,7 +163,12 @@ function parseCluster(text: string, file: string | undefined, roleNames: boolean
   const root = parseRoot(text, r);
   if (root === undefined) return { value: [], issues: r.issues };
   if (!isSeq(root)) {
-    r.report('shape', 'error', rangeStart(root), 'cluster.yaml must hold a sequence of mappings with ID, Address and Role');
+    r.report(
+      'shape',
+      'error',
+      rangeStart(root),
+      'cluster.yaml must hold a sequence of mappings with ID, Address and Role',
+    );
     return { issues: r.issues };
   }
   const nodes: NodeInfo[] = [];
@@ -171,11 +192,19 @@ function reportDuplicates(nodes: NodeInfo[], where: number[], r: Reader): void {
     // ID 0 is normal: a first start writes `[{Address: a} for a in --join]` with zero IDs.
     const firstId = ids.get(n.id);
     if (n.id !== 0n && firstId !== undefined) {
-      r.report('duplicate-id', 'error', where[i]!, `ID ${n.id} appears twice (items ${firstId + 1} and ${i + 1})`, { id: n.id.toString() });
+      r.report('duplicate-id', 'error', where[i]!, `ID ${n.id} appears twice (items ${firstId + 1} and ${i + 1})`, {
+        id: n.id.toString(),
+      });
     } else ids.set(n.id, i);
     const firstAddress = addresses.get(n.address);
     if (n.address !== '' && firstAddress !== undefined) {
-      r.report('duplicate-address', 'error', where[i]!, `address ${n.address} appears twice (items ${firstAddress + 1} and ${i + 1})`, { address: n.address });
+      r.report(
+        'duplicate-address',
+        'error',
+        where[i]!,
+        `address ${n.address} appears twice (items ${firstAddress + 1} and ${i + 1})`,
+        { address: n.address },
+      );
     } else addresses.set(n.address, i);
   });
 }
@@ -219,8 +248,16 @@ function toMapping(info: NodeInfo, order: YamlKeyOrder): YamlMapping {
   if (info.id < 0n || info.id > U64_MAX) throw new InternalError(`node ID ${info.id} is not a u64`);
   if (!Number.isSafeInteger(info.role)) throw new InternalError(`node role ${info.role} is not an integer`);
   return order === 'ghodss'
-    ? [['Address', info.address], ['ID', info.id], ['Role', info.role]]
-    : [['ID', info.id], ['Address', info.address], ['Role', info.role]];
+    ? [
+        ['Address', info.address],
+        ['ID', info.id],
+        ['Role', info.role],
+      ]
+    : [
+        ['ID', info.id],
+        ['Address', info.address],
+        ['Role', info.role],
+      ];
 }
 
 /** info.yaml bytes as go-dqlite's yaml.Marshal writes them (trailing newline included). */

@@ -105,10 +105,17 @@ function readU64(src: ByteSource, offset: number): bigint {
 }
 
 /** Walks a batch's preamble up to its verified header checksum; returns n or the failure. */
-function checkPreamble(src: ByteSource, offset: number, ordinal: number): { n: number; crc1: number; crc2: number } | BatchFailure {
+function checkPreamble(
+  src: ByteSource,
+  offset: number,
+  ordinal: number,
+): { n: number; crc1: number; crc2: number } | BatchFailure {
   const size = src.size;
   if (size - offset < 8) {
-    return fail('short-preamble', 'IOERR', 'read preamble: short read', ordinal, offset, offset, { needed: 8, available: size - offset });
+    return fail('short-preamble', 'IOERR', 'read preamble: short read', ordinal, offset, offset, {
+      needed: 8,
+      available: size - offset,
+    });
   }
   const whole = size - offset >= 16;
   const pre = src.read(offset, whole ? 16 : 8);
@@ -116,30 +123,55 @@ function checkPreamble(src: ByteSource, offset: number, ordinal: number): { n: n
   const crc1 = preView.getUint32(0, true);
   const crc2 = preView.getUint32(4, true);
   if (!whole) {
-    return fail('short-count', 'IOERR', 'read preamble: short read', ordinal, offset, offset + 8, { needed: 8, available: size - offset - 8 });
+    return fail('short-count', 'IOERR', 'read preamble: short read', ordinal, offset, offset + 8, {
+      needed: 8,
+      available: size - offset - 8,
+    });
   }
   // The count as two 32-bit halves: a bigint only for the message about a count that is too high.
   const lo = preView.getUint32(8, true);
   const hi = preView.getUint32(12, true);
-  if (lo === 0 && hi === 0) return fail('zero-count', 'CORRUPT', 'entries count in preamble is zero', ordinal, offset, offset + 8);
+  if (lo === 0 && hi === 0)
+    return fail('zero-count', 'CORRUPT', 'entries count in preamble is zero', ordinal, offset, offset + 8);
   if (hi !== 0 || lo > MAX_BATCH_ENTRIES) {
     const n64 = (BigInt(hi) << 32n) | BigInt(lo);
-    return fail('count-too-high', 'CORRUPT', `entries count ${n64} in preamble is too high`, ordinal, offset, offset + 8, { count: n64 });
+    return fail(
+      'count-too-high',
+      'CORRUPT',
+      `entries count ${n64} in preamble is too high`,
+      ordinal,
+      offset,
+      offset + 8,
+      { count: n64 },
+    );
   }
   const n = lo;
   const headersAt = offset + 16;
   if (size - headersAt < n * ENTRY_HEADER_BYTES) {
-    return fail('short-header', 'IOERR', 'read header: short read', ordinal, offset, headersAt, { count: n, needed: n * 16, available: size - headersAt });
+    return fail('short-header', 'IOERR', 'read header: short read', ordinal, offset, headersAt, {
+      count: n,
+      needed: n * 16,
+      available: size - headersAt,
+    });
   }
   const computed1 = src.crc(offset + 8, 8 + n * ENTRY_HEADER_BYTES);
   if (computed1 !== crc1) {
-    return fail('header-checksum', 'CORRUPT', 'header checksum mismatch', ordinal, offset, offset, { expected: crc1, found: computed1 });
+    return fail('header-checksum', 'CORRUPT', 'header checksum mismatch', ordinal, offset, offset, {
+      expected: crc1,
+      found: computed1,
+    });
   }
   return { n, crc1, crc2 };
 }
 
 /** One batch at `offset`, in uvLoadEntriesBatch's order of checks, appended to `table`. */
-function decodeBatch(src: ByteSource, offset: number, table: BatchTableBuilder, verifyData: boolean, issues: DecodeIssue[]): BatchStep {
+function decodeBatch(
+  src: ByteSource,
+  offset: number,
+  table: BatchTableBuilder,
+  verifyData: boolean,
+  issues: DecodeIssue[],
+): BatchStep {
   const ordinal = table.batchCount;
   const pre = checkPreamble(src, offset, ordinal);
   if ('kind' in pre) return { failure: pre };
@@ -156,27 +188,54 @@ function decodeBatch(src: ByteSource, offset: number, table: BatchTableBuilder, 
     const type = hv.getUint8(at + 8);
     if (type < 1 || type > 3) {
       table.abandonBatch();
-      return { failure: fail('bad-entry-type', 'MALFORMED', `entry ${i} has unknown type ${type}`, ordinal, offset, headersAt + at + 8, { entry: i, type }) };
+      return {
+        failure: fail(
+          'bad-entry-type',
+          'MALFORMED',
+          `entry ${i} has unknown type ${type}`,
+          ordinal,
+          offset,
+          headersAt + at + 8,
+          { entry: i, type },
+        ),
+      };
     }
     const length = hv.getUint32(at + 12, true);
     const unused = hv.getUint8(at + 9) | (hv.getUint8(at + 10) << 8) | (hv.getUint8(at + 11) << 16);
     table.addEntryTermParts(hv.getUint32(at, true), hv.getUint32(at + 4, true), type, unused, length);
     if (length % 8 !== 0) {
-      unaligned.push({ kind: 'unaligned-length', offset: payloadOffset, message: `entry payload of ${length} bytes is not a multiple of 8 (never written by C)`, data: { length } });
+      unaligned.push({
+        kind: 'unaligned-length',
+        offset: payloadOffset,
+        message: `entry payload of ${length} bytes is not a multiple of 8 (never written by C)`,
+        data: { length },
+      });
     }
     payloadOffset += length;
   }
   const dataLength = payloadOffset - dataAt;
   if (src.size - dataAt < dataLength) {
     table.abandonBatch();
-    return { failure: fail('short-data', 'IOERR', 'read data: short read', ordinal, offset, dataAt, { count: n, needed: dataLength, available: src.size - dataAt }) };
+    return {
+      failure: fail('short-data', 'IOERR', 'read data: short read', ordinal, offset, dataAt, {
+        count: n,
+        needed: dataLength,
+        available: src.size - dataAt,
+      }),
+    };
   }
   issues.push(...unaligned);
   const found = verifyData ? src.crc(dataAt, dataLength) : undefined;
   const dataCrcOk = found === undefined ? undefined : found === crc2;
   table.endBatch(payloadOffset, dataCrcOk);
   if (dataCrcOk === false) {
-    return { end: payloadOffset, failure: fail('data-checksum', 'CORRUPT', 'data checksum mismatch', ordinal, offset, dataAt, { expected: crc2, found }) };
+    return {
+      end: payloadOffset,
+      failure: fail('data-checksum', 'CORRUPT', 'data checksum mismatch', ordinal, offset, dataAt, {
+        expected: crc2,
+        found,
+      }),
+    };
   }
   return { end: payloadOffset };
 }
@@ -199,11 +258,23 @@ export function decodeSegment(src: ByteSource, options: SegmentDecodeOptions = {
   const verifyData = options.verifyData ?? true;
   const issues: DecodeIssue[] = [];
   if (src.size < SEGMENT_HEADER_BYTES) {
-    return { formatVersion: undefined, batches: BatchTable.EMPTY, validBytes: 0, failure: undefined, tailIsZero: src.isZero(0, src.size), issues };
+    return {
+      formatVersion: undefined,
+      batches: BatchTable.EMPTY,
+      validBytes: 0,
+      failure: undefined,
+      tailIsZero: src.isZero(0, src.size),
+      issues,
+    };
   }
   const formatVersion = readU64(src, 0);
   if (formatVersion !== SEGMENT_FORMAT_VERSION) {
-    issues.push({ kind: 'bad-format-version', offset: 0, message: `unexpected format version ${formatVersion}`, data: { found: formatVersion } });
+    issues.push({
+      kind: 'bad-format-version',
+      offset: 0,
+      message: `unexpected format version ${formatVersion}`,
+      data: { found: formatVersion },
+    });
   }
   const table = new BatchTableBuilder();
   let offset = SEGMENT_HEADER_BYTES;
@@ -230,10 +301,25 @@ export function decodeSegment(src: ByteSource, options: SegmentDecodeOptions = {
 export function decodeSegmentFormatOnly(src: ByteSource): SegmentDecodeResult {
   if (src.size < SEGMENT_HEADER_BYTES) return decodeSegment(src);
   const formatVersion = readU64(src, 0);
-  const issues: DecodeIssue[] = formatVersion === SEGMENT_FORMAT_VERSION ? [] : [
-    { kind: 'bad-format-version', offset: 0, message: `unexpected format version ${formatVersion}`, data: { found: formatVersion } },
-  ];
-  return { formatVersion, batches: BatchTable.EMPTY, validBytes: src.size, failure: undefined, tailIsZero: true, issues };
+  const issues: DecodeIssue[] =
+    formatVersion === SEGMENT_FORMAT_VERSION
+      ? []
+      : [
+          {
+            kind: 'bad-format-version',
+            offset: 0,
+            message: `unexpected format version ${formatVersion}`,
+            data: { found: formatVersion },
+          },
+        ];
+  return {
+    formatVersion,
+    batches: BatchTable.EMPTY,
+    validBytes: src.size,
+    failure: undefined,
+    tailIsZero: true,
+    issues,
+  };
 }
 
 export function decodeSegmentBytes(bytes: Uint8Array, options?: SegmentDecodeOptions): SegmentDecodeResult {

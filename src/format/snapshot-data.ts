@@ -58,8 +58,13 @@ function inspectMain(main: Uint8Array, db: SnapshotDatabase, issues: DecodeIssue
   const pageSize = raw === 1 ? 65536 : raw;
   db.pageSize = pageSize;
   if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0 || main.length % pageSize !== 0) {
-    issues.push(issue('snapshot-db-page-size', db.mainOffset + 16,
-      `${db.filename}: page size ${pageSize} does not divide main size ${main.length}`));
+    issues.push(
+      issue(
+        'snapshot-db-page-size',
+        db.mainOffset + 16,
+        `${db.filename}: page size ${pageSize} does not divide main size ${main.length}`,
+      ),
+    );
     return;
   }
   db.mainPages = main.length / pageSize;
@@ -75,8 +80,13 @@ function inspectWal(wal: Uint8Array, db: SnapshotDatabase, issues: DecodeIssue[]
   const pageSize = be32(wal, 8);
   const frame = WAL_FRAME_HEADER + pageSize;
   if (pageSize === 0 || (wal.length - WAL_HEADER) % frame !== 0) {
-    issues.push(issue('snapshot-wal-size', db.walOffset,
-      `${db.filename}: WAL size ${wal.length} is not 32 + k × (24 + ${pageSize})`));
+    issues.push(
+      issue(
+        'snapshot-wal-size',
+        db.walOffset,
+        `${db.filename}: WAL size ${wal.length} is not 32 + k × (24 + ${pageSize})`,
+      ),
+    );
     return;
   }
   db.walFrames = (wal.length - WAL_HEADER) / frame;
@@ -123,26 +133,42 @@ export function decodeSnapshotData(bytes: Uint8Array): SnapshotDataDecodeResult 
       valid = c.offset;
     }
     if (c.remaining > 0) {
-      issues.push(issue('snapshot-data-trailing', c.offset, `${c.remaining} bytes after the last database`, { count: c.remaining }));
+      issues.push(
+        issue('snapshot-data-trailing', c.offset, `${c.remaining} bytes after the last database`, {
+          count: c.remaining,
+        }),
+      );
     }
     return { value: { format, databases }, issues, validBytes: valid };
   } catch (err) {
     if (!(err instanceof ShortReadError)) throw err;
-    issues.push(issue('snapshot-data-short', err.offset, `snapshot payload ends inside ${err.field}`,
-      { field: err.field, needed: err.needed, available: err.available }));
+    issues.push(
+      issue('snapshot-data-short', err.offset, `snapshot payload ends inside ${err.field}`, {
+        field: err.field,
+        needed: err.needed,
+        available: err.available,
+      }),
+    );
     return { issues, validBytes: valid };
   }
 }
 
 /** fsm__snapshot's payload for the given database images. */
-export function encodeSnapshotData(databases: readonly { filename: string; main: Uint8Array; wal?: Uint8Array }[]): Uint8Array {
+export function encodeSnapshotData(
+  databases: readonly { filename: string; main: Uint8Array; wal?: Uint8Array }[],
+): Uint8Array {
   const w = new Writer();
   w.u64(SNAPSHOT_DATA_FORMAT).u64(BigInt(databases.length));
   for (const db of databases) {
     const wal = db.wal ?? new Uint8Array(0);
     const name = Buffer.from(db.filename, 'utf8');
     // text__encode pads relative to the text's own start, which need not be 8-aligned here.
-    w.bytes(name).zeros(pad8(name.length + 1) - name.length).u64(BigInt(db.main.length)).u64(BigInt(wal.length)).bytes(db.main).bytes(wal);
+    w.bytes(name)
+      .zeros(pad8(name.length + 1) - name.length)
+      .u64(BigInt(db.main.length))
+      .u64(BigInt(wal.length))
+      .bytes(db.main)
+      .bytes(wal);
   }
   return w.finish();
 }

@@ -79,10 +79,14 @@ export class SnapshotDatabasesReader {
         return; // dqlite ignores bytes after the last database
       }
       // Each step advances #offset itself, before it moves to the next state.
-      i += s.kind === 'fixed' ? this.#takeFixed(chunk, i, s)
-        : s.kind === 'filename' ? this.#takeName(chunk, i)
-          : s.kind === 'main' ? this.#takeMain(chunk.subarray(i))
-            : this.#takeWal(chunk.subarray(i), s);
+      i +=
+        s.kind === 'fixed'
+          ? this.#takeFixed(chunk, i, s)
+          : s.kind === 'filename'
+            ? this.#takeName(chunk, i)
+            : s.kind === 'main'
+              ? this.#takeMain(chunk.subarray(i))
+              : this.#takeWal(chunk.subarray(i), s);
     }
   }
 
@@ -127,8 +131,17 @@ export class SnapshotDatabasesReader {
     const filename = new TextDecoder().decode(Uint8Array.from(this.#name));
     const padding = (8 - ((this.#nameLength + 1) % 8)) % 8;
     this.#db = {
-      filename, mainSize: 0n, walSize: 0n, mainOffset: 0, image: undefined, head: new Uint8Array(HEAD), headLength: 0,
-      mainDone: 0n, wal: undefined, walSummary: undefined, issues: [],
+      filename,
+      mainSize: 0n,
+      walSize: 0n,
+      mainOffset: 0,
+      image: undefined,
+      head: new Uint8Array(HEAD),
+      headLength: 0,
+      mainDone: 0n,
+      wal: undefined,
+      walSummary: undefined,
+      issues: [],
     };
     if (this.#nameLength > MAX_NAME) {
       const message = `database name of ${this.#nameLength} bytes (first ${MAX_NAME} kept)`;
@@ -174,14 +187,22 @@ export class SnapshotDatabasesReader {
     if (image) {
       const pages = Number(db.mainSize / BigInt(image.pageSize));
       if (db.mainSize % BigInt(image.pageSize) !== 0n) {
-        note(db, 'snapshot-db-main-size', db.mainOffset,
-          `main image of ${db.mainSize} bytes is not a whole number of ${image.pageSize}-byte pages`);
+        note(
+          db,
+          'snapshot-db-main-size',
+          db.mainOffset,
+          `main image of ${db.mainSize} bytes is not a whole number of ${image.pageSize}-byte pages`,
+        );
       }
       image.setPages(pages);
       const header = image.headerPages();
       if (header !== undefined && header !== pages) {
-        note(db, 'snapshot-db-header-size', db.mainOffset + 28,
-          `main image holds ${pages} pages, page 1 says ${header} (dqlite 1.11's restore trusts page 1)`);
+        note(
+          db,
+          'snapshot-db-header-size',
+          db.mainOffset + 28,
+          `main image holds ${pages} pages, page 1 says ${header} (dqlite 1.11's restore trusts page 1)`,
+        );
       }
     }
     if (db.walSize === 0n) return this.#databaseDone();
@@ -193,7 +214,7 @@ export class SnapshotDatabasesReader {
     let image = db.image;
     if (!image && db.mainSize === 0n) image = db.image = new DatabaseImage(commit.pages[0]!.data.length);
     if (!image || image.pageSize !== commit.pages[0]!.data.length) {
-      const message = 'WAL page size differs from the main image\'s: WAL not applied';
+      const message = "WAL page size differs from the main image's: WAL not applied";
       if (image) note(db, 'snapshot-wal-page-size', this.#offset, message);
       db.wal = undefined;
       return;
@@ -218,8 +239,13 @@ export class SnapshotDatabasesReader {
       db.issues.push(...db.walSummary.issues.map((i) => ({ ...i, message: `${db.filename}: ${i.message}` })));
     }
     this.#done.push({
-      filename: db.filename, mainSize: db.mainSize, walSize: db.walSize, image: db.image, wal: db.walSummary,
-      mainOffset: db.mainOffset, issues: db.issues,
+      filename: db.filename,
+      mainSize: db.mainSize,
+      walSize: db.walSize,
+      image: db.image,
+      wal: db.walSummary,
+      mainOffset: db.mainOffset,
+      issues: db.issues,
     });
     this.#nextDatabase();
   }

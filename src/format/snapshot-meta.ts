@@ -50,8 +50,13 @@ export interface SnapshotMetaDecodeResult {
 }
 
 /** A decode issue carrying the raft error code C would return for it. */
-function metaIssue(kind: string, offset: number, message: string, raftCode: RaftCode | undefined,
-  data: Record<string, unknown> = {}): DecodeIssue {
+function metaIssue(
+  kind: string,
+  offset: number,
+  message: string,
+  raftCode: RaftCode | undefined,
+  data: Record<string, unknown> = {},
+): DecodeIssue {
   return issue(kind, offset, message, raftCode ? { raftCode, ...data } : data);
 }
 
@@ -60,8 +65,15 @@ function shortHeader(bytes: Uint8Array): SnapshotMetaDecodeResult {
   const fields = ['format', 'crc', 'configurationIndex', 'configurationLength'];
   const field = fields[Math.floor(have / 8)] ?? 'configurationLength';
   return {
-    issues: [metaIssue('meta-short-header', have, `short read: .meta has ${have} bytes, the header needs 32 (ends inside ${field})`,
-      'IOERR', { field, needed: SNAPSHOT_META_HEADER_BYTES, available: have })],
+    issues: [
+      metaIssue(
+        'meta-short-header',
+        have,
+        `short read: .meta has ${have} bytes, the header needs 32 (ends inside ${field})`,
+        'IOERR',
+        { field, needed: SNAPSHOT_META_HEADER_BYTES, available: have },
+      ),
+    ],
     validBytes: have - (have % 8),
   };
 }
@@ -79,8 +91,12 @@ export function decodeSnapshotMeta(bytes: Uint8Array): SnapshotMetaDecodeResult 
     issues.push(metaIssue('meta-bad-format', 0, `unsupported format ${format}`, 'MALFORMED', { found: format }));
   }
   if (configurationLength > BigInt(MAX_META_CONFIGURATION_BYTES)) {
-    issues.push(metaIssue('meta-configuration-too-big', 24, `configuration data too big (${configurationLength})`,
-      'CORRUPT', { length: configurationLength, max: MAX_META_CONFIGURATION_BYTES }));
+    issues.push(
+      metaIssue('meta-configuration-too-big', 24, `configuration data too big (${configurationLength})`, 'CORRUPT', {
+        length: configurationLength,
+        max: MAX_META_CONFIGURATION_BYTES,
+      }),
+    );
     return { issues, validBytes: SNAPSHOT_META_HEADER_BYTES };
   }
   if (configurationLength === 0n) {
@@ -90,12 +106,22 @@ export function decodeSnapshotMeta(bytes: Uint8Array): SnapshotMetaDecodeResult 
   const length = Number(configurationLength);
   const end = SNAPSHOT_META_HEADER_BYTES + length;
   if (bytes.length < end) {
-    issues.push(metaIssue('meta-short-configuration', SNAPSHOT_META_HEADER_BYTES,
-      `short read: configuration needs ${length} bytes at offset 32, only ${bytes.length - 32} left`,
-      'IOERR', { field: 'configuration', needed: length, available: bytes.length - 32 }));
+    issues.push(
+      metaIssue(
+        'meta-short-configuration',
+        SNAPSHOT_META_HEADER_BYTES,
+        `short read: configuration needs ${length} bytes at offset 32, only ${bytes.length - 32} left`,
+        'IOERR',
+        { field: 'configuration', needed: length, available: bytes.length - 32 },
+      ),
+    );
     return { issues, validBytes: SNAPSHOT_META_HEADER_BYTES };
   }
-  return { value: checkBody(bytes, issues, { format, crc, configurationIndex, configurationLength }), issues, validBytes: end };
+  return {
+    value: checkBody(bytes, issues, { format, crc, configurationIndex, configurationLength }),
+    issues,
+    validBytes: end,
+  };
 }
 
 interface Header {
@@ -111,15 +137,23 @@ function checkBody(bytes: Uint8Array, issues: DecodeIssue[], h: Header): Snapsho
   const crcLow32 = Number(h.crc & 0xffffffffn);
   const crcOk = crcLow32 === computedCrc;
   if (!crcOk) {
-    issues.push(metaIssue('meta-checksum', 8, 'checksum mismatch', 'CORRUPT', {
-      expected: computedCrc, found: crcLow32,
-    }));
+    issues.push(
+      metaIssue('meta-checksum', 8, 'checksum mismatch', 'CORRUPT', {
+        expected: computedCrc,
+        found: crcLow32,
+      }),
+    );
   }
   const conf = decodeConfiguration(bytes.subarray(SNAPSHOT_META_HEADER_BYTES, end), SNAPSHOT_META_HEADER_BYTES);
   issues.push(...conf.issues);
   const meta: SnapshotMeta = {
-    format: h.format, crc: h.crc, crcLow32, computedCrc, crcOk,
-    configurationIndex: h.configurationIndex, configurationLength: h.configurationLength,
+    format: h.format,
+    crc: h.crc,
+    crcLow32,
+    computedCrc,
+    crcOk,
+    configurationIndex: h.configurationIndex,
+    configurationLength: h.configurationLength,
     trailingBytes: bytes.length - end,
   };
   if (conf.value) meta.configuration = conf.value;

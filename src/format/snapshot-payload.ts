@@ -98,8 +98,14 @@ export class SnapshotPayloadChecker {
         data: { field, level: 'error', ...(unchecked ? { missing: s.remaining } : {}) },
       };
     }
-    return { databases: this.#db, filenames: this.#names, bytes: this.#offsetBase, trailingBytes: this.#trailing, walBytes: this.#walBytes,
-      problem: this.#problem };
+    return {
+      databases: this.#db,
+      filenames: this.#names,
+      bytes: this.#offsetBase,
+      trailingBytes: this.#trailing,
+      walBytes: this.#walBytes,
+      problem: this.#problem,
+    };
   }
 
   #expect(field: string, need: number): void {
@@ -113,7 +119,12 @@ export class SnapshotPayloadChecker {
     if (field === 'format and database count') {
       const format = view.getBigUint64(0, true);
       if (format !== 1n) {
-        this.#problem = { kind: 'snapshot-data-format', offset: 0, message: `snapshot payload format ${format}, expected 1: dqlite's restore fails (RAFT_MALFORMED) and the node does not start`, data: { found: format, level: 'error' } };
+        this.#problem = {
+          kind: 'snapshot-data-format',
+          offset: 0,
+          message: `snapshot payload format ${format}, expected 1: dqlite's restore fails (RAFT_MALFORMED) and the node does not start`,
+          data: { found: format, level: 'error' },
+        };
         return;
       }
       this.#count = view.getBigUint64(8, true);
@@ -126,7 +137,12 @@ export class SnapshotPayloadChecker {
     this.#walBytes += wal;
     const images = main + wal;
     if (images === 0n) this.#nextDatabase();
-    else this.#state = { kind: 'skip', remaining: images, field: `database[${this.#db}] main and WAL images (${main} + ${wal} bytes)` };
+    else
+      this.#state = {
+        kind: 'skip',
+        remaining: images,
+        field: `database[${this.#db}] main and WAL images (${main} + ${wal} bytes)`,
+      };
   }
 
   #nextDatabase(): void {

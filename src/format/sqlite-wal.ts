@@ -92,13 +92,23 @@ export function decodeWalHeader(bytes: Uint8Array, issues: DecodeIssue[], base =
   }
   const magic = be32(bytes, 0);
   const h: WalHeader = {
-    magic, bigEndianChecksum: (magic & 1) === 1, version: be32(bytes, 4), pageSize: be32(bytes, 8),
+    magic,
+    bigEndianChecksum: (magic & 1) === 1,
+    version: be32(bytes, 4),
+    pageSize: be32(bytes, 8),
     checkpointSeq: be32(bytes, 12),
-    salt1: be32(bytes, 16), salt2: be32(bytes, 20), checksum1: be32(bytes, 24), checksum2: be32(bytes, 28),
+    salt1: be32(bytes, 16),
+    salt2: be32(bytes, 20),
+    checksum1: be32(bytes, 24),
+    checksum2: be32(bytes, 28),
   };
   const bad = (kind: string, offset: number, message: string): undefined => {
-    issues.push({ kind, offset: base + offset, message: `${message}: SQLite ignores the whole WAL`,
-      data: { found: magic } });
+    issues.push({
+      kind,
+      offset: base + offset,
+      message: `${message}: SQLite ignores the whole WAL`,
+      data: { found: magic },
+    });
     return undefined;
   };
   if ((magic & 0xfffffffe) >>> 0 !== WAL_MAGIC) return bad('wal-bad-magic', 0, `WAL magic 0x${magic.toString(16)}`);
@@ -107,8 +117,11 @@ export function decodeWalHeader(bytes: Uint8Array, issues: DecodeIssue[], base =
   if (c1 !== h.checksum1 || c2 !== h.checksum2) return bad('wal-header-checksum', 24, 'WAL header checksum mismatch');
   if (h.version !== WAL_VERSION) {
     // walIndexRecover fails with SQLITE_CANTOPEN: the database cannot be opened at all.
-    issues.push({ kind: 'wal-bad-version', offset: base + 4,
-      message: `WAL version ${h.version}, expected ${WAL_VERSION}: SQLite cannot open the database` });
+    issues.push({
+      kind: 'wal-bad-version',
+      offset: base + 4,
+      message: `WAL version ${h.version}, expected ${WAL_VERSION}: SQLite cannot open the database`,
+    });
     return undefined;
   }
   return h;
@@ -184,7 +197,7 @@ export class WalReader {
       this.#stopped = true;
     };
     if (be32(f, 8) !== h.salt1 || be32(f, 12) !== h.salt2) {
-      return stop('wal-frame-salt', 'salts differ from the header\'s');
+      return stop('wal-frame-salt', "salts differ from the header's");
     }
     if (pgno === 0) return stop('wal-frame-page-zero', 'page number 0');
     let [s1, s2] = walChecksum(f.subarray(0, 8), h.bigEndianChecksum, this.#s1, this.#s2);
@@ -210,18 +223,31 @@ export class WalReader {
       decodeWalHeader(this.#buf.subarray(0, this.#have), issues, this.#base);
     }
     if (this.#header && !this.#stopped && this.#have > 0) {
-      issues.push({ kind: 'wal-partial-frame', offset: this.#base + WAL_HEADER_SIZE + this.#frames * frameSize,
-        message: `WAL image ends ${this.#have} bytes into frame ${this.#frames}: the partial frame is ignored` });
+      issues.push({
+        kind: 'wal-partial-frame',
+        offset: this.#base + WAL_HEADER_SIZE + this.#frames * frameSize,
+        message: `WAL image ends ${this.#have} bytes into frame ${this.#frames}: the partial frame is ignored`,
+      });
     }
     if (this.#tx.length > 0) {
-      issues.push({ kind: 'wal-uncommitted-frames', offset: this.#base + WAL_HEADER_SIZE + this.#committed * frameSize,
-        message: `${this.#tx.length} valid WAL frames after the last commit frame belong to no committed transaction: `
-          + 'ignored' });
+      issues.push({
+        kind: 'wal-uncommitted-frames',
+        offset: this.#base + WAL_HEADER_SIZE + this.#committed * frameSize,
+        message:
+          `${this.#tx.length} valid WAL frames after the last commit frame belong to no committed transaction: ` +
+          'ignored',
+      });
     }
     const frames = frameSize ? Math.floor((this.#bytes - WAL_HEADER_SIZE) / frameSize) : 0;
     return {
-      header: this.#header, frames, validFrames: this.#valid, committedFrames: this.#committed, commits: this.#commits,
-      dbSizePages: this.#dbSize, bytes: this.#bytes, issues,
+      header: this.#header,
+      frames,
+      validFrames: this.#valid,
+      committedFrames: this.#committed,
+      commits: this.#commits,
+      dbSizePages: this.#dbSize,
+      bytes: this.#bytes,
+      issues,
     };
   }
 }

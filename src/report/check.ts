@@ -18,26 +18,41 @@ function headline(verdicts: readonly NodeVerdict[], findings: readonly Finding[]
   const down = verdicts.filter((v) => !v.startup.ok).length;
   const dropping = verdicts.filter((v) => v.startup.ok && v.startupDrops).length;
   const nodes = verdicts.length === 1 ? 'the node' : `${verdicts.length} nodes`;
-  const starts = down === 0 && dropping === 0 ? `All ${nodes} would start as they are`
-    : [down ? `${down} of ${verdicts.length} would not start` : '', dropping ? `${dropping} would start only by dropping entries` : '']
-      .filter(Boolean).join(', ');
+  const starts =
+    down === 0 && dropping === 0
+      ? `All ${nodes} would start as they are`
+      : [
+          down ? `${down} of ${verdicts.length} would not start` : '',
+          dropping ? `${dropping} would start only by dropping entries` : '',
+        ]
+          .filter(Boolean)
+          .join(', ');
   return `${starts}; ${count('error')} errors, ${count('warning')} warnings, ${count('info')} notes.`;
 }
 
 function findingLines(f: Finding, o: RenderOptions): string {
   const c = chalkFor(o);
-  const sev = f.severity === 'error' ? c.red(f.severity) : f.severity === 'warning' ? c.yellow(f.severity) : c.dim(f.severity);
+  const sev =
+    f.severity === 'error' ? c.red(f.severity) : f.severity === 'warning' ? c.yellow(f.severity) : c.dim(f.severity);
   const where = f.file ? ` ${printable(f.file)}${f.offset !== undefined ? ` @${f.offset}` : ''}` : '';
   const lines = [`${f.code} ${sev} ${c.bold(printable(f.node))}${where}`, `  ${printable(f.message)}`];
   f.repairs.forEach((r, i) => lines.push(`  ${i === 0 ? 'repair:' : '   or: '} ${printable(r)}`));
   return lines.join('\n');
 }
 
-export function renderCheck(engine: EngineResolution, verdicts: readonly NodeVerdict[], findings: readonly Finding[],
-  o: RenderOptions): string {
+export function renderCheck(
+  engine: EngineResolution,
+  verdicts: readonly NodeVerdict[],
+  findings: readonly Finding[],
+  o: RenderOptions,
+): string {
   const c = chalkFor(o);
   const parts: string[] = [c.bold(headline(verdicts, findings)), renderEngineLine(engine, o)];
-  const rows = verdicts.map((v) => [printable(v.name), printable(startupWords(v.startup, v.startupDrops)), printable(contributionWords(v))]);
+  const rows = verdicts.map((v) => [
+    printable(v.name),
+    printable(startupWords(v.startup, v.startupDrops)),
+    printable(contributionWords(v)),
+  ]);
   parts.push(table([{ header: 'node', nowrap: true }, `start-up (${engine.name})`, 'as a repair source'], rows, o));
   const others = renderOtherEngines(engine, verdicts, o);
   if (others) parts.push(others);
@@ -51,5 +66,9 @@ export function renderCheck(engine: EngineResolution, verdicts: readonly NodeVer
 
 export function renderRuleList(rules: readonly Rule[], o: RenderOptions): string {
   const head = ['code', { header: 'name', nowrap: true }, 'severity', 'what it finds'];
-  return `${table(head, rules.map((r) => [r.code, r.name, r.severity, r.summary]), o)}\n`;
+  return `${table(
+    head,
+    rules.map((r) => [r.code, r.name, r.severity, r.summary]),
+    o,
+  )}\n`;
 }

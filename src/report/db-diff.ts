@@ -1,6 +1,12 @@
 // Rendering of `db diff` (its document, workflows/documents/db-diff.ts): per pair of logs, per
 // database, each table that differs with its counts and the first rows of each kind.
-import type { DbDatabaseDiffDocument, DbDiffDocument, DbDiffPairDocument, DbSideDocument, DbTableDiffDocument } from '../workflows/documents/db-diff.js';
+import type {
+  DbDatabaseDiffDocument,
+  DbDiffDocument,
+  DbDiffPairDocument,
+  DbSideDocument,
+  DbTableDiffDocument,
+} from '../workflows/documents/db-diff.js';
 import { logWords, valueCell } from './db.js';
 import { printable } from './printable.js';
 import { chalkFor, indent, table, type RenderOptions } from './style.js';
@@ -15,27 +21,51 @@ function keyWords(t: DbTableDiffDocument): string {
 }
 
 function tableBlock(t: DbTableDiffDocument, left: string, right: string, o: RenderOptions): string[] {
-  const lines = [`table ${printable(t.table)} (rows matched by ${keyWords(t)}): ${t.onlyLeft.count} only in ${left}, `
-    + `${t.onlyRight.count} only in ${right}, ${t.changed.count} changed, ${t.same} the same`];
+  const lines = [
+    `table ${printable(t.table)} (rows matched by ${keyWords(t)}): ${t.onlyLeft.count} only in ${left}, ` +
+      `${t.onlyRight.count} only in ${right}, ${t.changed.count} changed, ${t.same} the same`,
+  ];
   const cols = t.columns.length ? [...t.columns] : ['rowid'];
   const sample = (what: string, s: DbTableDiffDocument['onlyLeft']) => {
     if (!s.rows.length) return;
-    const more = BigInt(s.count) > BigInt(s.rows.length) ? ` (first ${s.rows.length} of ${s.count}; --limit or --json for more)` : '';
-    lines.push(`  only in ${what}${more}:`, indent(table(cols, s.rows.map((r) => r.map(valueCell)), o), 2));
+    const more =
+      BigInt(s.count) > BigInt(s.rows.length)
+        ? ` (first ${s.rows.length} of ${s.count}; --limit or --json for more)`
+        : '';
+    lines.push(
+      `  only in ${what}${more}:`,
+      indent(
+        table(
+          cols,
+          s.rows.map((r) => r.map(valueCell)),
+          o,
+        ),
+        2,
+      ),
+    );
   };
   sample(left, t.onlyLeft);
   sample(right, t.onlyRight);
   if (t.changed.rows.length) {
-    const more = BigInt(t.changed.count) > BigInt(t.changed.rows.length) ? ` (first ${t.changed.rows.length} of ${t.changed.count})` : '';
-    const rows = t.changed.rows.flatMap((r) => cols.flatMap((col, i) => {
-      const [a, b] = [r.left[i] ?? null, r.right[i] ?? null];
-      return JSON.stringify(a) === JSON.stringify(b) ? [] : [[r.key.map(valueCell).join(', '), col, valueCell(a), valueCell(b)]];
-    }));
+    const more =
+      BigInt(t.changed.count) > BigInt(t.changed.rows.length)
+        ? ` (first ${t.changed.rows.length} of ${t.changed.count})`
+        : '';
+    const rows = t.changed.rows.flatMap((r) =>
+      cols.flatMap((col, i) => {
+        const [a, b] = [r.left[i] ?? null, r.right[i] ?? null];
+        return JSON.stringify(a) === JSON.stringify(b)
+          ? []
+          : [[r.key.map(valueCell).join(', '), col, valueCell(a), valueCell(b)]];
+      }),
+    );
     lines.push(`  changed${more}:`, indent(table(['key', 'column', left, right], rows, o), 2));
   }
   if (t.columnsOnlyLeft.length || t.columnsOnlyRight.length) {
-    lines.push(`  columns only in ${left}: ${t.columnsOnlyLeft.map(printable).join(', ') || 'none'}; `
-      + `only in ${right}: ${t.columnsOnlyRight.map(printable).join(', ') || 'none'}`);
+    lines.push(
+      `  columns only in ${left}: ${t.columnsOnlyLeft.map(printable).join(', ') || 'none'}; ` +
+        `only in ${right}: ${t.columnsOnlyRight.map(printable).join(', ') || 'none'}`,
+    );
   }
   return lines;
 }
@@ -45,7 +75,8 @@ function databaseBlock(d: DbDatabaseDiffDocument, left: string, right: string, o
   const lines = [head];
   if (d.error) lines.push(`  ${printable(d.error)}`);
   for (const t of d.tablesOnlyLeft) lines.push(`  table ${printable(t.name)} only in ${left} (${t.rows ?? '?'} rows)`);
-  for (const t of d.tablesOnlyRight) lines.push(`  table ${printable(t.name)} only in ${right} (${t.rows ?? '?'} rows)`);
+  for (const t of d.tablesOnlyRight)
+    lines.push(`  table ${printable(t.name)} only in ${right} (${t.rows ?? '?'} rows)`);
   for (const t of d.tables) lines.push(...tableBlock(t, left, right, o).map((l) => indent(l, 2)));
   for (const e of d.errors) lines.push(`  table ${printable(e.table)} not compared: ${printable(e.error)}`);
   if (d.tablesSame.length) lines.push(`  the same in both: ${d.tablesSame.map(printable).join(', ')}`);

@@ -11,10 +11,19 @@ export function renderDump(engine: EngineResolution, doc: DumpDocument, o: Rende
     const head = `Node ${printable(n.name)}  ${printable(n.path)}  (entries as held on disk; start-up: ${printable(n.startup)})${others}`;
     const t = table(
       ['index', 'term', 'type', { header: 'bytes', drop: 1 }, 'file@offset', 'content'],
-      n.rows.map((r) => [`${r.index}${r.droppedAtStartup ? ' ✗' : ''}`, String(r.term), r.type, r.length, `${r.file}@${r.offset}`, r.summary]),
+      n.rows.map((r) => [
+        `${r.index}${r.droppedAtStartup ? ' ✗' : ''}`,
+        String(r.term),
+        r.type,
+        r.length,
+        `${r.file}@${r.offset}`,
+        r.summary,
+      ]),
       o,
     );
-    const dropped = n.rows.some((r) => r.droppedAtStartup) ? '\n✗ on disk, but start-up would move its file aside (auto-recovery)' : '';
+    const dropped = n.rows.some((r) => r.droppedAtStartup)
+      ? '\n✗ on disk, but start-up would move its file aside (auto-recovery)'
+      : '';
     return `${head}\n${t}${dropped}${n.truncated ? '\n(more entries: raise --limit)' : ''}`;
   });
   return fitText(`${renderEngineLine(engine, o)}\n${parts.join('\n\n')}\n`, o.width);

@@ -14,14 +14,18 @@ export function renderEngineLine(e: EngineResolution, o: RenderOptions): string 
 }
 
 /** Per node, the engines still possible that would start it differently; '' when none would. */
-export function renderOtherEngines(e: EngineResolution, verdicts: readonly Pick<NodeVerdict, 'name' | 'otherEngines'>[],
-  o: RenderOptions): string {
+export function renderOtherEngines(
+  e: EngineResolution,
+  verdicts: readonly Pick<NodeVerdict, 'name' | 'otherEngines'>[],
+  o: RenderOptions,
+): string {
   const c = chalkFor(o);
   const differing = verdicts.filter((v) => v.otherEngines.length > 0);
   if (!differing.length) return '';
-  const head = e.source === 'unknown'
-    ? 'Where the engine matters (the files do not show which one runs these nodes):'
-    : 'Where the engine matters (engines the files make less likely, not ruled out):';
+  const head =
+    e.source === 'unknown'
+      ? 'Where the engine matters (the files do not show which one runs these nodes):'
+      : 'Where the engine matters (engines the files make less likely, not ruled out):';
   const lines = differing.flatMap((v) => otherEnginesWords(v).map((w) => `  ${printable(v.name)}  ${printable(w)}`));
   return [c.yellow(head), ...lines].join('\n');
 }

@@ -21,15 +21,24 @@ export function renderInputNotes(notes: InputNotes, o: RenderOptions): string {
   const c = chalkFor(o);
   const parts: string[] = [];
   if (notes.incomplete.length) {
-    parts.push(c.yellow('Partial scan (accepted with --accept-partial-scan): nodes in these places were not searched, and every verdict above ignores them:'),
-      ...listed(notes.incomplete, (s) => `${s.path}: ${s.reason}`));
+    parts.push(
+      c.yellow(
+        'Partial scan (accepted with --accept-partial-scan): nodes in these places were not searched, and every verdict above ignores them:',
+      ),
+      ...listed(notes.incomplete, (s) => `${s.path}: ${s.reason}`),
+    );
   }
   if (notes.duplicates.length) {
-    parts.push(c.yellow('Archives holding several copies of a member (the last copy was read, as GNU tar extracts it):'),
-      ...listed(notes.duplicates, (d) => `${d.archive}: ${d.member} (${d.copies} copies)`));
+    parts.push(
+      c.yellow('Archives holding several copies of a member (the last copy was read, as GNU tar extracts it):'),
+      ...listed(notes.duplicates, (d) => `${d.archive}: ${d.member} (${d.copies} copies)`),
+    );
   }
   if (notes.archives.length) {
-    parts.push('Archives inside the inputs:', ...listed(notes.archives, (a) => `${a.path}: ${a.opened ? 'opened' : a.reason ?? 'not opened'}`));
+    parts.push(
+      'Archives inside the inputs:',
+      ...listed(notes.archives, (a) => `${a.path}: ${a.opened ? 'opened' : (a.reason ?? 'not opened')}`),
+    );
   }
   if (notes.warnings.length) parts.push(...listed(notes.warnings, (w) => w));
   if (notes.skipped.length) parts.push('Skipped:', ...listed(notes.skipped, (s) => `${s.path}: ${s.reason}`));

@@ -57,7 +57,14 @@ function barOf(row: MapRow, columns: number, col: (i: bigint) => number): (Glyph
   };
   for (const s of row.segments) {
     if (!s.range) continue;
-    const key: GlyphKey = s.fate === 'loaded' ? (s.kind === 'open' ? 'loaded-open' : 'loaded') : s.fate === 'moved-aside' ? 'moved-aside' : 'not-loaded';
+    const key: GlyphKey =
+      s.fate === 'loaded'
+        ? s.kind === 'open'
+          ? 'loaded-open'
+          : 'loaded'
+        : s.fate === 'moved-aside'
+          ? 'moved-aside'
+          : 'not-loaded';
     paint(s.range.from, s.range.to, key);
   }
   for (const s of row.snapshots) {
@@ -71,7 +78,12 @@ function barOf(row: MapRow, columns: number, col: (i: bigint) => number): (Glyph
   return cells;
 }
 
-const VERDICT: Readonly<Record<MapRow['startup']['outcome'], string>> = { ok: 'starts', error: 'refuses', crash: 'crashes', hang: 'hangs' };
+const VERDICT: Readonly<Record<MapRow['startup']['outcome'], string>> = {
+  ok: 'starts',
+  error: 'refuses',
+  crash: 'crashes',
+  hang: 'hangs',
+};
 
 function verdictWord(row: MapRow): string {
   return row.startup.outcome === 'ok' && row.startup.drops ? 'drops' : VERDICT[row.startup.outcome];
@@ -80,7 +92,8 @@ function verdictWord(row: MapRow): string {
 /** Axis labels: both ends, then snapshot indexes and failure points, where they do not collide. */
 function axisLines(map: LogMap, columns: number, col: (i: bigint) => number): [string, string] {
   const wanted = [map.axis.from, map.axis.to];
-  for (const r of map.rows) for (const s of r.snapshots) if (s.fate === 'used' || s.fate === 'newest') wanted.push(s.index);
+  for (const r of map.rows)
+    for (const s of r.snapshots) if (s.fate === 'used' || s.fate === 'newest') wanted.push(s.index);
   for (const r of map.rows) if (r.startup.failsAt !== undefined) wanted.push(r.startup.failsAt);
   const labels = new Array<string>(columns).fill(' ');
   const ticks = new Array<string>(columns).fill('─');
@@ -88,7 +101,10 @@ function axisLines(map: LogMap, columns: number, col: (i: bigint) => number): [s
   for (const index of [...new Set(wanted)]) {
     const text = String(index);
     const c = col(index);
-    const start = index === map.axis.to && index !== map.axis.from ? Math.max(0, columns - text.length) : Math.min(c, Math.max(0, columns - text.length));
+    const start =
+      index === map.axis.to && index !== map.axis.from
+        ? Math.max(0, columns - text.length)
+        : Math.min(c, Math.max(0, columns - text.length));
     const end = start + text.length;
     if (taken.some(([a, b]) => start <= b + 1 && end - 1 >= a - 1)) continue; // a space between labels
     taken.push([start, end - 1]);
@@ -129,13 +145,19 @@ function rowNotes(row: MapRow, map: LogMap): string[] {
   const parts: string[] = [];
   if (used) parts.push(`snapshot at ${used.index}${used.fate === 'fails' ? ' (start-up fails on it)' : ''}`);
   parts.push(row.held ? `entries ${row.held.from}-${row.held.to} (last term ${row.held.lastTerm})` : 'no entries');
-  if (row.gaps.length) parts.push(`no file holds ${listed(row.gaps, (g) => (g.from === g.to ? `${g.from}` : `${g.from}-${g.to}`))}`);
-  if (row.damaged.length) parts.push(`damaged: ${listed(row.damaged, (d) => `${d.from}${d.to !== undefined && d.to !== d.from ? `-${d.to}` : ''} in ${printable(d.file)} @${d.offset}`)}`);
+  if (row.gaps.length)
+    parts.push(`no file holds ${listed(row.gaps, (g) => (g.from === g.to ? `${g.from}` : `${g.from}-${g.to}`))}`);
+  if (row.damaged.length)
+    parts.push(
+      `damaged: ${listed(row.damaged, (d) => `${d.from}${d.to !== undefined && d.to !== d.from ? `-${d.to}` : ''} in ${printable(d.file)} @${d.offset}`)}`,
+    );
   const aside = row.segments.filter((s) => s.fate === 'moved-aside').map((s) => s.file);
   if (aside.length) parts.push(`start-up moves aside ${listed(aside, printable)}`);
   lines.push(`    ${parts.join('; ')}.`);
   const r = row.repair;
-  const fills = r.fills.length ? `, filling ${listed(r.fills, (f) => `${f.range.from}-${f.range.to} from ${f.donors.map(printable).join(' and ')}`)}` : '';
+  const fills = r.fills.length
+    ? `, filling ${listed(r.fills, (f) => `${f.range.from}-${f.range.to} from ${f.donors.map(printable).join(' and ')}`)}`
+    : '';
   const lost = r.lost.length ? `; loses ${listed(r.lost, (l) => `${l.from}-${l.to ?? '?'}`)}` : '; loses nothing';
   const how = r.need === 'none' ? 'needs none' : r.need === 'lossless' ? 'keeps every entry' : 'loses entries';
   lines.push(`    Repair from it: ${how}, up to ${r.lastIndex} (term ${r.lastTerm})${fills}${lost}.`);
@@ -165,13 +187,22 @@ function legend(o: RenderOptions, width: number | undefined): string[] {
 function paintGlyph(c: ReturnType<typeof chalkFor>, key: GlyphKey): string {
   const ch = GLYPH[key].char;
   switch (key) {
-    case 'damaged': case 'fails': return c.red.bold(ch);
-    case 'snapshot': case 'older-snapshot': return c.blue.bold(ch);
-    case 'gap': return c.magenta(ch);
-    case 'moved-aside': return c.yellow(ch);
-    case 'loaded': return c.green(ch);
-    case 'loaded-open': return c.cyan(ch);
-    case 'not-loaded': return c.dim(ch);
+    case 'damaged':
+    case 'fails':
+      return c.red.bold(ch);
+    case 'snapshot':
+    case 'older-snapshot':
+      return c.blue.bold(ch);
+    case 'gap':
+      return c.magenta(ch);
+    case 'moved-aside':
+      return c.yellow(ch);
+    case 'loaded':
+      return c.green(ch);
+    case 'loaded-open':
+      return c.cyan(ch);
+    case 'not-loaded':
+      return c.dim(ch);
   }
 }
 
@@ -189,16 +220,21 @@ export function renderMap(map: LogMap, o: RenderOptions): string {
   columns = Number(span < BigInt(columns) ? span : BigInt(columns));
   const col = scaleOf(map, columns);
   const pad = ' '.repeat(2 + nameWidth + 1);
-  const head = map.recommended
-    ? `Keep the data of ${c.bold(printable(map.recommended))}.` : 'No node to recommend.';
+  const head = map.recommended ? `Keep the data of ${c.bold(printable(map.recommended))}.` : 'No node to recommend.';
   const per = span / BigInt(columns);
-  const lines = [head, `Log map: indexes ${map.axis.from} to ${map.axis.to}, one column ${per <= 1n ? 'per index' : `≈ ${per} entries`}.`, ''];
+  const lines = [
+    head,
+    `Log map: indexes ${map.axis.from} to ${map.axis.to}, one column ${per <= 1n ? 'per index' : `≈ ${per} entries`}.`,
+    '',
+  ];
   const [labels, ticks] = axisLines(map, columns, col);
   lines.push(pad + labels, pad + ticks);
   map.rows.forEach((row, i) => {
     const mark = row.recommended ? c.green('★ ') : '  ';
     const name = truncate(names[i]!, nameWidth);
-    const bar = barOf(row, columns, col).map((k) => (k ? paintGlyph(c, k) : ' ')).join('');
+    const bar = barOf(row, columns, col)
+      .map((k) => (k ? paintGlyph(c, k) : ' '))
+      .join('');
     const word = verdictWord(row);
     const verdict = row.startup.outcome === 'ok' && !row.startup.drops ? word : c.red(word);
     lines.push(`${mark}${name}${' '.repeat(nameWidth - displayWidth(name))} ${bar} ${verdict}`);

@@ -17,7 +17,8 @@ export interface ProgressState {
 
 /** `[#########-----------]  45%  1.2 GB / 2.6 GB  120/312 files  node`, at most `width` columns. */
 export function renderProgress(p: ProgressState, width = 80): string {
-  const fraction = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 1;
+  const fraction =
+    p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 1;
   const cells = 20;
   const filled = Math.round(fraction * cells);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(cells - filled)}]`;

@@ -14,24 +14,38 @@ function startupCell(r: RankedNode): string {
 
 function startupText(r: RankedNode): string {
   const s = r.verdict.startup;
-  if (s.ok) return s.renamed.length ? `starts, dropping ${r.verdict.startupDrops ? `${r.verdict.startupDrops.from}-${r.verdict.startupDrops.to}` : 'files'}` : 'starts';
+  if (s.ok)
+    return s.renamed.length
+      ? `starts, dropping ${r.verdict.startupDrops ? `${r.verdict.startupDrops.from}-${r.verdict.startupDrops.to}` : 'files'}`
+      : 'starts';
   if (s.outcome === 'crash') return 'CRASHES (segfault)';
   if (s.outcome === 'hang') return 'HANGS at start-up';
   return `refuses: ${s.error ?? s.cause ?? 'error'}`;
 }
 
-const READ_CELL: Readonly<Record<ReadDepth, string>> = { 'every-byte': 'verified', headers: 'headers', 'log-tail': 'log tail' };
+const READ_CELL: Readonly<Record<ReadDepth, string>> = {
+  'every-byte': 'verified',
+  headers: 'headers',
+  'log-tail': 'log tail',
+};
 
 /** What renderRank needs of a rank outcome. */
 export type RankView = Pick<RankOutcome, 'result' | 'fast' | 'engine'>;
-
 
 function row(view: RankView, r: RankedNode, o: RenderOptions): string[] {
   const c = chalkFor(o);
   const v = r.verdict;
   const rank = r.rank === 1 ? c.green(`${r.rank} ★`) : String(r.rank);
   if (!verdictShown(view, r)) {
-    return [rank, printable(r.name), `${v.held.lastTerm}`, `${v.held.lastIndex}`, '-', c.dim('not verified (see below)'), READ_CELL[v.read]];
+    return [
+      rank,
+      printable(r.name),
+      `${v.held.lastTerm}`,
+      `${v.held.lastIndex}`,
+      '-',
+      c.dim('not verified (see below)'),
+      READ_CELL[v.read],
+    ];
   }
   return [
     rank,
@@ -50,13 +64,28 @@ export function renderRank(view: RankView, o: RenderOptions): string {
   const best = result.best;
   const head = best ? `Keep the data of ${c.bold(printable(best.name))}.` : 'No node to rank.';
   const rows = result.nodes.map((r) => row(view, r, o));
-  const t = table(['rank', { header: 'node', nowrap: true }, 'last term', 'last index', 'repair', 'start-up', { header: 'read', drop: 1 }], rows, o);
+  const t = table(
+    [
+      'rank',
+      { header: 'node', nowrap: true },
+      'last term',
+      'last index',
+      'repair',
+      'start-up',
+      { header: 'read', drop: 1 },
+    ],
+    rows,
+    o,
+  );
   const lines = result.explanation.map((e) => `- ${printable(e)}`);
   const backups = result.backups.length
-    ? `Backups (not members, never ranked; they only fill holes): ${result.backups.map((b) => printable(b.name)).join(', ')}\n` : '';
+    ? `Backups (not members, never ranked; they only fill holes): ${result.backups.map((b) => printable(b.name)).join(', ')}\n`
+    : '';
   const shown = result.nodes.filter((r) => verdictShown(view, r)).map((r) => r.verdict);
   const others = renderOtherEngines(view.engine, shown, o);
-  return fitText(`${head}\n${lines.join('\n')}\n\n${renderEngineLine(view.engine, o)}\n${t}\n${others ? `${others}\n` : ''}${backups}`
-    + `${c.dim(printable(readSummary(view)))}\n`, o.width);
+  return fitText(
+    `${head}\n${lines.join('\n')}\n\n${renderEngineLine(view.engine, o)}\n${t}\n${others ? `${others}\n` : ''}${backups}` +
+      `${c.dim(printable(readSummary(view)))}\n`,
+    o.width,
+  );
 }
-

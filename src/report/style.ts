@@ -16,7 +16,11 @@ export interface RenderOptions {
   readonly width?: number;
 }
 
-export function colorEnabled(isTty: boolean, env: Readonly<Record<string, string | undefined>>, json: boolean): boolean {
+export function colorEnabled(
+  isTty: boolean,
+  env: Readonly<Record<string, string | undefined>>,
+  json: boolean,
+): boolean {
   if (json || !isTty) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR === '0') return false;

@@ -43,14 +43,20 @@ interface Layout {
 }
 
 /** Which columns stay and how wide each is, for a budget; undefined when no table fits. */
-function layout(columns: readonly Column[], cells: readonly string[][], budget: number | undefined): Layout | undefined {
+function layout(
+  columns: readonly Column[],
+  cells: readonly string[][],
+  budget: number | undefined,
+): Layout | undefined {
   const widest = (k: number) => cells.reduce((n, r) => Math.max(n, displayWidth(r[k] ?? '')), 0);
   const natural = columns.map((c, k) => Math.max(widest(k), displayWidth(c.header)));
   let keep = columns.map((_, i) => i);
   if (budget === undefined || frame(natural) <= budget) return { keep, widths: natural };
   // A header wider than its cells ("last index" over "3016") is wrapped first: that costs nothing.
   const compact = columns.map((c, k) => Math.min(natural[k]!, Math.max(widest(k), longestWord(c.header))));
-  const droppable = keep.filter((i) => columns[i]!.drop !== undefined).sort((a, b) => columns[a]!.drop! - columns[b]!.drop!);
+  const droppable = keep
+    .filter((i) => columns[i]!.drop !== undefined)
+    .sort((a, b) => columns[a]!.drop! - columns[b]!.drop!);
   for (const i of droppable) {
     if (frame(keep.map((k) => compact[k]!)) <= budget) break;
     keep = keep.filter((k) => k !== i);
@@ -65,7 +71,9 @@ function layout(columns: readonly Column[], cells: readonly string[][], budget: 
   // Narrow the widest column that can still give, one column at a time, until the table fits.
   while (frame(widths) > budget) {
     let w = -1;
-    widths.forEach((x, i) => { if (x > mins[i]! && (w < 0 || x > widths[w]!)) w = i; });
+    widths.forEach((x, i) => {
+      if (x > mins[i]! && (w < 0 || x > widths[w]!)) w = i;
+    });
     if (w < 0) return undefined;
     widths[w]!--;
   }
@@ -74,13 +82,23 @@ function layout(columns: readonly Column[], cells: readonly string[][], budget: 
 
 function records(columns: readonly Column[], cells: readonly string[][], width: number): string {
   const label = Math.min(Math.max(...columns.map((c) => displayWidth(c.header))), Math.floor(width / 3));
-  return cells.map((row) => columns.flatMap((c, i) => {
-    const head = `${c.header}:`.padEnd(label + 2);
-    return wrapLine(`${head}${row[i] ?? ''}`, width, ' '.repeat(label + 2));
-  }).join('\n')).join('\n\n');
+  return cells
+    .map((row) =>
+      columns
+        .flatMap((c, i) => {
+          const head = `${c.header}:`.padEnd(label + 2);
+          return wrapLine(`${head}${row[i] ?? ''}`, width, ' '.repeat(label + 2));
+        })
+        .join('\n'),
+    )
+    .join('\n\n');
 }
 
-export function table(head: readonly (string | Column)[], rows: readonly (readonly (string | number)[])[], options: TableOptions): string {
+export function table(
+  head: readonly (string | Column)[],
+  rows: readonly (readonly (string | number)[])[],
+  options: TableOptions,
+): string {
   // Cells hold names from the user's disk: never let one carry a newline or an escape sequence.
   const safe = options.color ? printableKeepingColour : printable;
   const columns = head.map((h) => (typeof h === 'string' ? { header: safe(h) } : { ...h, header: safe(h.header) }));
@@ -90,16 +108,27 @@ export function table(head: readonly (string | Column)[], rows: readonly (readon
   const { keep, widths } = fitted;
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const border = (s: string) => (options.color ? c.gray(s) : s);
-  const rule = (left: string, mid: string, right: string) => border(`${left}${widths.map((w) => '─'.repeat(w + 2)).join(mid)}${right}`);
+  const rule = (left: string, mid: string, right: string) =>
+    border(`${left}${widths.map((w) => '─'.repeat(w + 2)).join(mid)}${right}`);
   const lines = (row: readonly string[], paint: (s: string) => string = (s) => s): string[] => {
     const wrapped = keep.map((k, i) => wrapLine(row[k] ?? '', widths[i]!));
     const height = Math.max(...wrapped.map((w) => w.length));
-    return Array.from({ length: height }, (_, l) => border('│') + widths.map((w, i) => {
-      const cell = wrapped[i]![l] ?? '';
-      return paint(` ${cell}${' '.repeat(Math.max(0, w - displayWidth(cell)))} `) + border('│');
-    }).join(''));
+    return Array.from(
+      { length: height },
+      (_, l) =>
+        border('│') +
+        widths
+          .map((w, i) => {
+            const cell = wrapped[i]![l] ?? '';
+            return paint(` ${cell}${' '.repeat(Math.max(0, w - displayWidth(cell)))} `) + border('│');
+          })
+          .join(''),
+    );
   };
-  const header = lines(columns.map((col) => col.header), options.color ? (s) => c.cyan(s) : undefined);
+  const header = lines(
+    columns.map((col) => col.header),
+    options.color ? (s) => c.cyan(s) : undefined,
+  );
   const body = cells.map((r) => lines(r));
   const ruled = options.color || body.some((b) => b.length > 1) || header.length > 1;
   const out = [rule('┌', '┬', '┐'), ...header];

@@ -6,7 +6,8 @@
 
 const SGR = /\u001b\[[0-9;]*m/g;
 /** East Asian wide and fullwidth ranges (two terminal columns), and combining marks (none). */
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
 const ZERO = /[\u0300-\u036f\u200b-\u200d\ufe00-\ufe0f]/u;
 
 /** Narrowest width the wrapping works to; a smaller one is taken as this. */
@@ -44,7 +45,15 @@ function atomsOf(text: string): Atom[] {
 
 /** SGR codes that end an attribute (chalk closes each attribute with its own code). */
 const CLOSES: Readonly<Record<string, readonly string[]>> = {
-  '0': ['*'], '22': ['1', '2'], '23': ['3'], '24': ['4'], '27': ['7'], '28': ['8'], '29': ['9'], '39': ['fg'], '49': ['bg'],
+  '0': ['*'],
+  '22': ['1', '2'],
+  '23': ['3'],
+  '24': ['4'],
+  '27': ['7'],
+  '28': ['8'],
+  '29': ['9'],
+  '39': ['fg'],
+  '49': ['bg'],
 };
 
 function category(code: string): string {
@@ -72,7 +81,10 @@ class LineBuilder {
   private width = 0;
   private readonly open = new Map<string, string>();
 
-  constructor(private readonly max: number, private readonly hang: string) {}
+  constructor(
+    private readonly max: number,
+    private readonly hang: string,
+  ) {}
 
   get used(): number {
     return this.width;
@@ -121,7 +133,8 @@ function wordsOf(atoms: readonly Atom[]): Atom[][] {
 }
 
 const widthOf = (word: readonly Atom[]) => word.reduce((n, a) => n + a.width, 0);
-const isSpace = (word: readonly Atom[]) => word.some((a) => !a.sgr && a.text === ' ') && word.every((a) => a.sgr || a.text === ' ');
+const isSpace = (word: readonly Atom[]) =>
+  word.some((a) => !a.sgr && a.text === ' ') && word.every((a) => a.sgr || a.text === ' ');
 
 /**
  * `line` cut into lines of at most `width` columns, at spaces where it can, continuation lines
@@ -135,7 +148,10 @@ export function wrapLine(line: string, width: number, hang = ''): string[] {
   for (const word of wordsOf(atomsOf(line))) {
     if (isSpace(word)) {
       // Spaces at a break are dropped; colour changes inside them are kept.
-      if (out.room < widthOf(word)) { for (const a of word) if (a.sgr) out.add(a); continue; }
+      if (out.room < widthOf(word)) {
+        for (const a of word) if (a.sgr) out.add(a);
+        continue;
+      }
       for (const a of word) out.add(a);
       continue;
     }
@@ -182,7 +198,10 @@ function hangFor(line: string): string {
 export function fitText(text: string, width: number | undefined): string {
   if (width === undefined) return text;
   const max = Math.max(width, MIN_WIDTH);
-  return text.split('\n').flatMap((line) => wrapLine(line, max, hangFor(line))).join('\n');
+  return text
+    .split('\n')
+    .flatMap((line) => wrapLine(line, max, hangFor(line)))
+    .join('\n');
 }
 
 /** `text` cut to `width` columns, with … where it was cut. */
@@ -191,7 +210,10 @@ export function truncate(text: string, width: number): string {
   let out = '';
   let used = 0;
   for (const a of atomsOf(text)) {
-    if (a.sgr) { out += a.text; continue; }
+    if (a.sgr) {
+      out += a.text;
+      continue;
+    }
     if (used + a.width > width - 1) break;
     out += a.text;
     used += a.width;

@@ -83,7 +83,11 @@ function listFiles(dir: string, issues: ScanIssue[]): FileRecord[] {
       const st = fs.lstatSync(path.join(dir, name));
       const statError = st.isSymbolicLink() ? linkStatError(path.join(dir, name)) : undefined;
       records.push({
-        name, type: fileType(st), size: st.size, mtimeMs: st.mtimeMs, class: classifyFileName(name),
+        name,
+        type: fileType(st),
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        class: classifyFileName(name),
         ...(statError ? { statError } : {}),
       });
     } catch (error) {
@@ -93,7 +97,13 @@ function listFiles(dir: string, issues: ScanIssue[]): FileRecord[] {
   return records;
 }
 
-function readMetadata(dir: string, files: FileRecord[], name: 'metadata1' | 'metadata2', issues: ScanIssue[], digests?: Map<string, FileDigest>): MetadataRecord | undefined {
+function readMetadata(
+  dir: string,
+  files: FileRecord[],
+  name: 'metadata1' | 'metadata2',
+  issues: ScanIssue[],
+  digests?: Map<string, FileDigest>,
+): MetadataRecord | undefined {
   const file = files.find((f) => f.name === name);
   if (!file) return undefined;
   const bytes = readSmallFile(dir, file, issues, digests) ?? new Uint8Array(0);
@@ -119,7 +129,11 @@ function readYaml<T>(
   if (!file) return undefined;
   if (file.type === 'file' && file.size > YAML_SIZE_LIMIT) {
     const message = `${name} has ${file.size} bytes (go-dqlite writes a few hundred); not parsed`;
-    return { name, value: undefined, issues: [{ kind: 'file-too-large', offset: YAML_SIZE_LIMIT, message, data: { level: 'error', size: file.size } }] };
+    return {
+      name,
+      value: undefined,
+      issues: [{ kind: 'file-too-large', offset: YAML_SIZE_LIMIT, message, data: { level: 'error', size: file.size } }],
+    };
   }
   const bytes = readSmallFile(dir, file, issues, digests);
   if (!bytes) return { name, value: undefined, issues: [] };
@@ -127,7 +141,8 @@ function readYaml<T>(
   const parsed = parse(text, name);
   if (firstInvalid === undefined) return { name, value: parsed.value, issues: parsed.issues };
   const invalid: DecodeIssue = {
-    kind: 'invalid-utf8', offset: firstInvalid,
+    kind: 'invalid-utf8',
+    offset: firstInvalid,
     message: `${name}: byte ${firstInvalid} is not valid UTF-8 (go-dqlite's YAML reader refuses the file)`,
     data: { level: 'error' },
   };
@@ -138,9 +153,22 @@ function readYaml<T>(
 function utf8SequenceLength(b: Uint8Array, i: number): number {
   const c = b[i]!;
   if (c < 0x80) return 1;
-  const [len, lo, hi] = c >= 0xc2 && c <= 0xdf ? [2, 0x80, 0xbf] : c === 0xe0 ? [3, 0xa0, 0xbf] : c === 0xed ? [3, 0x80, 0x9f]
-    : c >= 0xe1 && c <= 0xef ? [3, 0x80, 0xbf] : c === 0xf0 ? [4, 0x90, 0xbf] : c === 0xf4 ? [4, 0x80, 0x8f]
-    : c >= 0xf1 && c <= 0xf3 ? [4, 0x80, 0xbf] : [0, 0, 0];
+  const [len, lo, hi] =
+    c >= 0xc2 && c <= 0xdf
+      ? [2, 0x80, 0xbf]
+      : c === 0xe0
+        ? [3, 0xa0, 0xbf]
+        : c === 0xed
+          ? [3, 0x80, 0x9f]
+          : c >= 0xe1 && c <= 0xef
+            ? [3, 0x80, 0xbf]
+            : c === 0xf0
+              ? [4, 0x90, 0xbf]
+              : c === 0xf4
+                ? [4, 0x80, 0x8f]
+                : c >= 0xf1 && c <= 0xf3
+                  ? [4, 0x80, 0xbf]
+                  : [0, 0, 0];
   if (len === 0 || i + len > b.length || b[i + 1]! < lo || b[i + 1]! > hi) return 0;
   for (let k = 2; k < len; k++) if (b[i + k]! < 0x80 || b[i + k]! > 0xbf) return 0;
   return len;
@@ -154,7 +182,7 @@ function utf8SequenceLength(b: Uint8Array, i: number): number {
 export function yamlText(bytes: Uint8Array): { text: string; firstInvalid: number | undefined } {
   let clean: Uint8Array | undefined;
   let firstInvalid: number | undefined;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const len = utf8SequenceLength(bytes, i);
     if (len > 0) {
       i += len;
@@ -181,7 +209,9 @@ function plausibleName(f: FileRecord): boolean {
 }
 
 function nameOnlyClosedSegments(files: readonly FileRecord[]): Set<string> {
-  const closed = files.filter((f) => f.type === 'file' && f.class.kind === 'closed-segment' && f.size >= SEGMENT_HEADER_BYTES && plausibleName(f));
+  const closed = files.filter(
+    (f) => f.type === 'file' && f.class.kind === 'closed-segment' && f.size >= SEGMENT_HEADER_BYTES && plausibleName(f),
+  );
   closed.sort((a, b) => {
     const x = (a.class as Extract<FileNameClass, { kind: 'closed-segment' }>).first;
     const y = (b.class as Extract<FileNameClass, { kind: 'closed-segment' }>).first;
@@ -215,13 +245,22 @@ export function planNodeRead(dir: string, options: BuildNodeIndexOptions = {}): 
   const fullDepth: SegmentReadDepth = (options.verifyData ?? true) ? 'data' : 'headers';
   const jobs = files
     .filter((f) => f.class.kind === 'closed-segment' || f.class.kind === 'open-segment')
-    .map((file) => ({ file, depth: nameOnly.has(file.name) ? 'name' as const : fullDepth, hash: options.hash ?? false }));
+    .map((file) => ({
+      file,
+      depth: nameOnly.has(file.name) ? ('name' as const) : fullDepth,
+      hash: options.hash ?? false,
+    }));
   return { dir, options, files, issues, jobs };
 }
 
 /** The NodeIndex of a plan whose segment jobs were read (`reads` by file name, in any order). */
 /** Regular files the scan did not read (identity files, leftovers): read once, only to hash them. */
-function hashTheRest(dir: string, files: readonly FileRecord[], digests: Map<string, FileDigest>, issues: ScanIssue[]): void {
+function hashTheRest(
+  dir: string,
+  files: readonly FileRecord[],
+  digests: Map<string, FileDigest>,
+  issues: ScanIssue[],
+): void {
   const unreadable = new Set(issues.filter((i) => i.kind === 'unreadable').map((i) => i.file));
   for (const f of files) {
     if (f.type !== 'file' || digests.has(f.name) || unreadable.has(f.name)) continue;
@@ -243,7 +282,8 @@ export function finishNodeIndex(plan: NodeReadPlan, reads: ReadonlyMap<string, S
     if (!read) continue;
     issues.push(...read.issues);
     if (read.record) segments.push(read.record);
-    if (digests && read.sha256) digests.set(job.file.name, { name: job.file.name, size: job.file.size, sha256: read.sha256 });
+    if (digests && read.sha256)
+      digests.set(job.file.name, { name: job.file.name, size: job.file.size, sha256: read.sha256 });
   }
   segments.sort(compareSegments);
   const info = readYaml(dir, files, 'info.yaml', parseNodeInfo, issues, digests);

@@ -72,7 +72,11 @@ export async function digestNode(
  * A node's digests: the ones its scan computed in the same pass (scanned with `hash`: no byte is
  * read again), else read now.
  */
-export async function nodeDigests(node: NodeIndex, onFile?: (size: number) => void, signal?: AbortSignal): Promise<ReadonlyMap<string, FileDigest>> {
+export async function nodeDigests(
+  node: NodeIndex,
+  onFile?: (size: number) => void,
+  signal?: AbortSignal,
+): Promise<ReadonlyMap<string, FileDigest>> {
   return node.digests ?? digestNode(node, onFile, signal);
 }
 
@@ -80,6 +84,7 @@ export async function digestNodes(nodes: readonly NodeIndex[], options: DigestOp
   const files = nodes.filter((n) => !n.digests).flatMap((n) => n.files.filter((f) => f.type === 'file'));
   const count = progressCounter(files, options.onProgress, 'hashing');
   const out = new Map<string, ReadonlyMap<string, FileDigest>>();
-  for (const n of nodes) out.set(n.displayPath, await nodeDigests(n, (size) => count(size, n.displayPath), options.signal));
+  for (const n of nodes)
+    out.set(n.displayPath, await nodeDigests(n, (size) => count(size, n.displayPath), options.signal));
   return out;
 }

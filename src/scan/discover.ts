@@ -50,7 +50,15 @@ export const DEFAULT_MAX_DIRS = 1_000_000;
 /** Paths listed in `incomplete`; the rest are counted in the last entry. */
 const MAX_LISTED = 100;
 
-const NODE_KINDS = new Set(['metadata1', 'metadata2', 'closed-segment', 'open-segment', 'snapshot-meta', 'snapshot-data', 'info-yaml']);
+const NODE_KINDS = new Set([
+  'metadata1',
+  'metadata2',
+  'closed-segment',
+  'open-segment',
+  'snapshot-meta',
+  'snapshot-data',
+  'info-yaml',
+]);
 
 /** A name that makes its directory a node directory (cluster.yaml alone does not). */
 export function looksLikeNodeFile(name: string): boolean {
@@ -122,7 +130,11 @@ function visit(walk: Walk, dir: string, depth: number): void {
   if (walk.stopped) return;
   if (walk.dirsRead >= walk.maxDirs) {
     walk.stopped = true;
-    notSearched(walk, dir, `not searched: limit of ${walk.maxDirs} directories reached here (this directory and every one after it in name order)`);
+    notSearched(
+      walk,
+      dir,
+      `not searched: limit of ${walk.maxDirs} directories reached here (this directory and every one after it in name order)`,
+    );
     return;
   }
   walk.dirsRead++;
@@ -180,7 +192,8 @@ export function discoverNodes(input: string, options: DiscoverOptions = {}): Dis
     result: { nodes: [], skipped: [], incomplete: [], archives: [] },
   };
   visit(walk, root, 0);
-  if (walk.unlisted > 0) walk.result.incomplete.push({ path: root, reason: `and ${walk.unlisted} more places not searched` });
+  if (walk.unlisted > 0)
+    walk.result.incomplete.push({ path: root, reason: `and ${walk.unlisted} more places not searched` });
   walk.result.nodes.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
   return walk.result;
 }

@@ -146,7 +146,7 @@ export class FileSource implements ByteSource {
     // Its own buffer: hashRange runs inside reads that may be filling the shared scratch buffer.
     hashScratch ??= Buffer.allocUnsafe(CHUNK_SIZE);
     const buf = hashScratch;
-    for (let at = from; at < to; ) {
+    for (let at = from; at < to;) {
       const n = this.readRaw(buf, at, Math.min(buf.length, to - at));
       if (n === 0) throw this.shrank('bytes to hash', at, to - at, 0);
       this.hash!.update(buf.subarray(0, n));
@@ -172,7 +172,11 @@ export class FileSource implements ByteSource {
   }
 
   private shrank(field: string, offset: number, length: number, got: number): FileReadError {
-    return new FileReadError(this.path, 'read', `the file shrank while it was read (it had ${this.size} bytes; reading ${length} bytes of ${field} at offset ${offset} gave ${got}): is something still writing to it?`);
+    return new FileReadError(
+      this.path,
+      'read',
+      `the file shrank while it was read (it had ${this.size} bytes; reading ${length} bytes of ${field} at offset ${offset} gave ${got}): is something still writing to it?`,
+    );
   }
 
   /**
@@ -183,7 +187,10 @@ export class FileSource implements ByteSource {
     if (!this.window || offset < this.windowStart || offset + length > this.windowStart + this.windowLength) {
       const want = Math.max(length, Math.min(this.readAhead, this.size - offset));
       if (this.reuseWindow && !this.spare) this.spare = leaseCrcWindow(); // reads land where the CRC runs
-      const window = this.reuseWindow && this.spare && this.spare.length >= want ? this.spare.subarray(0, want) : Buffer.allocUnsafe(want);
+      const window =
+        this.reuseWindow && this.spare && this.spare.length >= want
+          ? this.spare.subarray(0, want)
+          : Buffer.allocUnsafe(want);
       if (this.reuseWindow && (!this.spare || this.spare.length < want)) this.spare = window;
       // The part of the old window the new one starts with is moved, not read again: a sequential
       // reader reads each byte of the file once.
@@ -214,7 +221,7 @@ export class FileSource implements ByteSource {
     if (direct) {
       // Read straight into the CRC module's memory: no copy between reading and checksumming.
       let crc = init;
-      for (let done = 0; done < length; ) {
+      for (let done = 0; done < length;) {
         const n = Math.min(direct.buffer.length, length - done);
         this.fill(direct.buffer.subarray(0, n), offset + done, n, 'checksummed bytes');
         crc = direct.crc(n, crc);
@@ -224,7 +231,7 @@ export class FileSource implements ByteSource {
     }
     const buf = scratchBuffer();
     let crc = init;
-    for (let done = 0; done < length; ) {
+    for (let done = 0; done < length;) {
       const n = Math.min(CHUNK_SIZE, length - done);
       this.fill(buf, offset + done, n, 'checksummed bytes');
       crc = crc32(buf.subarray(0, n), crc);
@@ -237,7 +244,7 @@ export class FileSource implements ByteSource {
     const zero = zeroBuffer();
     if (length <= WINDOW_SIZE) return this.windowed(offset, length, 'bytes').equals(zero.subarray(0, length));
     const buf = scratchBuffer();
-    for (let done = 0; done < length; ) {
+    for (let done = 0; done < length;) {
       const n = Math.min(CHUNK_SIZE, length - done);
       this.fill(buf, offset + done, n, 'bytes');
       // Native memcmp against zeros: open segments are mostly zeros, and this scans all of them.

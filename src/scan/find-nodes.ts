@@ -76,10 +76,19 @@ export interface FindState {
   readonly directoryInputs: readonly string[];
 }
 
-export function newFindState(discovery: DiscoverOptions = {}, run: { signal?: AbortSignal; directoryInputs?: readonly string[] } = {}): FindState {
+export function newFindState(
+  discovery: DiscoverOptions = {},
+  run: { signal?: AbortSignal; directoryInputs?: readonly string[] } = {},
+): FindState {
   return {
-    found: [], notes: emptyNotes(), cleanups: [], budget: DEFAULT_MAX_BYTES, nestedOpened: 0, discovery,
-    signal: run.signal, directoryInputs: run.directoryInputs ?? [],
+    found: [],
+    notes: emptyNotes(),
+    cleanups: [],
+    budget: DEFAULT_MAX_BYTES,
+    nestedOpened: 0,
+    discovery,
+    signal: run.signal,
+    directoryInputs: run.directoryInputs ?? [],
   };
 }
 
@@ -104,12 +113,20 @@ interface ToOpen {
 const RECOVERY_ARCHIVE = /^(?:lxd_)?recovery_db\.tar\.gz$/;
 
 /** Which archives of a tree with node directories are opened: the products' backups beside a member. */
-function archivesBeside(archives: readonly string[], products: readonly ProductIdentity[], show: (p: string) => string, state: FindState): ToOpen[] {
+function archivesBeside(
+  archives: readonly string[],
+  products: readonly ProductIdentity[],
+  show: (p: string) => string,
+  state: FindState,
+): ToOpen[] {
   const open: ToOpen[] = [];
   for (const a of archives) {
     const member = products.find((p) => !p.backup && p.kind !== 'microk8s' && p.stateDir === path.dirname(a));
     if (member && BACKUP_ARCHIVE.test(path.basename(a))) {
-      open.push({ file: a, backup: { kind: member.kind, app: member.app, memberStateDir: member.stateDir, source: path.basename(a) } });
+      open.push({
+        file: a,
+        backup: { kind: member.kind, app: member.app, memberStateDir: member.stateDir, source: path.basename(a) },
+      });
       continue;
     }
     const reason = RECOVERY_ARCHIVE.test(path.basename(a))
@@ -126,12 +143,19 @@ async function searchTree(root: string, place: Place, state: FindState): Promise
   for (const s of result.skipped) state.notes.skipped.push({ path: show(s.path), reason: s.reason });
   for (const s of result.incomplete) state.notes.incomplete.push({ path: show(s.path), reason: s.reason });
   const products: ProductIdentity[] = [];
-  const layout = { root, display: place.display, ...(place.backupArchive ? { backupArchive: place.backupArchive } : {}) };
+  const layout = {
+    root,
+    display: place.display,
+    ...(place.backupArchive ? { backupArchive: place.backupArchive } : {}),
+  };
   for (const n of result.nodes) {
     const product = await readProductLayout(n.dir, layout);
     if (product) products.push(product);
     state.found.push({
-      dir: n.dir, displayPath: place.display(n.relative === '.' ? '' : n.relative), origin: place.origin(n.relative), ...(product ? { product } : {}),
+      dir: n.dir,
+      displayPath: place.display(n.relative === '.' ? '' : n.relative),
+      origin: place.origin(n.relative),
+      ...(product ? { product } : {}),
     });
   }
   if (!result.nodes.length) return result.archives.map((file) => ({ file }));
@@ -145,9 +169,10 @@ async function openNested(root: string, archives: readonly ToOpen[], place: Plac
     const shown = place.display(rel);
     if (!isArchive(file) || detectArchiveKind(file) === undefined) continue; // named like one, is not
     if (place.depth + 1 > MAX_ARCHIVE_DEPTH || state.nestedOpened >= MAX_NESTED_ARCHIVES) {
-      const why = place.depth + 1 > MAX_ARCHIVE_DEPTH
-        ? `archives nested deeper than ${MAX_ARCHIVE_DEPTH} levels are not opened`
-        : `more than ${MAX_NESTED_ARCHIVES} archives inside the inputs`;
+      const why =
+        place.depth + 1 > MAX_ARCHIVE_DEPTH
+          ? `archives nested deeper than ${MAX_ARCHIVE_DEPTH} levels are not opened`
+          : `more than ${MAX_NESTED_ARCHIVES} archives inside the inputs`;
       state.notes.archives.push({ path: shown, opened: false, reason: why });
       state.notes.incomplete.push({ path: shown, reason: `archive not opened: ${why}` });
       continue;
@@ -160,9 +185,10 @@ async function openNested(root: string, archives: readonly ToOpen[], place: Plac
       display: (r) => `${shown}:${r || '.'}`,
       // A nested node's origin names the archive on the user's disk (the outermost one), so that
       // checks against the inputs (repair's --out overlap guard) compare real files.
-      origin: (r) => outer.kind === 'archive'
-        ? { kind: 'archive', archive: outer.archive, member: `${outer.member}:${r || '.'}` }
-        : { kind: 'archive', archive: file, member: r || '.' },
+      origin: (r) =>
+        outer.kind === 'archive'
+          ? { kind: 'archive', archive: outer.archive, member: `${outer.member}:${r || '.'}` }
+          : { kind: 'archive', archive: file, member: r || '.' },
     };
     state.notes.archives.push({ path: shown, opened: true });
     await searchArchive(file, shown, nested, state);
@@ -174,11 +200,15 @@ async function searchArchive(file: string, shown: string, place: Place, state: F
   const inside = new InputSet(state.directoryInputs).overlap(path.join(os.tmpdir(), 'raft-rescue-unpack'));
   if (inside) {
     const how = 'set TMPDIR to a directory outside the inputs';
-    throw new InputError(`TMPDIR ${os.tmpdir()} is inside the input ${inside}, where ${shown} would be unpacked; ${how}`, shown);
+    throw new InputError(
+      `TMPDIR ${os.tmpdir()} is inside the input ${inside}, where ${shown} would be unpacked; ${how}`,
+      shown,
+    );
   }
   const x = await extractArchive(file, { maxBytes: state.budget, signal: state.signal }).catch((error: unknown) => {
     // Messages name the file on disk; for a nested archive that is our temp dir: show its place.
-    if (error instanceof InputError && shown !== file) throw new InputError(error.message.split(file).join(shown), shown);
+    if (error instanceof InputError && shown !== file)
+      throw new InputError(error.message.split(file).join(shown), shown);
     throw error;
   });
   state.cleanups.push(x.cleanup);
@@ -214,7 +244,9 @@ export async function findInputNodes(input: string, state: FindState): Promise<v
   if (st.isFile() && isArchive(input)) {
     // A product's backup given as an input is read as the backup it is (of the member it names).
     const source = path.basename(input);
-    const backupArchive = BACKUP_ARCHIVE.test(source) ? { kind: undefined, app: undefined, memberStateDir: undefined, source } : undefined;
+    const backupArchive = BACKUP_ARCHIVE.test(source)
+      ? { kind: undefined, app: undefined, memberStateDir: undefined, source }
+      : undefined;
     const place: Place = {
       depth: 1,
       display: (rel) => `${input}:${rel || '.'}`,

@@ -24,7 +24,7 @@ export function errnoAdvice(error: unknown): string {
   switch ((error as NodeJS.ErrnoException | undefined)?.code) {
     case 'EACCES':
     case 'EPERM':
-      return '; fix the permissions (or run as the files\' owner) and try again';
+      return "; fix the permissions (or run as the files' owner) and try again";
     case 'ENOSPC':
     case 'EDQUOT':
       return '; free some space there, or point TMPDIR at a larger disk';

@@ -65,7 +65,9 @@ function rows(db: Database, sql: string): SqlValue[][] {
 function asRollbackJournal(bytes: Uint8Array, file: string, issues: ProductIssue[]): Uint8Array {
   if (bytes.length < 100 || (bytes[18] !== 2 && bytes[19] !== 2)) return bytes;
   issues.push({
-    kind: 'wal-mode', level: 'warning', file,
+    kind: 'wal-mode',
+    level: 'warning',
+    file,
     message: `${file} is in WAL mode: changes still in ${file}-wal (not read) are missing from what is shown here`,
   });
   const copy = bytes.slice();
@@ -79,7 +81,12 @@ function readSchemaVersion(db: Database, file: string, issues: ProductIssue[]): 
     const v = rows(db, 'SELECT MAX(version) FROM schema')[0]?.[0];
     return typeof v === 'bigint' ? Number(v) : undefined;
   } catch (error) {
-    issues.push({ kind: 'schema', level: 'warning', file, message: `${file}: no schema version (${(error as Error).message})` });
+    issues.push({
+      kind: 'schema',
+      level: 'warning',
+      file,
+      message: `${file}: no schema version (${(error as Error).message})`,
+    });
     return undefined;
   }
 }
@@ -89,39 +96,70 @@ function readClusterAddress(db: Database, file: string, issues: ProductIssue[]):
     const v = rows(db, "SELECT value FROM config WHERE key = 'cluster.https_address'")[0]?.[0];
     return typeof v === 'string' && v !== '' ? canonicalNetworkAddress(v) : undefined;
   } catch (error) {
-    issues.push({ kind: 'config', level: 'error', file, message: `${file}: its config table cannot be read (${(error as Error).message})` });
+    issues.push({
+      kind: 'config',
+      level: 'error',
+      file,
+      message: `${file}: its config table cannot be read (${(error as Error).message})`,
+    });
     return undefined;
   }
 }
 
-function member(columns: readonly string[], row: readonly SqlValue[], file: string, issues: ProductIssue[]): ProductMember | undefined {
+function member(
+  columns: readonly string[],
+  row: readonly SqlValue[],
+  file: string,
+  issues: ProductIssue[],
+): ProductMember | undefined {
   const at = (c: string): SqlValue | undefined => (columns.includes(c) ? row[columns.indexOf(c)] : undefined);
   const [id, address, role, name] = [at('id'), at('address'), at('role'), at('name')];
   if (typeof id !== 'bigint' || id <= 0n || typeof address !== 'string') {
-    issues.push({ kind: 'raft-nodes', level: 'error', file, message: `${file}: raft_nodes row ${JSON.stringify(String(id))} has no usable ID and address` });
+    issues.push({
+      kind: 'raft-nodes',
+      level: 'error',
+      file,
+      message: `${file}: raft_nodes row ${JSON.stringify(String(id))} has no usable ID and address`,
+    });
     return undefined;
   }
   return {
-    id, address,
+    id,
+    address,
     // Before schema 39 there was no role column: every row was a voter (the column's default).
     role: role === undefined ? 0 : typeof role === 'bigint' ? Number(role) : undefined,
     name: typeof name === 'string' && name !== '' ? name : undefined,
   };
 }
 
-function readRaftNodes(db: Database, file: string, issues: ProductIssue[]): { members?: ProductMember[]; columns: string[] } {
+function readRaftNodes(
+  db: Database,
+  file: string,
+  issues: ProductIssue[],
+): { members?: ProductMember[]; columns: string[] } {
   try {
     const columns = rows(db, 'PRAGMA table_info(raft_nodes)').map((r) => String(r[1]));
     if (!columns.includes('id') || !columns.includes('address')) {
-      issues.push({ kind: 'raft-nodes', level: 'error', file, message: `${file} has no raft_nodes table with id and address` });
+      issues.push({
+        kind: 'raft-nodes',
+        level: 'error',
+        file,
+        message: `${file} has no raft_nodes table with id and address`,
+      });
       return { columns };
     }
     const wanted = ['id', 'address', 'role', 'name'].filter((c) => columns.includes(c));
     const members = rows(db, `SELECT ${wanted.join(', ')} FROM raft_nodes ORDER BY id`)
-      .map((r) => member(wanted, r, file, issues)).filter((m): m is ProductMember => m !== undefined);
+      .map((r) => member(wanted, r, file, issues))
+      .filter((m): m is ProductMember => m !== undefined);
     return { members, columns };
   } catch (error) {
-    issues.push({ kind: 'raft-nodes', level: 'error', file, message: `${file}: raft_nodes cannot be read (${(error as Error).message})` });
+    issues.push({
+      kind: 'raft-nodes',
+      level: 'error',
+      file,
+      message: `${file}: raft_nodes cannot be read (${(error as Error).message})`,
+    });
     return { columns: [] };
   }
 }
@@ -135,7 +173,12 @@ export async function readLocalDb(bytes: Uint8Array, file: string): Promise<Loca
     db = new SQL.Database(asRollbackJournal(bytes, file, issues));
     rows(db, 'SELECT count(*) FROM sqlite_schema');
   } catch (error) {
-    issues.push({ kind: 'not-sqlite', level: 'error', file, message: `${file} is not a SQLite database SQLite can open (${(error as Error).message})` });
+    issues.push({
+      kind: 'not-sqlite',
+      level: 'error',
+      file,
+      message: `${file} is not a SQLite database SQLite can open (${(error as Error).message})`,
+    });
     return { clusterAddress: undefined, raftNodes: undefined, schemaVersion: undefined, raftColumns: [], issues };
   }
   try {

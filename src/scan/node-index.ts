@@ -45,15 +45,18 @@ export interface SnapshotRecord {
   readonly index: bigint;
   readonly timestamp: bigint;
   /** undefined when the .meta file is missing. */
-  readonly meta: { readonly size: number; readonly mtimeMs: number; readonly decoded: SnapshotMetaDecodeResult } | undefined;
+  readonly meta:
+    { readonly size: number; readonly mtimeMs: number; readonly decoded: SnapshotMetaDecodeResult } | undefined;
   /** undefined when the data file is missing. */
-  readonly data: {
-    readonly size: number;
-    readonly mtimeMs: number;
-    readonly frame: Lz4FrameInfo;
-    /** What dqlite's restore makes of the content; only with verifyData and a frame that decodes. */
-    readonly payload: SnapshotPayloadCheck | undefined;
-  } | undefined;
+  readonly data:
+    | {
+        readonly size: number;
+        readonly mtimeMs: number;
+        readonly frame: Lz4FrameInfo;
+        /** What dqlite's restore makes of the content; only with verifyData and a frame that decodes. */
+        readonly payload: SnapshotPayloadCheck | undefined;
+      }
+    | undefined;
 }
 
 /** A raft configuration found in a CHANGE entry of the log. */
@@ -96,8 +99,7 @@ export interface YamlRecord<T> {
 }
 
 export type NodeOrigin =
-  | { readonly kind: 'directory' }
-  | { readonly kind: 'archive'; readonly archive: string; readonly member: string };
+  { readonly kind: 'directory' } | { readonly kind: 'archive'; readonly archive: string; readonly member: string };
 
 export interface NodeIndex {
   /**

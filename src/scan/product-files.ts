@@ -42,7 +42,12 @@ export function isInside(root: string, p: string): boolean {
  * Reads `relative` (a `/`-separated path in the state directory) whole. undefined with an issue
  * when it is missing, not a regular file or larger than `limit`.
  */
-export function readProductFile(stateDir: string, relative: string, limit: number, issues: ProductIssue[]): ProductFile | undefined {
+export function readProductFile(
+  stateDir: string,
+  relative: string,
+  limit: number,
+  issues: ProductIssue[],
+): ProductFile | undefined {
   const file = path.join(stateDir, ...relative.split('/'));
   const kind = entryAt(file);
   if (kind === undefined) {
@@ -61,7 +66,12 @@ export function readProductFile(stateDir: string, relative: string, limit: numbe
   }
   try {
     if (source.size > limit) {
-      issues.push({ kind: 'too-large', level: 'error', file: relative, message: `${relative} has ${source.size} bytes (more than ${limit}): not read` });
+      issues.push({
+        kind: 'too-large',
+        level: 'error',
+        file: relative,
+        message: `${relative} has ${source.size} bytes (more than ${limit}): not read`,
+      });
       return undefined;
     }
     const bytes = Uint8Array.from(source.read(0, source.size));

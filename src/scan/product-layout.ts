@@ -75,7 +75,10 @@ function lxdLike(dir: string, ctx: LayoutContext): Found | undefined {
   const hasDb = entryAt(path.join(database, 'local.db')) !== undefined;
   const named = /(^|[/:])(lxd|incus)([/:]|$)/.test(ctx.display(path.relative(ctx.root, stateDir)));
   if (!hasDb && !named) return undefined;
-  const backup = base === 'global.bak' ? { kind: 'global.bak' as const, source: 'database/global.bak', memberStateDir: stateDir } : undefined;
+  const backup =
+    base === 'global.bak'
+      ? { kind: 'global.bak' as const, source: 'database/global.bak', memberStateDir: stateDir }
+      : undefined;
   return { kind: 'lxd-like', stateDir, raftPath: `database/${base}`, ...(backup ? { backup } : {}) };
 }
 
@@ -83,9 +86,12 @@ function microcluster(dir: string, ctx: LayoutContext): Found | undefined {
   if (path.basename(dir) !== 'database' || entryAt(path.join(dir, 'info.yaml')) !== 'file') return undefined;
   const stateDir = path.dirname(dir);
   if (!isInside(ctx.root, stateDir)) return undefined;
-  const beside = entryAt(path.join(stateDir, 'daemon.yaml')) === 'file' || entryAt(path.join(stateDir, 'truststore')) === 'directory';
+  const beside =
+    entryAt(path.join(stateDir, 'daemon.yaml')) === 'file' ||
+    entryAt(path.join(stateDir, 'truststore')) === 'directory';
   const archive = ctx.backupArchive;
-  const fromBackup = archive !== undefined && (archive.kind === 'microcluster' || archive.kind === undefined) && stateDir === ctx.root;
+  const fromBackup =
+    archive !== undefined && (archive.kind === 'microcluster' || archive.kind === undefined) && stateDir === ctx.root;
   return beside || fromBackup ? { kind: 'microcluster', stateDir, raftPath: 'database' } : undefined;
 }
 
@@ -94,10 +100,15 @@ function microk8s(dir: string): Found | undefined {
   const parent = path.dirname(dir);
   const kubernetes = path.basename(parent) === 'kubernetes' && (base === 'backend' || base === 'backend.backup');
   const has = (n: string) => entryAt(path.join(dir, n)) !== undefined;
-  const marked = has('cluster.crt') && has('cluster.key') && (has('failure-domain') || has('localnode.yaml') || has('kine.sock') || has('kine.sock:12379'));
+  const marked =
+    has('cluster.crt') &&
+    has('cluster.key') &&
+    (has('failure-domain') || has('localnode.yaml') || has('kine.sock') || has('kine.sock:12379'));
   if (!kubernetes && !marked) return undefined;
-  const backup = base === 'backend.backup'
-    ? { kind: 'backend.backup' as const, source: 'backend.backup', memberStateDir: path.join(parent, 'backend') } : undefined;
+  const backup =
+    base === 'backend.backup'
+      ? { kind: 'backend.backup' as const, source: 'backend.backup', memberStateDir: path.join(parent, 'backend') }
+      : undefined;
   return { kind: 'microk8s', stateDir: dir, raftPath: '.', ...(backup ? { backup } : {}) };
 }
 
@@ -107,23 +118,48 @@ function microk8sIdentity(dir: string): Pick<ProductIdentity, 'localNode' | 'iss
   const file = readProductFile(dir, 'localnode.yaml', PRODUCT_YAML_LIMIT, issues);
   const parsed = file ? parseClusterYaml(Buffer.from(file.bytes).toString('utf8'), 'localnode.yaml') : undefined;
   const first = parsed?.value?.[0];
-  if (file && !first) issues.push({ kind: 'localnode', level: 'warning', file: 'localnode.yaml', message: 'localnode.yaml holds no node entry' });
+  if (file && !first)
+    issues.push({
+      kind: 'localnode',
+      level: 'warning',
+      file: 'localnode.yaml',
+      message: 'localnode.yaml holds no node entry',
+    });
   return { localNode: first ? { id: first.id, address: first.address } : undefined, issues };
 }
 
 const NO_IDENTITY = {
-  id: undefined, address: undefined, name: undefined, role: undefined, members: undefined, schemaVersion: undefined,
-  localNode: undefined, pendingPatch: undefined, files: [], issues: [], kindGuess: undefined,
+  id: undefined,
+  address: undefined,
+  name: undefined,
+  role: undefined,
+  members: undefined,
+  schemaVersion: undefined,
+  localNode: undefined,
+  pendingPatch: undefined,
+  files: [],
+  issues: [],
+  kindGuess: undefined,
 } as const;
 
-async function identityOf(found: Found, dir: string, parts: readonly string[], ctx: LayoutContext): Promise<Omit<ProductIdentity, 'stateDir' | 'stateDisplay' | 'raftPath' | 'machine' | 'backup'>> {
+async function identityOf(
+  found: Found,
+  dir: string,
+  parts: readonly string[],
+  ctx: LayoutContext,
+): Promise<Omit<ProductIdentity, 'stateDir' | 'stateDisplay' | 'raftPath' | 'machine' | 'backup'>> {
   if (found.kind === 'lxd-like') {
     const hinted = ctx.backupArchive?.kind;
     const kind = hinted === 'lxd' || hinted === 'incus' ? { kind: hinted } : lxdOrIncus(parts, dir);
     return { ...NO_IDENTITY, app: undefined, localNode: undefined, ...(await readLxdIdentity(found.stateDir, kind)) };
   }
   if (found.kind === 'microcluster') {
-    return { ...NO_IDENTITY, kind: 'microcluster', app: ctx.backupArchive?.app ?? appOf(parts), ...readMicroclusterIdentity(found.stateDir, dir) };
+    return {
+      ...NO_IDENTITY,
+      kind: 'microcluster',
+      app: ctx.backupArchive?.app ?? appOf(parts),
+      ...readMicroclusterIdentity(found.stateDir, dir),
+    };
   }
   return { ...NO_IDENTITY, kind: 'microk8s', app: undefined, ...microk8sIdentity(dir) };
 }
@@ -136,9 +172,17 @@ export async function readProductLayout(dir: string, ctx: LayoutContext): Promis
   const parts = words(stateDisplay);
   const identity = await identityOf(found, dir, parts, ctx);
   const archive = ctx.backupArchive;
-  const backup = found.backup ?? (archive ? { kind: 'db_backup' as const, source: archive.source, memberStateDir: archive.memberStateDir } : undefined);
+  const backup =
+    found.backup ??
+    (archive
+      ? { kind: 'db_backup' as const, source: archive.source, memberStateDir: archive.memberStateDir }
+      : undefined);
   return {
-    ...identity, stateDir: found.stateDir, stateDisplay, raftPath: found.raftPath,
-    machine: machineOf(stateDisplay), backup: backup ? { ...backup, of: undefined } : undefined,
+    ...identity,
+    stateDir: found.stateDir,
+    stateDisplay,
+    raftPath: found.raftPath,
+    machine: machineOf(stateDisplay),
+    backup: backup ? { ...backup, of: undefined } : undefined,
   };
 }

@@ -34,20 +34,32 @@ export function lxdOrIncus(words: readonly string[], raftDir: string): { kind: P
   if (entryAt(path.join(raftDir, 'dqlite-lock')) === 'file') return { kind: 'lxd' };
   return {
     kind: 'lxd',
-    guess: 'the state directory is not named lxd or incus and its raft directory has no dqlite-lock file: read as LXD (Incus lays out the same files)',
+    guess:
+      'the state directory is not named lxd or incus and its raft directory has no dqlite-lock file: read as LXD (Incus lays out the same files)',
   };
 }
 
-function self(members: readonly ProductMember[] | undefined, address: string | undefined, issues: ProductIssue[]): ProductMember | undefined {
+function self(
+  members: readonly ProductMember[] | undefined,
+  address: string | undefined,
+  issues: ProductIssue[],
+): ProductMember | undefined {
   if (!address) {
-    issues.push({ kind: 'not-clustered', level: 'warning', file: LOCAL_DB, message: `${LOCAL_DB} has no cluster.https_address: the member is not clustered (LXD then runs the database in memory as ID 1)` });
+    issues.push({
+      kind: 'not-clustered',
+      level: 'warning',
+      file: LOCAL_DB,
+      message: `${LOCAL_DB} has no cluster.https_address: the member is not clustered (LXD then runs the database in memory as ID 1)`,
+    });
     return undefined;
   }
   if (!members?.length) return undefined;
   const row = members.find((m) => m.address === address);
   if (!row) {
     issues.push({
-      kind: 'no-raft-role', level: 'error', file: LOCAL_DB,
+      kind: 'no-raft-role',
+      level: 'error',
+      file: LOCAL_DB,
       message: `${LOCAL_DB}: cluster.https_address ${address} is not in raft_nodes (${members.map((m) => `${m.id}@${m.address}`).join(', ')}): LXD finds no database role for this member ("This cluster member has no raft role")`,
     });
   }
@@ -55,20 +67,40 @@ function self(members: readonly ProductMember[] | undefined, address: string | u
 }
 
 /** The member's identity from <stateDir>/database/local.db (and whether a patch is pending). */
-export async function readLxdIdentity(stateDir: string, kind: { kind: ProductKind; guess?: string }): Promise<LxdIdentity> {
+export async function readLxdIdentity(
+  stateDir: string,
+  kind: { kind: ProductKind; guess?: string },
+): Promise<LxdIdentity> {
   const issues: ProductIssue[] = [];
   const file = readProductFile(stateDir, LOCAL_DB, LOCAL_DB_LIMIT, issues);
   const pendingPatch = entryAt(path.join(stateDir, 'database', 'patch.global.sql')) === 'file' ? LXD_PATCH : undefined;
   const base = { kind: kind.kind, kindGuess: kind.guess, pendingPatch };
   if (!file) {
-    return { ...base, id: undefined, address: undefined, name: undefined, role: undefined, members: undefined, schemaVersion: undefined, files: [], issues };
+    return {
+      ...base,
+      id: undefined,
+      address: undefined,
+      name: undefined,
+      role: undefined,
+      members: undefined,
+      schemaVersion: undefined,
+      files: [],
+      issues,
+    };
   }
   const db = await readLocalDb(file.bytes, LOCAL_DB);
   issues.push(...db.issues);
   const unreadable = db.issues.some((i) => i.kind === 'not-sqlite');
   const me = unreadable ? undefined : self(db.raftNodes, db.clusterAddress, issues);
   return {
-    ...base, id: me?.id, address: db.clusterAddress, name: me?.name, role: me?.role, members: db.raftNodes,
-    schemaVersion: db.schemaVersion, files: [file], issues,
+    ...base,
+    id: me?.id,
+    address: db.clusterAddress,
+    name: me?.name,
+    role: me?.role,
+    members: db.raftNodes,
+    schemaVersion: db.schemaVersion,
+    files: [file],
+    issues,
   };
 }

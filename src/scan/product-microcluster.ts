@@ -28,10 +28,19 @@ export interface MicroclusterIdentity {
 
 /** A top-level mapping's string values (failsafe schema: every scalar as written). */
 export function yamlStrings(file: ProductFile, issues: ProductIssue[]): Map<string, string> | undefined {
-  const doc = parseDocument(Buffer.from(file.bytes).toString('utf8'), { schema: 'failsafe', uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(Buffer.from(file.bytes).toString('utf8'), {
+    schema: 'failsafe',
+    uniqueKeys: false,
+    prettyErrors: false,
+  });
   const bad = doc.errors[0];
   if (bad || !isMap(doc.contents)) {
-    issues.push({ kind: 'yaml', level: 'error', file: file.path, message: `${file.path}: ${bad ? `YAML syntax error: ${bad.message}` : 'not a mapping'}` });
+    issues.push({
+      kind: 'yaml',
+      level: 'error',
+      file: file.path,
+      message: `${file.path}: ${bad ? `YAML syntax error: ${bad.message}` : 'not a mapping'}`,
+    });
     return undefined;
   }
   const out = new Map<string, string>();
@@ -45,7 +54,12 @@ function truststore(stateDir: string, files: ProductFile[], issues: ProductIssue
   const byName = new Map<string, string>();
   const names = listNames(path.join(stateDir, 'truststore')).filter((n) => n.endsWith('.yaml'));
   if (names.length > TRUSTSTORE_LIMIT) {
-    issues.push({ kind: 'truststore', level: 'error', file: 'truststore', message: `truststore holds ${names.length} entries; only the first ${TRUSTSTORE_LIMIT} were read` });
+    issues.push({
+      kind: 'truststore',
+      level: 'error',
+      file: 'truststore',
+      message: `truststore holds ${names.length} entries; only the first ${TRUSTSTORE_LIMIT} were read`,
+    });
   }
   for (const n of names.slice(0, TRUSTSTORE_LIMIT)) {
     const file = readProductFile(stateDir, `truststore/${n}`, PRODUCT_YAML_LIMIT, issues);
@@ -54,11 +68,21 @@ function truststore(stateDir: string, files: ProductFile[], issues: ProductIssue
     files.push(file);
     const [name, address] = [values.get('name'), values.get('address')];
     if (!name || !address) {
-      issues.push({ kind: 'truststore', level: 'error', file: file.path, message: `${file.path} has no name or address` });
+      issues.push({
+        kind: 'truststore',
+        level: 'error',
+        file: file.path,
+        message: `${file.path} has no name or address`,
+      });
       continue;
     }
     if (`${name}.yaml` !== n) {
-      issues.push({ kind: 'truststore', level: 'warning', file: file.path, message: `${file.path} holds member ${name}: microcluster names the file ${name}.yaml` });
+      issues.push({
+        kind: 'truststore',
+        level: 'warning',
+        file: file.path,
+        message: `${file.path} holds member ${name}: microcluster names the file ${name}.yaml`,
+      });
     }
     byName.set(name, address);
   }
@@ -73,25 +97,46 @@ function nodeYaml(dir: string, name: string): { info?: NodeInfo; cluster?: NodeI
   return name === 'info.yaml' ? { info: parseNodeInfo(text).value } : { cluster: parseClusterYaml(text).value };
 }
 
-function crossCheck(info: NodeInfo | undefined, daemon: { name?: string; address?: string }, trust: Map<string, string>,
-  members: readonly ProductMember[], issues: ProductIssue[]): void {
+function crossCheck(
+  info: NodeInfo | undefined,
+  daemon: { name?: string; address?: string },
+  trust: Map<string, string>,
+  members: readonly ProductMember[],
+  issues: ProductIssue[],
+): void {
   if (info && daemon.address && info.address !== daemon.address) {
     issues.push({
-      kind: 'address-mismatch', level: 'error', file: 'database/info.yaml',
+      kind: 'address-mismatch',
+      level: 'error',
+      file: 'database/info.yaml',
       message: `database/info.yaml says ${info.address}, daemon.yaml ${daemon.address}: go-dqlite refuses to start ("address in info.yaml does not match")`,
     });
   }
   if (daemon.name && trust.size && !trust.has(daemon.name)) {
-    issues.push({ kind: 'truststore', level: 'warning', file: 'truststore', message: `the truststore has no entry for this member (${daemon.name})` });
-  } else if (daemon.name && daemon.address && trust.get(daemon.name) !== undefined && trust.get(daemon.name) !== daemon.address) {
     issues.push({
-      kind: 'truststore', level: 'warning', file: `truststore/${daemon.name}.yaml`,
+      kind: 'truststore',
+      level: 'warning',
+      file: 'truststore',
+      message: `the truststore has no entry for this member (${daemon.name})`,
+    });
+  } else if (
+    daemon.name &&
+    daemon.address &&
+    trust.get(daemon.name) !== undefined &&
+    trust.get(daemon.name) !== daemon.address
+  ) {
+    issues.push({
+      kind: 'truststore',
+      level: 'warning',
+      file: `truststore/${daemon.name}.yaml`,
       message: `truststore/${daemon.name}.yaml says ${trust.get(daemon.name)}, daemon.yaml ${daemon.address}`,
     });
   }
   for (const m of members.filter((x) => x.name === undefined)) {
     issues.push({
-      kind: 'truststore', level: 'warning', file: 'database/cluster.yaml',
+      kind: 'truststore',
+      level: 'warning',
+      file: 'database/cluster.yaml',
       message: `cluster.yaml member ${m.id} at ${m.address} has no truststore entry at that address: microcluster's recovery leaves it out`,
     });
   }
@@ -101,19 +146,34 @@ function crossCheck(info: NodeInfo | undefined, daemon: { name?: string; address
 export function readMicroclusterIdentity(stateDir: string, raftDir: string): MicroclusterIdentity {
   const issues: ProductIssue[] = [];
   const files: ProductFile[] = [];
-  const daemonFile = entryAt(path.join(stateDir, DAEMON_YAML)) ? readProductFile(stateDir, DAEMON_YAML, PRODUCT_YAML_LIMIT, issues) : undefined;
+  const daemonFile = entryAt(path.join(stateDir, DAEMON_YAML))
+    ? readProductFile(stateDir, DAEMON_YAML, PRODUCT_YAML_LIMIT, issues)
+    : undefined;
   if (daemonFile) files.push(daemonFile);
   const values = daemonFile ? yamlStrings(daemonFile, issues) : undefined;
   const daemon = { name: values?.get('name') || undefined, address: values?.get('address') || undefined };
   const trust = truststore(stateDir, files, issues);
   const byAddress = new Map([...trust].map(([n, a]) => [a, n]));
   const { info } = nodeYaml(raftDir, 'info.yaml');
-  const { cluster } = entryAt(path.join(raftDir, 'cluster.yaml')) ? nodeYaml(raftDir, 'cluster.yaml') : { cluster: undefined };
-  const members = (cluster ?? []).map((m) => ({ id: m.id, address: m.address, role: m.role, name: byAddress.get(m.address) }));
+  const { cluster } = entryAt(path.join(raftDir, 'cluster.yaml'))
+    ? nodeYaml(raftDir, 'cluster.yaml')
+    : { cluster: undefined };
+  const members = (cluster ?? []).map((m) => ({
+    id: m.id,
+    address: m.address,
+    role: m.role,
+    name: byAddress.get(m.address),
+  }));
   crossCheck(info, daemon, trust, members, issues);
   const pendingPatch = entryAt(path.join(stateDir, MICROCLUSTER_PATCH)) === 'file' ? MICROCLUSTER_PATCH : undefined;
   return {
-    id: info?.id, address: daemon.address ?? info?.address, name: daemon.name, role: members.find((m) => m.id === info?.id)?.role,
-    members: cluster ? members : undefined, pendingPatch, files, issues,
+    id: info?.id,
+    address: daemon.address ?? info?.address,
+    name: daemon.name,
+    role: members.find((m) => m.id === info?.id)?.role,
+    members: cluster ? members : undefined,
+    pendingPatch,
+    files,
+    issues,
   };
 }

@@ -36,8 +36,10 @@ function backupLabel(p: ProductIdentity): string {
 /** The member node a backup belongs to: the one in the same state directory, else the one with its identity. */
 function memberOf(backup: FoundNode, members: readonly FoundNode[]): FoundNode | undefined {
   const p = backup.product!;
-  const byState = p.backup?.memberStateDir === undefined ? undefined
-    : members.find((m) => m.product?.stateDir === p.backup!.memberStateDir);
+  const byState =
+    p.backup?.memberStateDir === undefined
+      ? undefined
+      : members.find((m) => m.product?.stateDir === p.backup!.memberStateDir);
   if (byState) return byState;
   if (p.id === undefined && p.address === undefined) return undefined;
   return members.find((m) => m.product?.kind === p.kind && m.product.id === p.id && m.product.address === p.address);
@@ -60,7 +62,10 @@ function uniquify(names: readonly string[], found: readonly FoundNode[]): string
 export function nameFoundNodes(found: readonly FoundNode[]): FoundNode[] {
   const members = found.filter((f) => !f.product?.backup);
   const natural = new Map(members.map((m) => [m, memberName(m.product, m.dir)]));
-  const memberNames = uniquify(members.map((m) => natural.get(m)!), members);
+  const memberNames = uniquify(
+    members.map((m) => natural.get(m)!),
+    members,
+  );
   const final = new Map(members.map((m, i) => [m, memberNames[i]!]));
   const backupOf = new Map<FoundNode, string | undefined>();
   const names = found.map((f) => {
@@ -68,12 +73,15 @@ export function nameFoundNodes(found: readonly FoundNode[]): FoundNode[] {
     const member = memberOf(f, members);
     const of = member ? final.get(member) : undefined;
     backupOf.set(f, of);
-    const owner = of ?? f.product.name ?? f.product.address ?? f.product.machine ?? path.basename(f.product.stateDisplay);
+    const owner =
+      of ?? f.product.name ?? f.product.address ?? f.product.machine ?? path.basename(f.product.stateDisplay);
     return `${owner}/${backupLabel(f.product)}`;
   });
   const unique = uniquify(names, found);
   const named = found.map((f, i) => {
-    const product = f.product?.backup ? { ...f.product, backup: { ...f.product.backup, of: backupOf.get(f) } } : f.product;
+    const product = f.product?.backup
+      ? { ...f.product, backup: { ...f.product.backup, of: backupOf.get(f) } }
+      : f.product;
     return { ...f, name: unique[i]!, ...(product ? { product } : {}) };
   });
   return besideMembers(named);

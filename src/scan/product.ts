@@ -10,11 +10,17 @@ export type ProductKind = 'lxd' | 'incus' | 'microk8s' | 'microcluster';
 export type MicroclusterApp = 'microcloud' | 'microceph' | 'microovn' | 'k8sd';
 
 export const PRODUCT_WORDS: Readonly<Record<ProductKind, string>> = {
-  lxd: 'LXD', incus: 'Incus', microk8s: 'MicroK8s', microcluster: 'microcluster',
+  lxd: 'LXD',
+  incus: 'Incus',
+  microk8s: 'MicroK8s',
+  microcluster: 'microcluster',
 };
 
 export const APP_WORDS: Readonly<Record<MicroclusterApp, string>> = {
-  microcloud: 'MicroCloud', microceph: 'MicroCeph', microovn: 'MicroOVN', k8sd: 'k8sd (Canonical Kubernetes)',
+  microcloud: 'MicroCloud',
+  microceph: 'MicroCeph',
+  microovn: 'MicroOVN',
+  k8sd: 'k8sd (Canonical Kubernetes)',
 };
 
 /** A database member as the product lists it (LXD raft_nodes; microcluster cluster.yaml + truststore). */

@@ -10,13 +10,29 @@ import type { FileRecord, ScanIssue } from './node-index.js';
 export const SMALL_FILE_LIMIT = 1024 * 1024;
 
 /** Reads a small regular file whole, or records why it could not; `digests` gets its sha256 when given. */
-export function readSmallFile(dir: string, file: FileRecord, issues: ScanIssue[], digests?: Map<string, FileDigest>): Uint8Array | undefined {
+export function readSmallFile(
+  dir: string,
+  file: FileRecord,
+  issues: ScanIssue[],
+  digests?: Map<string, FileDigest>,
+): Uint8Array | undefined {
   if (file.type !== 'file') {
-    issues.push({ file: file.name, kind: 'not-a-regular-file', offset: 0, message: `${file.name} is a ${file.type}, not a regular file` });
+    issues.push({
+      file: file.name,
+      kind: 'not-a-regular-file',
+      offset: 0,
+      message: `${file.name} is a ${file.type}, not a regular file`,
+    });
     return undefined;
   }
   if (file.size > SMALL_FILE_LIMIT) {
-    issues.push({ file: file.name, kind: 'file-too-large', offset: SMALL_FILE_LIMIT, message: `${file.name} has ${file.size} bytes; only the first ${SMALL_FILE_LIMIT} were read`, data: { size: file.size } });
+    issues.push({
+      file: file.name,
+      kind: 'file-too-large',
+      offset: SMALL_FILE_LIMIT,
+      message: `${file.name} has ${file.size} bytes; only the first ${SMALL_FILE_LIMIT} were read`,
+      data: { size: file.size },
+    });
   }
   try {
     const source = new FileSource(path.join(dir, file.name), { hash: digests !== undefined });
@@ -32,4 +48,3 @@ export function readSmallFile(dir: string, file: FileRecord, issues: ScanIssue[]
     return undefined;
   }
 }
-

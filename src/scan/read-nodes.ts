@@ -22,12 +22,18 @@ export interface ReadNodesOptions {
 
 function workersFor(plans: readonly NodeReadPlan[], workers: number | 'auto'): number {
   if (workers !== 'auto') return workers;
-  const bytes = plans.reduce((n, p) => n + p.jobs.filter((j) => j.depth === 'data').reduce((m, j) => m + j.file.size, 0), 0);
+  const bytes = plans.reduce(
+    (n, p) => n + p.jobs.filter((j) => j.depth === 'data').reduce((m, j) => m + j.file.size, 0),
+    0,
+  );
   const cores = autoWorkerCount();
   return bytes >= POOL_MIN_BYTES && cores > 1 ? cores : 0;
 }
 
-export async function readNodes(targets: readonly { dir: string; options: BuildNodeIndexOptions }[], options: ReadNodesOptions = {}): Promise<NodeIndex[]> {
+export async function readNodes(
+  targets: readonly { dir: string; options: BuildNodeIndexOptions }[],
+  options: ReadNodesOptions = {},
+): Promise<NodeIndex[]> {
   const plans = targets.map((t) => planNodeRead(t.dir, t.options));
   const reads = plans.map(() => new Map<string, SegmentRead>());
   const pool = SegmentPool.open(workersFor(plans, options.workers ?? 'auto'));
@@ -42,17 +48,23 @@ export async function readNodes(targets: readonly { dir: string; options: BuildN
     }
   } else {
     const owner = new Map<PoolJob, number>();
-    const jobs: PoolJob[] = plans.flatMap((plan, i) => plan.jobs.map((job) => {
-      const j = { ...job, dir: plan.dir };
-      owner.set(j, i);
-      return j;
-    }));
+    const jobs: PoolJob[] = plans.flatMap((plan, i) =>
+      plan.jobs.map((job) => {
+        const j = { ...job, dir: plan.dir };
+        owner.set(j, i);
+        return j;
+      }),
+    );
     try {
-      await pool.read(jobs, (job, read) => {
-        const i = owner.get(job)!;
-        reads[i]!.set(job.file.name, read);
-        if (read.record) options.onFile?.(i, job.file.name);
-      }, options.signal);
+      await pool.read(
+        jobs,
+        (job, read) => {
+          const i = owner.get(job)!;
+          reads[i]!.set(job.file.name, read);
+          if (read.record) options.onFile?.(i, job.file.name);
+        },
+        options.signal,
+      );
     } finally {
       await pool.close();
     }

@@ -19,7 +19,13 @@ function readConfigurations(source: FileSource, record: Pick<SegmentRecord, 'dec
     const entry = table.entry(position);
     if (entry.payloadOffset + entry.length <= source.size) {
       const decoded = decodeConfiguration(source.read(entry.payloadOffset, entry.length), entry.payloadOffset);
-      out.push({ position, offset: entry.payloadOffset, term: entry.term, servers: decoded.value, issues: decoded.issues });
+      out.push({
+        position,
+        offset: entry.payloadOffset,
+        term: entry.term,
+        servers: decoded.value,
+        issues: decoded.issues,
+      });
     }
   }
   return out;
@@ -32,19 +38,30 @@ function decodeAtDepth(source: FileSource, depth: SegmentReadDepth): SegmentReco
 
 /** Reads one segment file at `depth`; undefined (with an issue) when it is not a readable regular file. */
 export function readSegmentFile(
-  dir: string, file: FileRecord, depth: SegmentReadDepth, issues: ScanIssue[], hashed?: { sha256?: string },
+  dir: string,
+  file: FileRecord,
+  depth: SegmentReadDepth,
+  issues: ScanIssue[],
+  hashed?: { sha256?: string },
 ): SegmentRecord | undefined {
   const cls = file.class;
   if (cls.kind !== 'closed-segment' && cls.kind !== 'open-segment') return undefined;
   if (file.type !== 'file') {
-    issues.push({ file: file.name, kind: 'not-a-regular-file', offset: 0, message: `${file.name} looks like a segment but is a ${file.type}` });
+    issues.push({
+      file: file.name,
+      kind: 'not-a-regular-file',
+      offset: 0,
+      message: `${file.name} looks like a segment but is a ${file.type}`,
+    });
     return undefined;
   }
   let source: FileSource;
   try {
     // The decoder and the configuration reader use each view at once: one window buffer is enough.
     source = new FileSource(path.join(dir, file.name), {
-      readAhead: depth === 'data' ? undefined : HEADER_READ_AHEAD, reuseWindow: true, hash: hashed !== undefined,
+      readAhead: depth === 'data' ? undefined : HEADER_READ_AHEAD,
+      reuseWindow: true,
+      hash: hashed !== undefined,
     });
   } catch (error) {
     issues.push(unreadableIssue(file.name, error));
@@ -79,7 +96,6 @@ function isNormalOpenTail(kind: string, decoded: SegmentRecord['decoded'], issue
   return issueKind === 'bad-format-version' && decoded.formatVersion === 0n && decoded.batches.length === 0;
 }
 
-
 /** One segment file to read, and how deeply; with `hash`, its sha256 from the same pass. */
 export interface SegmentJob {
   readonly file: FileRecord;
@@ -101,4 +117,3 @@ export function readSegmentJob(dir: string, job: SegmentJob): SegmentRead {
   const record = readSegmentFile(dir, job.file, job.depth, issues, job.hash ? hashed : undefined);
   return { record, issues, ...hashed };
 }
-

@@ -43,14 +43,23 @@ export interface ReadSnapshotsOptions {
   readonly digests?: Map<string, FileDigest>;
 }
 
-function readData(dir: string, file: FileRecord, verifyData: boolean, issues: ScanIssue[], digests?: Map<string, FileDigest>): SnapshotRecord['data'] {
+function readData(
+  dir: string,
+  file: FileRecord,
+  verifyData: boolean,
+  issues: ScanIssue[],
+  digests?: Map<string, FileDigest>,
+): SnapshotRecord['data'] {
   if (file.type !== 'file') {
     issues.push({ file: file.name, kind: 'not-a-regular-file', offset: 0, message: `${file.name} is a ${file.type}` });
     return undefined;
   }
   try {
     // A walk reads only the block words (one per 64 KiB .. 4 MiB block): small reads, not windows.
-    const source = new FileSource(path.join(dir, file.name), { ...(verifyData ? {} : { readAhead: 64 }), hash: digests !== undefined });
+    const source = new FileSource(path.join(dir, file.name), {
+      ...(verifyData ? {} : { readAhead: 64 }),
+      hash: digests !== undefined,
+    });
     try {
       const frame = walkLz4Frame(source);
       let payload: SnapshotPayloadCheck | undefined;
@@ -65,7 +74,12 @@ function readData(dir: string, file: FileRecord, verifyData: boolean, issues: Sc
         payload = checkRawPayload(source);
       }
       for (const issue of frame.issues) issues.push({ ...issue, file: file.name });
-      if (payload?.problem) issues.push({ ...payload.problem, file: file.name, message: `payload byte ${payload.problem.offset}${frame.compressed ? ' (after decompression)' : ''}: ${payload.problem.message}` });
+      if (payload?.problem)
+        issues.push({
+          ...payload.problem,
+          file: file.name,
+          message: `payload byte ${payload.problem.offset}${frame.compressed ? ' (after decompression)' : ''}: ${payload.problem.message}`,
+        });
       if (digests) digests.set(file.name, { name: file.name, size: source.size, sha256: source.sha256() });
       return { size: file.size, mtimeMs: file.mtimeMs, frame, payload };
     } finally {
@@ -92,8 +106,12 @@ function checkRawPayload(source: FileSource): SnapshotPayloadCheck {
 }
 
 /** Snapshots sorted newest first: term, then index, then timestamp (uvSnapshotCompare). */
-export function readSnapshots(dir: string, files: readonly FileRecord[], issues: ScanIssue[],
-  options: ReadSnapshotsOptions = {}): SnapshotRecord[] {
+export function readSnapshots(
+  dir: string,
+  files: readonly FileRecord[],
+  issues: ScanIssue[],
+  options: ReadSnapshotsOptions = {},
+): SnapshotRecord[] {
   const verifyData = options.verifyData ?? true;
   const out: SnapshotRecord[] = [];
   for (const [name, pair] of pairUp(files)) {

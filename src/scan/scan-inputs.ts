@@ -78,8 +78,17 @@ function filesOf(dir: string): Map<string, number> {
 }
 
 /** Counts bytes and files done against totals, for a progress bar; `phase` says what is done. */
-export function progressCounter(files: readonly { readonly size: number }[], report: ((p: ScanProgress) => void) | undefined, phase?: string): (size: number, node: string) => void {
-  const state = { bytesDone: 0, filesDone: 0, bytesTotal: files.reduce((n, f) => n + f.size, 0), filesTotal: files.length };
+export function progressCounter(
+  files: readonly { readonly size: number }[],
+  report: ((p: ScanProgress) => void) | undefined,
+  phase?: string,
+): (size: number, node: string) => void {
+  const state = {
+    bytesDone: 0,
+    filesDone: 0,
+    bytesTotal: files.reduce((n, f) => n + f.size, 0),
+    filesTotal: files.length,
+  };
   return (size, node) => {
     state.bytesDone += size;
     state.filesDone++;
@@ -91,7 +100,11 @@ export function progressCounter(files: readonly { readonly size: number }[], rep
  * Progress by file name for one node read by buildNodeIndex, which reports only some files one
  * by one: each named file counts once, and `rest` counts the files it did not name.
  */
-export function nodeFileProgress(sizes: ReadonlyMap<string, number>, node: string, count: (size: number, node: string) => void): { onFile(name: string): void; rest(): void } {
+export function nodeFileProgress(
+  sizes: ReadonlyMap<string, number>,
+  node: string,
+  count: (size: number, node: string) => void,
+): { onFile(name: string): void; rest(): void } {
   const left = new Map(sizes);
   const onFile = (name: string): void => {
     const size = left.get(name);
@@ -105,17 +118,28 @@ export function nodeFileProgress(sizes: ReadonlyMap<string, number>, node: strin
 async function buildAll(found: readonly FoundNode[], options: ScanOptions): Promise<NodeIndex[]> {
   const report = options.onProgress;
   const sizes = report ? found.map((f) => filesOf(f.dir)) : [];
-  const count = progressCounter(sizes.flatMap((s) => [...s.values()].map((size) => ({ size }))), report);
+  const count = progressCounter(
+    sizes.flatMap((s) => [...s.values()].map((size) => ({ size }))),
+    report,
+  );
   const progress = report ? found.map((f, i) => nodeFileProgress(sizes[i]!, f.displayPath, count)) : [];
   for (const f of found) options.onNode?.(f.displayPath);
   await checkpoint(options.signal);
-  const nodes = await readNodes(found.map((f) => ({
-    dir: f.dir,
-    options: {
-      verifyData: options.verifyData, logTailOnly: options.logTailOnly, hash: options.hash, displayPath: f.displayPath, origin: f.origin,
-      name: f.name, product: f.product,
-    },
-  })), { workers: options.workers, signal: options.signal, onFile: (i, name) => progress[i]?.onFile(name) });
+  const nodes = await readNodes(
+    found.map((f) => ({
+      dir: f.dir,
+      options: {
+        verifyData: options.verifyData,
+        logTailOnly: options.logTailOnly,
+        hash: options.hash,
+        displayPath: f.displayPath,
+        origin: f.origin,
+        name: f.name,
+        product: f.product,
+      },
+    })),
+    { workers: options.workers, signal: options.signal, onFile: (i, name) => progress[i]?.onFile(name) },
+  );
   for (const p of progress) p.rest();
   nodes.forEach(refuseUnreadable);
   await checkpoint(options.signal);
@@ -131,19 +155,30 @@ export function refuseUnreadable(node: NodeIndex): void {
   const more = bad.length > 1 ? ` (and ${bad.length - 1} more files of this node)` : '';
   const advice = typeof errno === 'string' ? errnoAdvice({ code: errno }) : '';
   const reason = first.message.replace(/^cannot read: /, '');
-  throw new InputError(`cannot read ${node.displayPath}/${first.file}: ${reason}${more}${advice}; raft-rescue does not judge a node from part of its files`, node.displayPath);
+  throw new InputError(
+    `cannot read ${node.displayPath}/${first.file}: ${reason}${more}${advice}; raft-rescue does not judge a node from part of its files`,
+    node.displayPath,
+  );
 }
 
 function refuseIncomplete(notes: InputNotes): void {
   const first = notes.incomplete[0];
   if (!first) return;
   const more = notes.incomplete.length > 1 ? ` (and ${notes.incomplete.length - 1} more places)` : '';
-  throw new InputError(`${first.path}: ${first.reason}${more}; nodes there would be missing from every verdict. Pass --accept-partial-scan to go on with the nodes found`, first.path);
+  throw new InputError(
+    `${first.path}: ${first.reason}${more}; nodes there would be missing from every verdict. Pass --accept-partial-scan to go on with the nodes found`,
+    first.path,
+  );
 }
 
 function noNodeMessage(input: string, notes: InputNotes): string {
   const opened = notes.archives.filter((a) => a.opened && a.path.startsWith(input));
-  const inside = opened.length ? `; searched ${opened.length} archive${opened.length === 1 ? '' : 's'} inside it (${opened.slice(0, 3).map((a) => a.path).join(', ')}${opened.length > 3 ? ', …' : ''})` : '';
+  const inside = opened.length
+    ? `; searched ${opened.length} archive${opened.length === 1 ? '' : 's'} inside it (${opened
+        .slice(0, 3)
+        .map((a) => a.path)
+        .join(', ')}${opened.length > 3 ? ', …' : ''})`
+    : '';
   return `${input} holds no raft node directory (no metadata1/2, segments, snapshots or info.yaml found${inside})`;
 }
 
@@ -177,7 +212,8 @@ export async function findInputs(inputs: readonly string[], options: ScanOptions
       const before = state.found.length;
       await checkpoint(options.signal);
       await findInputNodes(input, state);
-      if (state.found.length === before && !state.notes.incomplete.length) throw new InputError(noNodeMessage(input, state.notes), input);
+      if (state.found.length === before && !state.notes.incomplete.length)
+        throw new InputError(noNodeMessage(input, state.notes), input);
     }
     if (!options.acceptPartialScan) refuseIncomplete(state.notes);
     if (!state.found.length) throw new InputError(noNodeMessage(inputs.join(', '), state.notes), inputs[0]);
@@ -201,7 +237,12 @@ export function readFound(found: readonly FoundNode[], options: ScanOptions = {}
 export async function scanInputs(inputs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
   const found = await findInputs(inputs, options);
   try {
-    return { nodes: await readFound(found.found, options), skipped: found.notes.skipped, notes: found.notes, cleanup: found.cleanup };
+    return {
+      nodes: await readFound(found.found, options),
+      skipped: found.notes.skipped,
+      notes: found.notes,
+      cleanup: found.cleanup,
+    };
   } catch (error) {
     found.cleanup();
     throw error;
@@ -209,11 +250,18 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
 }
 
 /** Reads nodes again, more deeply (e.g. every byte where a log-tail scan was not enough). */
-export async function rescanNodes(nodes: readonly NodeIndex[], options: Pick<ScanOptions, 'verifyData' | 'logTailOnly' | 'workers' | 'signal'>): Promise<NodeIndex[]> {
+export async function rescanNodes(
+  nodes: readonly NodeIndex[],
+  options: Pick<ScanOptions, 'verifyData' | 'logTailOnly' | 'workers' | 'signal'>,
+): Promise<NodeIndex[]> {
   const { workers, signal, ...depth } = options;
-  const read = await readNodes(nodes.map((n) => ({
-    dir: n.dir, options: { ...depth, displayPath: n.displayPath, origin: n.origin, name: n.name, product: n.product },
-  })), { workers, signal });
+  const read = await readNodes(
+    nodes.map((n) => ({
+      dir: n.dir,
+      options: { ...depth, displayPath: n.displayPath, origin: n.origin, name: n.name, product: n.product },
+    })),
+    { workers, signal },
+  );
   read.forEach(refuseUnreadable);
   return read;
 }

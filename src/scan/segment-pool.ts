@@ -47,7 +47,11 @@ export class SegmentPool {
   }
 
   /** Reads every job; `onRead` is called as each finishes. Results come back in the jobs' order. */
-  read(jobs: readonly PoolJob[], onRead?: (job: PoolJob, read: SegmentRead) => void, signal?: AbortSignal): Promise<SegmentRead[]> {
+  read(
+    jobs: readonly PoolJob[],
+    onRead?: (job: PoolJob, read: SegmentRead) => void,
+    signal?: AbortSignal,
+  ): Promise<SegmentRead[]> {
     const results: SegmentRead[] = new Array(jobs.length);
     const order = jobs.map((_, i) => i).sort((a, b) => jobs[b]!.file.size - jobs[a]!.file.size);
     let next = 0;
@@ -65,7 +69,8 @@ export class SegmentPool {
       };
       if (signal) {
         // Stop feeding on SIGINT/SIGTERM/SIGHUP; the caller closes (terminates) the workers.
-        const onAbort = (): void => finish(new Cancelled(typeof signal.reason === 'string' ? signal.reason : 'an abort'));
+        const onAbort = (): void =>
+          finish(new Cancelled(typeof signal.reason === 'string' ? signal.reason : 'an abort'));
         if (signal.aborted) return onAbort();
         signal.addEventListener('abort', onAbort, { once: true });
         cleanups.push(() => signal.removeEventListener('abort', onAbort));
@@ -85,7 +90,8 @@ export class SegmentPool {
           if (++done === jobs.length) finish();
           else feed(worker);
         };
-        const onError = (error: Error): void => finish(new InternalError(`a segment reader thread failed: ${error.message}`));
+        const onError = (error: Error): void =>
+          finish(new InternalError(`a segment reader thread failed: ${error.message}`));
         worker.on('message', onMessage);
         worker.on('error', onError);
         cleanups.push(() => {

@@ -29,6 +29,8 @@ export function toWire(id: number, read: SegmentRead): SegmentReadMessage {
 
 export function fromWire(message: SegmentReadMessage): SegmentRead {
   const r = message.record;
-  const record: SegmentRecord | undefined = r ? { ...r, decoded: { ...r.decoded, batches: BatchTable.fromColumns(r.decoded.batches) } } : undefined;
+  const record: SegmentRecord | undefined = r
+    ? { ...r, decoded: { ...r.decoded, batches: BatchTable.fromColumns(r.decoded.batches) } }
+    : undefined;
   return { record, issues: message.issues };
 }

@@ -18,7 +18,10 @@ export interface SnapshotContentRead {
 }
 
 /** Reads snapshot data file `name` of `node` into `sink`, in order; throws InputError if it cannot be opened. */
-export function readSnapshotContent(node: NodeIndex, name: string, sink: (bytes: Uint8Array) => void,
+export function readSnapshotContent(
+  node: NodeIndex,
+  name: string,
+  sink: (bytes: Uint8Array) => void,
 ): SnapshotContentRead {
   const source = new FileSource(path.join(node.dir, name));
   try {

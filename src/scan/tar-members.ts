@@ -53,12 +53,18 @@ function refusalForType(entry: ReadEntry): string | undefined {
   if (REGULAR.has(entry.type) || DIRECTORY.has(entry.type)) return undefined;
   const target = entry.linkpath ? ` to ${entry.linkpath}` : '';
   switch (entry.type) {
-    case 'SymbolicLink': return `symbolic link${target} (links are never extracted)`;
-    case 'Link': return `hard link${target} (links are never extracted)`;
-    case 'CharacterDevice': return 'character device';
-    case 'BlockDevice': return 'block device';
-    case 'FIFO': return 'fifo';
-    default: return `unsupported member type ${entry.type}`;
+    case 'SymbolicLink':
+      return `symbolic link${target} (links are never extracted)`;
+    case 'Link':
+      return `hard link${target} (links are never extracted)`;
+    case 'CharacterDevice':
+      return 'character device';
+    case 'BlockDevice':
+      return 'block device';
+    case 'FIFO':
+      return 'fifo';
+    default:
+      return `unsupported member type ${entry.type}`;
   }
 }
 
@@ -116,17 +122,26 @@ export class MemberWriter {
 
   private ignored(entry: ReadEntry): void {
     if (entry.type === 'SparseFile') {
-      this.fail(`member ${entry.path} is a sparse file in the old GNU format (tar --sparse --format=gnu), which raft-rescue cannot read; extract the archive with GNU tar and pass the directory, or make it again with --format=posix`);
+      this.fail(
+        `member ${entry.path} is a sparse file in the old GNU format (tar --sparse --format=gnu), which raft-rescue cannot read; extract the archive with GNU tar and pass the directory, or make it again with --format=posix`,
+      );
     } else if (entry.meta) {
-      this.fail(`the ${entry.type} header before member ${entry.path} is over 1 MiB; refusing the archive rather than reading members under the wrong names`);
+      this.fail(
+        `the ${entry.type} header before member ${entry.path} is over 1 MiB; refusing the archive rather than reading members under the wrong names`,
+      );
     } else if (entry.type === 'ContinuationFile') {
-      this.fail(`member ${entry.path} continues a file from another volume of a multi-volume archive; join the volumes with GNU tar first`);
+      this.fail(
+        `member ${entry.path} continues a file from another volume of a multi-volume archive; join the volumes with GNU tar first`,
+      );
     } else if (entry.type !== 'TapeVolumeHeader') {
       this.count();
       // GNU tar extracts unknown types as regular files: one named like a node's file would be
       // missing from the node, so that is refused rather than listed.
       const base = entry.path.split('/').filter(Boolean).at(-1) ?? '';
-      if (classifyFileName(base).kind !== 'ignored') this.fail(`member ${entry.path} has a tar type raft-rescue does not read (${entry.type}) and a name the node needs`);
+      if (classifyFileName(base).kind !== 'ignored')
+        this.fail(
+          `member ${entry.path} has a tar type raft-rescue does not read (${entry.type}) and a name the node needs`,
+        );
       this.refused.push({ member: entry.path, reason: `unsupported member type ${entry.type}` });
     }
   }
@@ -156,12 +171,22 @@ export class MemberWriter {
 
   private asInputError(member: string, error: unknown): InputError {
     if (error instanceof InputError) return error;
-    if (error instanceof SparseMapError) return new InputError(`${this.archive}: member ${member}: cannot restore the GNU sparse file: ${error.message}`, this.archive);
-    return new InputError(`${this.archive}: cannot unpack member ${member} into the temp dir ${this.root}: ${errnoText(error)}${errnoAdvice(error)}`, this.archive);
+    if (error instanceof SparseMapError)
+      return new InputError(
+        `${this.archive}: member ${member}: cannot restore the GNU sparse file: ${error.message}`,
+        this.archive,
+      );
+    return new InputError(
+      `${this.archive}: cannot unpack member ${member} into the temp dir ${this.root}: ${errnoText(error)}${errnoAdvice(error)}`,
+      this.archive,
+    );
   }
 
   private count(): void {
-    if (++this.members > this.limits.maxMembers) this.fail(`more than ${this.limits.maxMembers} members; refusing to extract (raise the member limit if this is expected)`);
+    if (++this.members > this.limits.maxMembers)
+      this.fail(
+        `more than ${this.limits.maxMembers} members; refusing to extract (raise the member limit if this is expected)`,
+      );
   }
 
   private admit(entry: ReadEntry, meta: readonly string[]): void {
@@ -184,7 +209,9 @@ export class MemberWriter {
     }
     this.bytes += sparse ? sparse.realSize : entry.size;
     if (this.bytes > this.limits.maxBytes) {
-      this.fail(`members declare more than ${this.limits.maxBytes} bytes (at ${name}); refusing to extract (possible decompression bomb; raise the size limit if this is expected)`);
+      this.fail(
+        `members declare more than ${this.limits.maxBytes} bytes (at ${name}); refusing to extract (possible decompression bomb; raise the size limit if this is expected)`,
+      );
     }
     this.copies.set(key, (this.copies.get(key) ?? 0) + 1);
     this.writeFile(entry, key, sparse);
@@ -214,7 +241,7 @@ export class MemberWriter {
     const fd = fs.openSync(file, WRITE_FLAGS, 0o600);
     let position = 0;
     const writeAt = (bytes: Uint8Array, at: number): void => {
-      for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done, at + done);
+      for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done, bytes.length - done, at + done);
     };
     const restorer = sparse ? new SparseRestorer(sparse, writeAt) : undefined;
     let open = true;
@@ -237,19 +264,23 @@ export class MemberWriter {
         this.setFatal(key, error);
       }
     };
-    entry.on('data', (chunk: Buffer) => guarded(() => {
-      if (restorer) restorer.feed(chunk);
-      else writeAt(chunk, position);
-      position += chunk.length;
-    }));
-    entry.on('end', () => guarded(() => {
-      if (restorer) {
-        restorer.finish();
-        fs.ftruncateSync(fd, sparse!.realSize);
-      }
-      fs.fchmodSync(fd, ((entry.mode ?? 0o600) & 0o777) | 0o600);
-      if (entry.mtime) fs.futimesSync(fd, entry.atime ?? entry.mtime, entry.mtime);
-      close(); // close() reports write-back errors (NFS, quotas) that write() did not
-    }));
+    entry.on('data', (chunk: Buffer) =>
+      guarded(() => {
+        if (restorer) restorer.feed(chunk);
+        else writeAt(chunk, position);
+        position += chunk.length;
+      }),
+    );
+    entry.on('end', () =>
+      guarded(() => {
+        if (restorer) {
+          restorer.finish();
+          fs.ftruncateSync(fd, sparse!.realSize);
+        }
+        fs.fchmodSync(fd, ((entry.mode ?? 0o600) & 0o777) | 0o600);
+        if (entry.mtime) fs.futimesSync(fd, entry.atime ?? entry.mtime, entry.mtime);
+        close(); // close() reports write-back errors (NFS, quotas) that write() did not
+      }),
+    );
   }
 }

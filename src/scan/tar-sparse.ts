@@ -45,7 +45,7 @@ const MAX_MAP_TEXT = (1 + 2 * MAX_REGIONS) * 21;
 export function paxRecords(text: string): [string, string][] {
   const bytes = Buffer.from(text, 'utf8');
   const out: [string, string][] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const space = bytes.indexOf(0x20, at);
     if (space < 0) break;
     const length = Number(bytes.toString('latin1', at, space));
@@ -59,7 +59,10 @@ export function paxRecords(text: string): [string, string][] {
 }
 
 function count(value: string | undefined, what: string): number {
-  if (value === undefined || !/^\d+$/.test(value)) throw new SparseMapError(`${what} is ${value === undefined ? 'missing' : `not a number: ${JSON.stringify(value.slice(0, 40))}`}`);
+  if (value === undefined || !/^\d+$/.test(value))
+    throw new SparseMapError(
+      `${what} is ${value === undefined ? 'missing' : `not a number: ${JSON.stringify(value.slice(0, 40))}`}`,
+    );
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw new SparseMapError(`${what} ${value} is too large`);
   return n;
@@ -83,24 +86,29 @@ export function sparseMember(records: readonly (readonly [string, string])[]): S
   const major = last('GNU.sparse.major');
   if (major !== undefined) {
     const minor = last('GNU.sparse.minor');
-    if (major !== '1' || minor !== '0') throw new SparseMapError(`sparse format ${major}.${minor ?? '?'} is not one GNU tar writes (0.0, 0.1 or 1.0)`);
+    if (major !== '1' || minor !== '0')
+      throw new SparseMapError(`sparse format ${major}.${minor ?? '?'} is not one GNU tar writes (0.0, 0.1 or 1.0)`);
     return { format: '1.0', name, realSize: count(last('GNU.sparse.realsize'), 'GNU.sparse.realsize'), map: undefined };
   }
   const realSize = count(last('GNU.sparse.size') ?? last('GNU.sparse.realsize'), 'GNU.sparse.size');
   const blocks = count(last('GNU.sparse.numblocks'), 'GNU.sparse.numblocks');
-  if (blocks > MAX_REGIONS) throw new SparseMapError(`GNU.sparse.numblocks ${blocks} is over the limit of ${MAX_REGIONS}`);
+  if (blocks > MAX_REGIONS)
+    throw new SparseMapError(`GNU.sparse.numblocks ${blocks} is over the limit of ${MAX_REGIONS}`);
   const mapText = last('GNU.sparse.map');
   let numbers: number[];
   if (mapText !== undefined) {
     numbers = mapText === '' ? [] : mapText.split(',').map((v, i) => count(v, `GNU.sparse.map value ${i + 1}`));
   } else {
-    numbers = sparse.filter(([k]) => k === 'GNU.sparse.offset' || k === 'GNU.sparse.numbytes')
+    numbers = sparse
+      .filter(([k]) => k === 'GNU.sparse.offset' || k === 'GNU.sparse.numbytes')
       .map(([k, v], i) => {
-        if (k !== (i % 2 === 0 ? 'GNU.sparse.offset' : 'GNU.sparse.numbytes')) throw new SparseMapError('GNU.sparse.offset and GNU.sparse.numbytes do not alternate');
+        if (k !== (i % 2 === 0 ? 'GNU.sparse.offset' : 'GNU.sparse.numbytes'))
+          throw new SparseMapError('GNU.sparse.offset and GNU.sparse.numbytes do not alternate');
         return count(v, k);
       });
   }
-  if (numbers.length !== 2 * blocks) throw new SparseMapError(`GNU.sparse.numblocks says ${blocks} regions, the map holds ${numbers.length / 2}`);
+  if (numbers.length !== 2 * blocks)
+    throw new SparseMapError(`GNU.sparse.numblocks says ${blocks} regions, the map holds ${numbers.length / 2}`);
   const map = checkedMap(regionsFrom(numbers), realSize);
   return { format: mapText !== undefined ? '0.1' : '0.0', name, realSize, map };
 }
@@ -108,9 +116,11 @@ export function sparseMember(records: readonly (readonly [string, string])[]): S
 function checkedMap(map: SparseRegion[], realSize: number): SparseRegion[] {
   let end = 0;
   for (const [i, r] of map.entries()) {
-    if (r.offset < end) throw new SparseMapError(`region ${i + 1} starts at ${r.offset}, before the end of the previous one (${end})`);
+    if (r.offset < end)
+      throw new SparseMapError(`region ${i + 1} starts at ${r.offset}, before the end of the previous one (${end})`);
     end = r.offset + r.length;
-    if (!Number.isSafeInteger(end) || end > realSize) throw new SparseMapError(`region ${i + 1} (${r.offset}+${r.length}) ends past the file size ${realSize}`);
+    if (!Number.isSafeInteger(end) || end > realSize)
+      throw new SparseMapError(`region ${i + 1} (${r.offset}+${r.length}) ends past the file size ${realSize}`);
   }
   return map;
 }
@@ -167,7 +177,8 @@ export class SparseRestorer {
       if (nl < 0) {
         this.mapText += text.slice(used);
         this.mapBytes += chunk.length - used;
-        if (this.mapText.length > MAX_MAP_TEXT) throw new SparseMapError('the sparse map at the start of the data is over the size limit');
+        if (this.mapText.length > MAX_MAP_TEXT)
+          throw new SparseMapError('the sparse map at the start of the data is over the size limit');
         return chunk.length;
       }
       const line = this.mapText + text.slice(used, nl);
@@ -187,7 +198,8 @@ export class SparseRestorer {
   private addMapNumber(n: number): boolean {
     this.mapNumbers.push(n);
     const regions = this.mapNumbers[0]!;
-    if (regions > MAX_REGIONS) throw new SparseMapError(`the sparse map claims ${regions} regions, over the limit of ${MAX_REGIONS}`);
+    if (regions > MAX_REGIONS)
+      throw new SparseMapError(`the sparse map claims ${regions} regions, over the limit of ${MAX_REGIONS}`);
     if (this.mapNumbers.length < 1 + 2 * regions) return false;
     this.map = checkedMap(regionsFrom(this.mapNumbers.slice(1)), this.member.realSize);
     return true;
@@ -198,6 +210,7 @@ export class SparseRestorer {
     if (!this.map) throw new SparseMapError('the member ends inside its sparse map');
     if (this.skip > 0) throw new SparseMapError('the member ends inside the padding of its sparse map');
     const missing = this.map.slice(this.region).reduce((n, r) => n + r.length, 0) - this.inRegion;
-    if (missing > 0) throw new SparseMapError(`the stored data ends ${missing} bytes before the sparse map's regions do`);
+    if (missing > 0)
+      throw new SparseMapError(`the stored data ends ${missing} bytes before the sparse map's regions do`);
   }
 }

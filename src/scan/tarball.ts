@@ -133,7 +133,11 @@ function layersOf(archive: string): { layers: number; warnings: string[] } {
   let layers = 0;
   let inner: ArchiveKind | undefined = kindOfBytes(head);
   while (inner === 'gzip') {
-    if (layers === MAX_GZIP_LAYERS) throw new InputError(`${archive}: more than ${MAX_GZIP_LAYERS} layers of gzip; decompress it and pass the .tar`, archive);
+    if (layers === MAX_GZIP_LAYERS)
+      throw new InputError(
+        `${archive}: more than ${MAX_GZIP_LAYERS} layers of gzip; decompress it and pass the .tar`,
+        archive,
+      );
     layers++;
     const next = gunzipHead(head);
     if (!next) break;
@@ -142,18 +146,35 @@ function layersOf(archive: string): { layers: number; warnings: string[] } {
   }
   const within = layers === 0 ? '' : ` inside ${layers === 1 ? 'gzip' : `${layers} layers of gzip`}`;
   if (inner === 'zstd' || inner === 'xz' || inner === 'bzip2') {
-    throw new InputError(`${archive}: ${inner}-compressed data${within} is not supported; decompress it first and pass the .tar`, archive);
+    throw new InputError(
+      `${archive}: ${inner}-compressed data${within} is not supported; decompress it first and pass the .tar`,
+      archive,
+    );
   }
-  const warnings = layers > 1 ? [`${archive}: a tar archive inside ${layers} layers of gzip (compressed ${layers} times); read through all of them`] : [];
+  const warnings =
+    layers > 1
+      ? [
+          `${archive}: a tar archive inside ${layers} layers of gzip (compressed ${layers} times); read through all of them`,
+        ]
+      : [];
   return { layers, warnings };
 }
 
 /** Feeds the (decompressed) tar stream into the parser; returns its length and last block. */
-async function feed(file: string, layers: number, parser: Parser, stop: () => boolean, finished: Promise<void>, fed: { bytes: number }): Promise<{ length: number; tail: Buffer }> {
+async function feed(
+  file: string,
+  layers: number,
+  parser: Parser,
+  stop: () => boolean,
+  finished: Promise<void>,
+  fed: { bytes: number },
+): Promise<{ length: number; tail: Buffer }> {
   const input = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   const stages: stream.Transform[] = Array.from({ length: layers }, () => zlib.createGunzip());
   // Errors of any stage come out of the last one, where the loop below meets them.
-  const source: stream.Readable = stages.length ? (stream.pipeline([input, ...stages], () => {}) as unknown as stream.Readable) : input;
+  const source: stream.Readable = stages.length
+    ? (stream.pipeline([input, ...stages], () => {}) as unknown as stream.Readable)
+    : input;
   let length = 0;
   let tail: Buffer = Buffer.alloc(0);
   try {
@@ -177,7 +198,10 @@ function tarFailure(archive: string, error: unknown, tarBytes: number): InputErr
   const e = error as { code?: string; message?: string; syscall?: string } | undefined;
   const message = e?.message ?? String(error);
   if (e?.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message)) {
-    return new InputError(`${archive}: archive truncated at byte ${fs.statSync(archive).size} (gzip stream ends early)`, archive);
+    return new InputError(
+      `${archive}: archive truncated at byte ${fs.statSync(archive).size} (gzip stream ends early)`,
+      archive,
+    );
   }
   if (/^TAR_BAD_ARCHIVE: Truncated|Truncated input/.test(message)) {
     return new InputError(`${archive}: archive truncated at byte ${tarBytes} of the tar stream (${message})`, archive);
@@ -193,7 +217,8 @@ function tarFailure(archive: string, error: unknown, tarBytes: number): InputErr
  * `tarBytes` is how much of the tar stream was fed so far; `members` how many entries preceded.
  */
 function warningFailure(archive: string, code: string, message: string, tarBytes: number, members: number): InputError {
-  if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ABORT') return tarFailure(archive, new Error(`${code}: ${message}`), tarBytes);
+  if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ABORT')
+    return tarFailure(archive, new Error(`${code}: ${message}`), tarBytes);
   if (members === 0) return new InputError(`${archive}: not a tar archive (${message} in the first header)`, archive);
   const after = `after ${members} member${members === 1 ? '' : 's'}, within the first ${tarBytes} bytes of the tar stream`;
   return new InputError(`${archive}: damaged tar header ${after} (${message}); the archive is corrupt`, archive);
@@ -202,7 +227,10 @@ function warningFailure(archive: string, code: string, message: string, tarBytes
 function checkKind(archive: string): void {
   const kind = detectArchiveKind(archive);
   if (kind === 'zstd' || kind === 'xz' || kind === 'bzip2') {
-    throw new InputError(`${archive}: ${kind}-compressed archives are not supported; decompress it first and pass the .tar`, archive);
+    throw new InputError(
+      `${archive}: ${kind}-compressed archives are not supported; decompress it first and pass the .tar`,
+      archive,
+    );
   }
 }
 
@@ -251,9 +279,18 @@ async function run(archive: string, writer: MemberWriter, signal?: AbortSignal):
     throwIfCancelled(signal);
     if (!stopped()) await finished;
     if (failure) throw failure;
-    if (length % BLOCK !== 0) throw new InputError(`${archive}: archive truncated at byte ${length} of the tar stream (not a whole number of 512-byte blocks)`, archive);
+    if (length % BLOCK !== 0)
+      throw new InputError(
+        `${archive}: archive truncated at byte ${length} of the tar stream (not a whole number of 512-byte blocks)`,
+        archive,
+      );
     const complete = length === 0 || allZero(tail);
-    return { warnings, incomplete: complete ? undefined : `no end-of-archive marker after byte ${length} of the tar stream: the archive may have been cut short, and members after that point would be missing` };
+    return {
+      warnings,
+      incomplete: complete
+        ? undefined
+        : `no end-of-archive marker after byte ${length} of the tar stream: the archive may have been cut short, and members after that point would be missing`,
+    };
   } catch (error) {
     if (error instanceof Cancelled) throw error;
     throw failure ?? tarFailure(archive, error, tarBytes);
@@ -277,7 +314,10 @@ export async function extractArchive(archive: string, options: ExtractOptions = 
     root = createTempDir(options.tempParent === undefined ? {} : { parent: options.tempParent });
   } catch (error) {
     const where = options.tempParent ?? process.env['TMPDIR'] ?? '/tmp';
-    throw new InputError(`cannot create a temp dir in ${where} to unpack ${archive}: ${errnoText(error)}${errnoAdvice(error)}`, archive);
+    throw new InputError(
+      `cannot create a temp dir in ${where} to unpack ${archive}: ${errnoText(error)}${errnoAdvice(error)}`,
+      archive,
+    );
   }
   const writer = new MemberWriter(archive, root, {
     maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
@@ -285,7 +325,15 @@ export async function extractArchive(archive: string, options: ExtractOptions = 
   });
   try {
     const { warnings, incomplete } = await run(archive, writer, options.signal);
-    return { root, refused: writer.refused, duplicates: writer.duplicates(), warnings, incomplete, bytes: writer.declaredBytes, cleanup: () => removeTempDir(root) };
+    return {
+      root,
+      refused: writer.refused,
+      duplicates: writer.duplicates(),
+      warnings,
+      incomplete,
+      bytes: writer.declaredBytes,
+      cleanup: () => removeTempDir(root),
+    };
   } catch (error) {
     removeTempDir(root);
     throw error;

@@ -10,9 +10,18 @@ import type { NodeIndex } from '../scan/node-index.js';
 import { openPayloadReader } from '../scan/payloads.js';
 import { snapshotContentReader } from '../scan/snapshot-content.js';
 import {
-  DEFAULT_ENGINE_CHOICE, engineDocument, engineOf, type EngineChoice, type EngineDocument,
+  DEFAULT_ENGINE_CHOICE,
+  engineDocument,
+  engineOf,
+  type EngineChoice,
+  type EngineDocument,
 } from './documents/engine.js';
-import { inputNotesDocument, verdictDocument, type InputNotesDocument, type VerdictDocument } from './documents/verdict.js';
+import {
+  inputNotesDocument,
+  verdictDocument,
+  type InputNotesDocument,
+  type VerdictDocument,
+} from './documents/verdict.js';
 import type { Inputs } from './inputs.js';
 
 export interface CheckRequest {
@@ -94,7 +103,16 @@ export async function runCheck(inputs: Inputs, request: CheckRequest = {}): Prom
 }
 
 export function findingDocument(f: Finding): FindingDocument {
-  return toPlain({ code: f.code, severity: f.severity, node: f.node, file: f.file ?? null, offset: f.offset ?? null, message: f.message, repairs: f.repairs, data: f.data }) as FindingDocument;
+  return toPlain({
+    code: f.code,
+    severity: f.severity,
+    node: f.node,
+    file: f.file ?? null,
+    offset: f.offset ?? null,
+    message: f.message,
+    repairs: f.repairs,
+    data: f.data,
+  }) as FindingDocument;
 }
 
 export function checkDocument(inputs: Inputs, outcome: CheckOutcome): CheckDocument {

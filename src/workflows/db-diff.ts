@@ -51,7 +51,11 @@ async function openOrEmpty(db: MaterializedDatabase | undefined): Promise<Sqlite
   return db ? openDatabase(db) : SqliteImage.open(new Uint8Array(0));
 }
 
-async function compareDatabase(name: string, left: MaterializeResult, right: MaterializeResult, limit: number,
+async function compareDatabase(
+  name: string,
+  left: MaterializeResult,
+  right: MaterializeResult,
+  limit: number,
 ): Promise<DatabaseComparison> {
   const l = left.databases.find((d) => d.name === name);
   const r = right.databases.find((d) => d.name === name);
@@ -79,7 +83,12 @@ async function compareDatabase(name: string, left: MaterializeResult, right: Mat
   }
 }
 
-async function comparePair(left: DbSide, rightSource: DbSource, at: bigint | undefined, limit: number): Promise<DbDiffPair> {
+async function comparePair(
+  left: DbSide,
+  rightSource: DbSource,
+  at: bigint | undefined,
+  limit: number,
+): Promise<DbDiffPair> {
   let result: MaterializeResult;
   try {
     result = rebuild(rightSource, at);
@@ -100,13 +109,16 @@ export async function runDbDiff(inputs: Inputs, request: DbDiffRequest = {}): Pr
   if (limit !== Infinity && (!Number.isSafeInteger(limit) || limit < 0)) {
     throw new UsageError(`limit takes a whole number, not ${String(request.limit)}`);
   }
-  const leftSource = wanted.length === 2 ? await nodeSource(inputs, wanted[0]!, request.engine)
-    : await dbSource(inputs, { engine: request.engine });
+  const leftSource =
+    wanted.length === 2
+      ? await nodeSource(inputs, wanted[0]!, request.engine)
+      : await dbSource(inputs, { engine: request.engine });
   const left: DbSide = { source: leftSource, result: rebuild(leftSource, request.at) };
   // The other side's engine is the one the left side resolved (one engine for the whole set).
   const engine = leftSource.engine.profile;
   const all = await inputs.read('log-tail');
-  const others = wanted.length ? [findNodeNamed(all, wanted[wanted.length - 1]!)]
+  const others = wanted.length
+    ? [findNodeNamed(all, wanted[wanted.length - 1]!)]
     : all.filter((n) => n.dir !== leftSource.node.dir);
   const pairs: DbDiffPair[] = [];
   for (const node of others) {

@@ -6,7 +6,14 @@ import { exportDatabases, type ExportResult } from '../repair/apply/db-export.js
 import { inputPathsOf } from '../repair/apply/out-path.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import { dbSource, rebuild, type DbRequest, type DbSource } from './db-source.js';
-import { dbProblemDocument, dbSourceDocument, dbStartDocument, type DbProblemDocument, type DbSourceDocument, type DbStartDocument } from './documents/db.js';
+import {
+  dbProblemDocument,
+  dbSourceDocument,
+  dbStartDocument,
+  type DbProblemDocument,
+  type DbSourceDocument,
+  type DbStartDocument,
+} from './documents/db.js';
 import { dec, inputNotesDocument, type Dec, type InputNotesDocument } from './documents/verdict.js';
 import type { Inputs } from './inputs.js';
 
@@ -42,20 +49,33 @@ export async function runDbExport(inputs: Inputs, request: DbExportRequest): Pro
   const result = rebuild(source, request.at);
   const nodes = inputs.current().filter((n): n is NodeIndex => n !== undefined);
   const manifest = (files: ExportResult['files']) => ({
-    manifestVersion: 1, tool: TOOL, log: dbSourceDocument(source), index: dec(result.index), start: dbStartDocument(result),
+    manifestVersion: 1,
+    tool: TOOL,
+    log: dbSourceDocument(source),
+    index: dec(result.index),
+    start: dbStartDocument(result),
     files,
   });
   const written = await exportDatabases(result.databases, manifest, {
-    out: request.out, force: request.force ?? false, inputPaths: inputPathsOf(nodes, inputs.paths), signal: request.signal,
+    out: request.out,
+    force: request.force ?? false,
+    inputPaths: inputPathsOf(nodes, inputs.paths),
+    signal: request.signal,
   });
   return { source, result, written };
 }
 
 export function dbExportDocument(inputs: Pick<Inputs, 'notes'>, o: DbExportOutcome): DbExportDocument {
   return {
-    out: o.written.out, format: o.written.format, replaced: o.written.replaced, log: dbSourceDocument(o.source),
-    index: dec(o.result.index), start: dbStartDocument(o.result), files: o.written.files,
-    problems: o.result.problems.map(dbProblemDocument), inputNotes: inputNotesDocument(inputs.notes),
+    out: o.written.out,
+    format: o.written.format,
+    replaced: o.written.replaced,
+    log: dbSourceDocument(o.source),
+    index: dec(o.result.index),
+    start: dbStartDocument(o.result),
+    files: o.written.files,
+    problems: o.result.problems.map(dbProblemDocument),
+    inputNotes: inputNotesDocument(inputs.notes),
   };
 }
 

@@ -43,11 +43,16 @@ export function findNodeNamed(nodes: readonly NodeIndex[], name: string): NodeIn
   if (found.length === 1) return found[0]!;
   const names = nodes.map((n) => n.name).join(', ');
   if (!found.length) throw new UsageError(`--node ${name}: no input node has that name (nodes: ${names})`);
-  throw new UsageError(`--node ${name} matches ${found.length} nodes (${found.map((n) => n.displayPath).join(', ')}): give the path`);
+  throw new UsageError(
+    `--node ${name} matches ${found.length} nodes (${found.map((n) => n.displayPath).join(', ')}): give the path`,
+  );
 }
 
 /** One node's own log, that node read in full (the others only as far as naming them needs). */
-export async function nodeSource(inputs: Inputs, name: string, engine: EngineProfile | 'auto' | undefined,
+export async function nodeSource(
+  inputs: Inputs,
+  name: string,
+  engine: EngineProfile | 'auto' | undefined,
 ): Promise<DbSource> {
   const all = await inputs.read('log-tail');
   const wanted = findNodeNamed(all, name);
@@ -64,12 +69,18 @@ export async function repairSource(inputs: Inputs, engine: EngineProfile | 'auto
   if (!best) throw new UsageError('no input node to rebuild databases from');
   const c = best.contribution;
   return {
-    kind: 'repair', node: best.node, log: recoveryDbLog(best.recovery), engine: best.engine, repair: { need: c.need, lost: c.lost },
+    kind: 'repair',
+    node: best.node,
+    log: recoveryDbLog(best.recovery),
+    engine: best.engine,
+    repair: { need: c.need, lost: c.lost },
   };
 }
 
 export function dbSource(inputs: Inputs, request: DbRequest): Promise<DbSource> {
-  return request.node !== undefined ? nodeSource(inputs, request.node, request.engine) : repairSource(inputs, request.engine);
+  return request.node !== undefined
+    ? nodeSource(inputs, request.node, request.engine)
+    : repairSource(inputs, request.engine);
 }
 
 /** Every database of the source's log at `at` (default: its last index). */

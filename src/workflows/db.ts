@@ -8,8 +8,16 @@ import type { QueryResult } from '../analysis/db/sqlite.js';
 import { UsageError } from '../core/errors.js';
 import { dbSource, rebuild, type DbRequest, type DbSource } from './db-source.js';
 import {
-  databaseDocument, dbProblemDocument, dbSourceDocument, dbStartDocument, sqlValueDocument, type DatabaseDocument,
-  type DbProblemDocument, type DbSourceDocument, type DbStartDocument, type SqlValueDocument,
+  databaseDocument,
+  dbProblemDocument,
+  dbSourceDocument,
+  dbStartDocument,
+  sqlValueDocument,
+  type DatabaseDocument,
+  type DbProblemDocument,
+  type DbSourceDocument,
+  type DbStartDocument,
+  type SqlValueDocument,
 } from './documents/db.js';
 import { dec, inputNotesDocument, type Dec, type InputNotesDocument } from './documents/verdict.js';
 import type { Inputs } from './inputs.js';
@@ -44,9 +52,13 @@ export async function runDbList(inputs: Inputs, request: DbRequest = {}): Promis
 
 export function dbListDocument(inputs: Pick<Inputs, 'notes'>, o: DbListOutcome): DbListDocument {
   return {
-    log: dbSourceDocument(o.source), index: dec(o.result.index), start: dbStartDocument(o.result),
-    databases: o.databases.map(databaseDocument), problems: o.result.problems.map(dbProblemDocument),
-    problemsOmitted: o.result.problemsOmitted, inputNotes: inputNotesDocument(inputs.notes),
+    log: dbSourceDocument(o.source),
+    index: dec(o.result.index),
+    start: dbStartDocument(o.result),
+    databases: o.databases.map(databaseDocument),
+    problems: o.result.problems.map(dbProblemDocument),
+    problemsOmitted: o.result.problemsOmitted,
+    inputNotes: inputNotesDocument(inputs.notes),
   };
 }
 
@@ -105,8 +117,13 @@ export async function runDbQuery(inputs: Inputs, request: DbQueryRequest): Promi
 
 export function dbQueryDocument(o: DbQueryOutcome): DbQueryDocument {
   return {
-    log: o.source.kind, node: o.source.node.name, index: dec(o.result.index), database: o.database,
-    columns: o.answer.columns, rows: o.answer.rows.map((r) => r.map(sqlValueDocument)), truncated: o.answer.truncated,
+    log: o.source.kind,
+    node: o.source.node.name,
+    index: dec(o.result.index),
+    database: o.database,
+    columns: o.answer.columns,
+    rows: o.answer.rows.map((r) => r.map(sqlValueDocument)),
+    truncated: o.answer.truncated,
     problems: o.result.problems.map(dbProblemDocument),
   };
 }

@@ -10,7 +10,11 @@ import { EntryType, entryTypeName } from '../format/segment.js';
 import { openPayloadReader } from '../scan/payloads.js';
 import { verdictsOf } from './check.js';
 import {
-  DEFAULT_ENGINE_CHOICE, engineDocument, engineOf, type EngineChoice, type EngineDocument,
+  DEFAULT_ENGINE_CHOICE,
+  engineDocument,
+  engineOf,
+  type EngineChoice,
+  type EngineDocument,
 } from './documents/engine.js';
 import { dec, inputNotesDocument, type Dec, type InputNotesDocument } from './documents/verdict.js';
 import { otherEnginesWords, startupWords } from './documents/words.js';
@@ -76,7 +80,9 @@ export interface DumpDocument {
 function summary(type: number, bytes: Uint8Array): string {
   if (type === EntryType.CHANGE) {
     const c = decodeConfiguration(bytes);
-    return c.value ? `configuration: ${c.value.map((s) => `${s.id}@${s.address} ${raftRoleName(s.role)}`).join(', ')}` : `configuration (undecodable: ${c.issues[0]?.message ?? '?'})`;
+    return c.value
+      ? `configuration: ${c.value.map((s) => `${s.id}@${s.address} ${raftRoleName(s.role)}`).join(', ')}`
+      : `configuration (undecodable: ${c.issues[0]?.message ?? '?'})`;
   }
   if (type === EntryType.BARRIER) return 'barrier';
   return summarizeCommand(bytes);
@@ -99,7 +105,16 @@ function dumpNode(verdict: NodeVerdict, request: DumpRequest): DumpNode {
       }
       const bytes = reader.payload(node, e.file, e.entry);
       const dropped = drops !== undefined && e.index >= drops.from && e.index <= drops.to;
-      rows.push({ index: e.index, term: e.entry.term, type, length: e.entry.length, file: e.file, offset: e.entry.payloadOffset, droppedAtStartup: dropped, summary: summary(e.entry.type, bytes) });
+      rows.push({
+        index: e.index,
+        term: e.entry.term,
+        type,
+        length: e.entry.length,
+        file: e.file,
+        offset: e.entry.payloadOffset,
+        droppedAtStartup: dropped,
+        summary: summary(e.entry.type, bytes),
+      });
     }
   } finally {
     reader.close();
@@ -117,7 +132,8 @@ export async function runDump(inputs: Inputs, request: DumpRequest = {}): Promis
   // Every node's verdict, not just the chosen one's: the engine is inferred from the whole set.
   const verdicts = verdictsOf(nodes, { engine });
   const chosen = request.node ? verdicts.filter((v) => v.name === request.node) : verdicts;
-  if (!chosen.length) throw new UsageError(`no node named ${request.node}; nodes: ${verdicts.map((v) => v.name).join(', ')}`);
+  if (!chosen.length)
+    throw new UsageError(`no node named ${request.node}; nodes: ${verdicts.map((v) => v.name).join(', ')}`);
   return { engine: engineOf(verdicts, engine, nodes), nodes: chosen.map((v) => dumpNode(v, request)) };
 }
 
@@ -125,8 +141,11 @@ export function dumpDocument(inputs: Pick<Inputs, 'notes'>, outcome: DumpOutcome
   return {
     engine: engineDocument(outcome.engine),
     nodes: outcome.nodes.map((n) => ({
-      name: n.name, path: n.path, startup: startupWords(n.verdict.startup, n.verdict.startupDrops),
-      otherEngines: otherEnginesWords(n.verdict), truncated: n.truncated,
+      name: n.name,
+      path: n.path,
+      startup: startupWords(n.verdict.startup, n.verdict.startupDrops),
+      otherEngines: otherEnginesWords(n.verdict),
+      truncated: n.truncated,
       rows: n.rows.map((r) => ({ ...r, index: dec(r.index), term: dec(r.term) })),
     })),
     inputNotes: inputNotesDocument(inputs.notes),

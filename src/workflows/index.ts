@@ -19,14 +19,26 @@ export { dump, type DumpDocument, type DumpRequest } from './dump.js';
 export { map, type MapDocument, type MapRequest, type MapRowDocument } from './map.js';
 export { applyRepair, planRepair, repairNextSteps, type ApplyRepairOptions, type PlanRepairRequest } from './repair.js';
 export {
-  dbList, dbQuery, type DbListDocument, type DbQueryDocument, type DbQueryRequest, type DbRequest,
+  dbList,
+  dbQuery,
+  type DbListDocument,
+  type DbQueryDocument,
+  type DbQueryRequest,
+  type DbRequest,
 } from './db.js';
 export { dbExport, type DbExportDocument, type DbExportRequest } from './db-export.js';
 export { dbDiff, type DbDiffRequest } from './db-diff.js';
 export type { DbDiffDocument } from './documents/db-diff.js';
 export type { SqlValueDocument } from './documents/db.js';
 export type { NextStep, NextSteps } from '../repair/plan/product/next-steps.js';
-export type { Dec, InputNotesDocument, MemberDocument, RangeDocument, StartupDocument, VerdictDocument } from './documents/verdict.js';
+export type {
+  Dec,
+  InputNotesDocument,
+  MemberDocument,
+  RangeDocument,
+  StartupDocument,
+  VerdictDocument,
+} from './documents/verdict.js';
 export type { PlanLostData, RepairPlan } from '../repair/plan/types.js';
 export type { ApplyResult } from '../repair/apply/apply.js';
 export { parseEngineName, ENGINE_NAMES } from '../analysis/engine/index.js';

@@ -8,7 +8,12 @@ import { UsageError } from '../core/errors.js';
 import type { DiscoverOptions } from '../scan/discover.js';
 import type { NodeIndex } from '../scan/node-index.js';
 import {
-  findInputs, readFound, type FoundNode, type InputNotes, type ScanProgress, type SkippedPath,
+  findInputs,
+  readFound,
+  type FoundNode,
+  type InputNotes,
+  type ScanProgress,
+  type SkippedPath,
 } from '../scan/scan-inputs.js';
 
 /** How much of a node was read: its log's tail, every batch header, or every byte (every checksum). */
@@ -52,7 +57,11 @@ export class Inputs {
   readonly #cleanup: () => void;
   #closed = false;
 
-  private constructor(paths: readonly string[], found: { found: readonly FoundNode[]; notes: InputNotes; cleanup(): void }, options: OpenInputsOptions) {
+  private constructor(
+    paths: readonly string[],
+    found: { found: readonly FoundNode[]; notes: InputNotes; cleanup(): void },
+    options: OpenInputsOptions,
+  ) {
     this.paths = paths;
     this.notes = found.notes;
     this.#found = found.found;
@@ -63,7 +72,10 @@ export class Inputs {
 
   /** Finds the node directories of `paths` (unpacking archives); nothing is read yet. */
   static async open(paths: readonly string[], options: OpenInputsOptions = {}): Promise<Inputs> {
-    if (!paths.length) throw new UsageError('name at least one input: a node directory, a directory holding node directories, or a .tar/.tar.gz archive');
+    if (!paths.length)
+      throw new UsageError(
+        'name at least one input: a node directory, a directory holding node directories, or a .tar/.tar.gz archive',
+      );
     const resolved = paths.map((p) => path.resolve(options.cwd ?? process.cwd(), p));
     const found = await findInputs(resolved, options);
     return new Inputs(resolved, found, options);
@@ -96,16 +108,25 @@ export class Inputs {
 
   async #readWhere(level: ReadLevel, hash: boolean, wanted: (f: FoundNode) => boolean): Promise<readonly NodeIndex[]> {
     if (this.#closed) throw new UsageError('these inputs were closed');
-    const todo = this.#found.map((f, i) => ({ f, i })).filter(({ f, i }) => {
-      const n = this.#nodes[i];
-      if (!n) return true;
-      if (!wanted(f)) return false;
-      return LEVEL_ORDER[levelOf(n)] < LEVEL_ORDER[level] || (hash && !n.digests);
-    });
-    if (todo.length) {
-      const read = await readFound(todo.map((t) => t.f), {
-        ...scanDepth(level), hash, workers: this.#options.workers, signal: this.#options.signal, onProgress: this.#options.onProgress,
+    const todo = this.#found
+      .map((f, i) => ({ f, i }))
+      .filter(({ f, i }) => {
+        const n = this.#nodes[i];
+        if (!n) return true;
+        if (!wanted(f)) return false;
+        return LEVEL_ORDER[levelOf(n)] < LEVEL_ORDER[level] || (hash && !n.digests);
       });
+    if (todo.length) {
+      const read = await readFound(
+        todo.map((t) => t.f),
+        {
+          ...scanDepth(level),
+          hash,
+          workers: this.#options.workers,
+          signal: this.#options.signal,
+          onProgress: this.#options.onProgress,
+        },
+      );
       todo.forEach((t, k) => (this.#nodes[t.i] = read[k]));
     }
     return this.#nodes.filter((n): n is NodeIndex => n !== undefined);

@@ -5,9 +5,19 @@ import { buildNodeReport, type NodeReport } from '../analysis/inspect-report.js'
 import { toPlain } from '../core/u64.js';
 import { verdictsOf } from './check.js';
 import {
-  DEFAULT_ENGINE_CHOICE, engineDocument, engineOf, type EngineChoice, type EngineDocument,
+  DEFAULT_ENGINE_CHOICE,
+  engineDocument,
+  engineOf,
+  type EngineChoice,
+  type EngineDocument,
 } from './documents/engine.js';
-import { identityDocument, inputNotesDocument, verdictDocument, type InputNotesDocument, type VerdictDocument } from './documents/verdict.js';
+import {
+  identityDocument,
+  inputNotesDocument,
+  verdictDocument,
+  type InputNotesDocument,
+  type VerdictDocument,
+} from './documents/verdict.js';
 import type { Inputs } from './inputs.js';
 
 export interface InspectRequest {
@@ -22,9 +32,22 @@ export interface InspectOutcome {
 }
 
 /** One node of `inspect --json`: its files, metadata, snapshots and segments, and its verdict. */
-export type InspectNodeDocument = Record<string, unknown> & Pick<VerdictDocument,
-  'product' | 'memberName' | 'id' | 'address' | 'backupOf' | 'held' | 'startup' | 'otherEngines' | 'startupDrops' | 'contribution'
-  | 'read' | 'checksumsVerified'>;
+export type InspectNodeDocument = Record<string, unknown> &
+  Pick<
+    VerdictDocument,
+    | 'product'
+    | 'memberName'
+    | 'id'
+    | 'address'
+    | 'backupOf'
+    | 'held'
+    | 'startup'
+    | 'otherEngines'
+    | 'startupDrops'
+    | 'contribution'
+    | 'read'
+    | 'checksumsVerified'
+  >;
 
 /** `inspect --json` without its envelope. */
 export interface InspectDocument {
@@ -47,17 +70,27 @@ export function inspectNodeDocument(n: NodeReport): InspectNodeDocument {
   const v = verdictDocument(verdict);
   const { name, path, ...rest } = toPlain(report) as Record<string, unknown>;
   return {
-    name, path, ...identityDocument(verdict.node), ...rest, held: v.held, startup: v.startup,
-    ...(v.otherEngines ? { otherEngines: v.otherEngines } : {}), startupDrops: v.startupDrops,
-    contribution: v.contribution, read: v.read, checksumsVerified: v.checksumsVerified,
+    name,
+    path,
+    ...identityDocument(verdict.node),
+    ...rest,
+    held: v.held,
+    startup: v.startup,
+    ...(v.otherEngines ? { otherEngines: v.otherEngines } : {}),
+    startupDrops: v.startupDrops,
+    contribution: v.contribution,
+    read: v.read,
+    checksumsVerified: v.checksumsVerified,
   };
 }
 
 export function inspectDocument(inputs: Pick<Inputs, 'notes'>, outcome: InspectOutcome): InspectDocument {
   const notes = inputNotesDocument(inputs.notes);
   return {
-    engine: engineDocument(outcome.engine), nodes: outcome.reports.map(inspectNodeDocument),
-    skipped: notes.skipped, inputNotes: notes,
+    engine: engineDocument(outcome.engine),
+    nodes: outcome.reports.map(inspectNodeDocument),
+    skipped: notes.skipped,
+    inputNotes: notes,
   };
 }
 

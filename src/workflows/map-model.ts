@@ -130,7 +130,17 @@ function segmentsOf(v: NodeVerdict): MapSegment[] {
     const table = s.decoded.batches;
     const firstTerm = entries > 0 && table.entryCount > 0 ? table.term(0) : undefined;
     const lastTerm = entries > 0 && table.entryCount >= entries ? table.term(entries - 1) : undefined;
-    return { file: s.name, kind: s.kind, range, entries, size: s.size, firstTerm, lastTerm, fate: fateOf(v, s, loaded), batches: table };
+    return {
+      file: s.name,
+      kind: s.kind,
+      range,
+      entries,
+      size: s.size,
+      firstTerm,
+      lastTerm,
+      fate: fateOf(v, s, loaded),
+      batches: table,
+    };
   });
 }
 
@@ -142,7 +152,8 @@ function snapshotsOf(v: NodeVerdict): MapSnapshot[] {
   let newestMarked = v.node.snapshots.some(failsOn);
   return v.node.snapshots.map((s) => {
     let fate: SnapshotFate;
-    if (!s.meta || !s.data || s.data.size === 0) fate = p.removed.includes(s.name) || p.removed.includes(`${s.name}.meta`) ? 'removed' : 'unusable';
+    if (!s.meta || !s.data || s.data.size === 0)
+      fate = p.removed.includes(s.name) || p.removed.includes(`${s.name}.meta`) ? 'removed' : 'unusable';
     else if (failsOn(s)) fate = 'fails';
     else if (p.snapshot?.name === s.name) fate = 'used';
     else if (!p.ok && !newestMarked && newest && newest.index === s.index && newest.term === s.term) fate = 'newest';
@@ -166,7 +177,13 @@ function termChangesOf(v: NodeVerdict): { first: bigint | undefined; changes: Te
       const term = runTerm[k]!;
       if (previous === undefined) first = term;
       else if (term !== previous) {
-        changes.push({ index: run.firstIndex + BigInt(position), term, previous, file: run.file, offset: table.offset(table.batchOf(position)) });
+        changes.push({
+          index: run.firstIndex + BigInt(position),
+          term,
+          previous,
+          file: run.file,
+          offset: table.offset(table.batchOf(position)),
+        });
       }
       previous = term;
     }
@@ -176,9 +193,16 @@ function termChangesOf(v: NodeVerdict): { first: bigint | undefined; changes: Te
   return { first, changes };
 }
 
-function startupOf(v: NodeVerdict, segments: readonly MapSegment[], snapshots: readonly MapSnapshot[], words: string): MapStartup {
+function startupOf(
+  v: NodeVerdict,
+  segments: readonly MapSegment[],
+  snapshots: readonly MapSnapshot[],
+  words: string,
+): MapStartup {
   const p = v.startup;
-  const failing = p.ok ? undefined : segments.find((s) => s.fate === 'fails')?.range?.from ?? snapshots.find((s) => s.fate === 'fails')?.index;
+  const failing = p.ok
+    ? undefined
+    : (segments.find((s) => s.fate === 'fails')?.range?.from ?? snapshots.find((s) => s.fate === 'fails')?.index);
   const log = p.log;
   const keeps = log && log.entries > 0n ? { from: log.startIndex, to: log.lastIndex } : undefined;
   return { outcome: p.outcome, error: p.error, file: p.file, failsAt: failing, keeps, drops: v.startupDrops, words };
@@ -238,19 +262,33 @@ export function buildLogMap({ verdicts, ranking, startupWords }: MapInput): LogM
     const holds = h.lastIndex >= h.startIndex;
     const c = v.contribution;
     return {
-      name: v.name, path: v.node.displayPath, rank: rankOf.get(v) ?? 0, recommended: v === best, read: v.read,
+      name: v.name,
+      path: v.node.displayPath,
+      rank: rankOf.get(v) ?? 0,
+      recommended: v === best,
+      read: v.read,
       held: holds ? { from: h.startIndex, to: h.lastIndex, lastTerm: h.lastTerm } : undefined,
-      segments, snapshots, gaps: gapsBesideDamage(h.gaps, h.damaged), damaged: h.damaged,
-      termChanges: terms.changes, firstTerm: terms.first,
+      segments,
+      snapshots,
+      gaps: gapsBesideDamage(h.gaps, h.damaged),
+      damaged: h.damaged,
+      termChanges: terms.changes,
+      firstTerm: terms.first,
       startup: startupOf(v, segments, snapshots, startupWords(v)),
       repair: {
-        need: c.need, lastIndex: c.lastIndex, lastTerm: c.lastTerm, fills: c.fills,
+        need: c.need,
+        lastIndex: c.lastIndex,
+        lastTerm: c.lastTerm,
+        fills: c.fills,
         lost: c.lost.map((l) => ({ from: l.from, to: l.to, reason: l.reason })),
       },
     };
   });
   return {
-    axis: axisOf(rows), rows, recommended: best?.name, reasons: ranking.explanation,
+    axis: axisOf(rows),
+    rows,
+    recommended: best?.name,
+    reasons: ranking.explanation,
     engine: verdicts[0]?.engine.name,
   };
 }

@@ -5,7 +5,14 @@ import type { EngineProfile } from '../analysis/engine/profiles.js';
 import { rankVerdicts, type RankResult } from '../analysis/rank.js';
 import type { NodeVerdict } from '../analysis/verdict.js';
 import { verdictsOf } from './check.js';
-import { dec, inputNotesDocument, rangeDocument, type Dec, type InputNotesDocument, type RangeDocument } from './documents/verdict.js';
+import {
+  dec,
+  inputNotesDocument,
+  rangeDocument,
+  type Dec,
+  type InputNotesDocument,
+  type RangeDocument,
+} from './documents/verdict.js';
 import { startupWords } from './documents/words.js';
 import type { Inputs } from './inputs.js';
 import { buildLogMap, type LogMap, type MapRow, type SegmentFate, type SnapshotFate } from './map-model.js';
@@ -42,19 +49,49 @@ export interface MapRowDocument {
   readonly recommended: boolean;
   readonly held: { readonly from: Dec; readonly to: Dec; readonly lastTerm: Dec } | null;
   readonly segments: readonly {
-    readonly file: string; readonly kind: 'closed' | 'open'; readonly range: RangeDocument | null; readonly entries: number;
-    readonly size: number; readonly firstTerm: Dec | null; readonly lastTerm: Dec | null; readonly fate: SegmentFate;
+    readonly file: string;
+    readonly kind: 'closed' | 'open';
+    readonly range: RangeDocument | null;
+    readonly entries: number;
+    readonly size: number;
+    readonly firstTerm: Dec | null;
+    readonly lastTerm: Dec | null;
+    readonly fate: SegmentFate;
   }[];
-  readonly snapshots: readonly { readonly file: string; readonly term: Dec; readonly index: Dec; readonly fate: SnapshotFate }[];
+  readonly snapshots: readonly {
+    readonly file: string;
+    readonly term: Dec;
+    readonly index: Dec;
+    readonly fate: SnapshotFate;
+  }[];
   readonly gaps: readonly RangeDocument[];
-  readonly damaged: readonly { readonly file: string; readonly offset: number; readonly from: Dec; readonly to: Dec | null; readonly what: string }[];
-  readonly termChanges: readonly { readonly index: Dec; readonly term: Dec; readonly previous: Dec; readonly file: string; readonly offset: number }[];
+  readonly damaged: readonly {
+    readonly file: string;
+    readonly offset: number;
+    readonly from: Dec;
+    readonly to: Dec | null;
+    readonly what: string;
+  }[];
+  readonly termChanges: readonly {
+    readonly index: Dec;
+    readonly term: Dec;
+    readonly previous: Dec;
+    readonly file: string;
+    readonly offset: number;
+  }[];
   readonly startup: {
-    readonly outcome: string; readonly error: string | null; readonly file: string | null; readonly failsAt: Dec | null;
-    readonly keeps: RangeDocument | null; readonly drops: RangeDocument | null; readonly words: string;
+    readonly outcome: string;
+    readonly error: string | null;
+    readonly file: string | null;
+    readonly failsAt: Dec | null;
+    readonly keeps: RangeDocument | null;
+    readonly drops: RangeDocument | null;
+    readonly words: string;
   };
   readonly repair: {
-    readonly need: string; readonly lastIndex: Dec; readonly lastTerm: Dec;
+    readonly need: string;
+    readonly lastIndex: Dec;
+    readonly lastTerm: Dec;
     readonly fills: readonly { readonly range: RangeDocument; readonly donors: readonly string[] }[];
     readonly lost: readonly { readonly from: Dec; readonly to: Dec | null; readonly reason: string }[];
   };
@@ -71,26 +108,55 @@ export interface MapDocument {
 }
 
 const decOrNull = (v: bigint | undefined): Dec | null => (v === undefined ? null : dec(v));
-const rangeOrNull = (r: { from: bigint; to: bigint } | undefined): RangeDocument | null => (r ? rangeDocument(r) : null);
+const rangeOrNull = (r: { from: bigint; to: bigint } | undefined): RangeDocument | null =>
+  r ? rangeDocument(r) : null;
 
 function rowDocument(r: MapRow): MapRowDocument {
   return {
-    name: r.name, path: r.path, rank: r.rank, recommended: r.recommended,
+    name: r.name,
+    path: r.path,
+    rank: r.rank,
+    recommended: r.recommended,
     held: r.held ? { from: dec(r.held.from), to: dec(r.held.to), lastTerm: dec(r.held.lastTerm) } : null,
     segments: r.segments.map((s) => ({
-      file: s.file, kind: s.kind, range: rangeOrNull(s.range), entries: s.entries, size: s.size,
-      firstTerm: decOrNull(s.firstTerm), lastTerm: decOrNull(s.lastTerm), fate: s.fate,
+      file: s.file,
+      kind: s.kind,
+      range: rangeOrNull(s.range),
+      entries: s.entries,
+      size: s.size,
+      firstTerm: decOrNull(s.firstTerm),
+      lastTerm: decOrNull(s.lastTerm),
+      fate: s.fate,
     })),
     snapshots: r.snapshots.map((s) => ({ file: s.file, term: dec(s.term), index: dec(s.index), fate: s.fate })),
     gaps: r.gaps.map(rangeDocument),
-    damaged: r.damaged.map((d) => ({ file: d.file, offset: d.offset, from: dec(d.from), to: decOrNull(d.to), what: d.what })),
-    termChanges: r.termChanges.map((t) => ({ index: dec(t.index), term: dec(t.term), previous: dec(t.previous), file: t.file, offset: t.offset })),
+    damaged: r.damaged.map((d) => ({
+      file: d.file,
+      offset: d.offset,
+      from: dec(d.from),
+      to: decOrNull(d.to),
+      what: d.what,
+    })),
+    termChanges: r.termChanges.map((t) => ({
+      index: dec(t.index),
+      term: dec(t.term),
+      previous: dec(t.previous),
+      file: t.file,
+      offset: t.offset,
+    })),
     startup: {
-      outcome: r.startup.outcome, error: r.startup.error ?? null, file: r.startup.file ?? null, failsAt: decOrNull(r.startup.failsAt),
-      keeps: rangeOrNull(r.startup.keeps), drops: rangeOrNull(r.startup.drops), words: r.startup.words,
+      outcome: r.startup.outcome,
+      error: r.startup.error ?? null,
+      file: r.startup.file ?? null,
+      failsAt: decOrNull(r.startup.failsAt),
+      keeps: rangeOrNull(r.startup.keeps),
+      drops: rangeOrNull(r.startup.drops),
+      words: r.startup.words,
     },
     repair: {
-      need: r.repair.need, lastIndex: dec(r.repair.lastIndex), lastTerm: dec(r.repair.lastTerm),
+      need: r.repair.need,
+      lastIndex: dec(r.repair.lastIndex),
+      lastTerm: dec(r.repair.lastTerm),
       fills: r.repair.fills.map((f) => ({ range: rangeDocument(f.range), donors: f.donors })),
       lost: r.repair.lost.map((l) => ({ from: dec(l.from), to: decOrNull(l.to), reason: l.reason })),
     },
@@ -100,8 +166,12 @@ function rowDocument(r: MapRow): MapRowDocument {
 export function mapDocument(inputs: Pick<Inputs, 'notes'>, outcome: MapOutcome): MapDocument {
   const m = outcome.map;
   return {
-    axis: rangeDocument(m.axis), recommended: m.recommended ?? null, reasons: m.reasons, engine: m.engine ?? null,
-    rows: m.rows.map(rowDocument), inputNotes: inputNotesDocument(inputs.notes),
+    axis: rangeDocument(m.axis),
+    recommended: m.recommended ?? null,
+    reasons: m.reasons,
+    engine: m.engine ?? null,
+    rows: m.rows.map(rowDocument),
+    inputNotes: inputNotesDocument(inputs.notes),
   };
 }
 

@@ -10,9 +10,20 @@ import type { NodeIndex } from '../scan/node-index.js';
 import { openPayloadReader } from '../scan/payloads.js';
 import { rescanNodes } from '../scan/scan-inputs.js';
 import {
-  DEFAULT_ENGINE_CHOICE, engineDocument, engineOf, type EngineChoice, type EngineDocument,
+  DEFAULT_ENGINE_CHOICE,
+  engineDocument,
+  engineOf,
+  type EngineChoice,
+  type EngineDocument,
 } from './documents/engine.js';
-import { inputNotesDocument, READ_WORDS, verdictDocument, type Dec, type InputNotesDocument, type VerdictDocument } from './documents/verdict.js';
+import {
+  inputNotesDocument,
+  READ_WORDS,
+  verdictDocument,
+  type Dec,
+  type InputNotesDocument,
+  type VerdictDocument,
+} from './documents/verdict.js';
 import type { Inputs } from './inputs.js';
 
 export interface RankRequest {
@@ -59,10 +70,12 @@ async function rankLoop(first: readonly NodeIndex[], request: RankRequest, deepe
       if ((!deeper.headers.length && !everyByte.length) || round >= MAX_ROUNDS) {
         return { engine: engineOf(verdicts, engine, nodes), result, verdicts, nodes, fast };
       }
-      const reread = new Map([
-        ...(deeper.headers.length ? await deepen(deeper.headers, 'headers') : []),
-        ...(everyByte.length ? await deepen(everyByte, 'every-byte') : []),
-      ].map((n) => [n.dir, n]));
+      const reread = new Map(
+        [
+          ...(deeper.headers.length ? await deepen(deeper.headers, 'headers') : []),
+          ...(everyByte.length ? await deepen(everyByte, 'every-byte') : []),
+        ].map((n) => [n.dir, n]),
+      );
       nodes = nodes.map((n) => reread.get(n.dir) ?? n);
     }
   } finally {
@@ -73,7 +86,8 @@ async function rankLoop(first: readonly NodeIndex[], request: RankRequest, deepe
 /** rank over nodes already read (e.g. by scanInputs with logTailOnly); deeper reads re-scan them. */
 export function rankNodes(first: readonly NodeIndex[], request: RankRequest = {}): Promise<RankOutcome> {
   return rankLoop(first, request, (nodes, level) =>
-    rescanNodes(nodes, { verifyData: level === 'every-byte', workers: request.workers, signal: request.signal }));
+    rescanNodes(nodes, { verifyData: level === 'every-byte', workers: request.workers, signal: request.signal }),
+  );
 }
 
 export interface RankOptions extends RankRequest {
@@ -96,11 +110,16 @@ export function readSummary(outcome: Pick<RankOutcome, 'result' | 'fast'>): stri
   const partial = [
     at('headers').length ? `${at('headers').join(', ')}: batch headers` : '',
     at('log-tail').length ? `${at('log-tail').join(', ')}: the log's tail (older closed segments trusted by name)` : '',
-  ].filter(Boolean).join('; ');
-  if (outcome.fast) return `Fast mode: checksums were not verified. Read ${partial}. Run without --fast, or \`check\`, to verify them.`;
+  ]
+    .filter(Boolean)
+    .join('; ');
+  if (outcome.fast)
+    return `Fast mode: checksums were not verified. Read ${partial}. Run without --fast, or \`check\`, to verify them.`;
   const best = outcome.result.best?.verdict;
-  return `Verified every byte of ${verified.join(', ')}: everything that decides the answer${best ? ` (${best.name} and what its repair rests on)` : ''}. ` +
-    `Not verified, read for the order below it only: ${partial}. \`check\` reads everything.`;
+  return (
+    `Verified every byte of ${verified.join(', ')}: everything that decides the answer${best ? ` (${best.name} and what its repair rests on)` : ''}. ` +
+    `Not verified, read for the order below it only: ${partial}. \`check\` reads everything.`
+  );
 }
 
 /**
@@ -123,7 +142,10 @@ export type RankNodeDocument = {
   | (Pick<VerdictDocument, 'name' | 'path' | 'product' | 'memberName' | 'id' | 'address' | 'backupOf' | 'read'> & {
       readonly checksumsVerified: false;
       readonly unverified: { readonly lastIndex: Dec; readonly lastTerm: Dec };
-      readonly held: null; readonly startup: null; readonly startupDrops: null; readonly contribution: null;
+      readonly held: null;
+      readonly startup: null;
+      readonly startupDrops: null;
+      readonly contribution: null;
     })
 );
 
@@ -142,7 +164,10 @@ export interface RankDocument {
 }
 
 /** A backup rank did not read in full: what was read of it. */
-export type RankBackupDocument = Pick<VerdictDocument, 'name' | 'path' | 'product' | 'memberName' | 'id' | 'address' | 'backupOf' | 'read'> & {
+export type RankBackupDocument = Pick<
+  VerdictDocument,
+  'name' | 'path' | 'product' | 'memberName' | 'id' | 'address' | 'backupOf' | 'read'
+> & {
   readonly checksumsVerified: false;
   readonly unverified: { readonly lastIndex: Dec; readonly lastTerm: Dec };
 };
@@ -151,8 +176,16 @@ function backupDocument(outcome: RankOutcome, v: NodeVerdict): VerdictDocument |
   const d = verdictDocument(v);
   if (outcome.fast || v.read === 'every-byte') return d;
   return {
-    name: d.name, path: d.path, product: d.product, memberName: d.memberName, id: d.id, address: d.address, backupOf: d.backupOf,
-    read: d.read, checksumsVerified: false, unverified: { lastIndex: d.held.lastIndex, lastTerm: d.held.lastTerm },
+    name: d.name,
+    path: d.path,
+    product: d.product,
+    memberName: d.memberName,
+    id: d.id,
+    address: d.address,
+    backupOf: d.backupOf,
+    read: d.read,
+    checksumsVerified: false,
+    unverified: { lastIndex: d.held.lastIndex, lastTerm: d.held.lastTerm },
   };
 }
 
@@ -161,10 +194,21 @@ function rankNodeDocument(outcome: RankOutcome, r: RankedNode): RankNodeDocument
   const v = verdictDocument(r.verdict);
   if (verdictShown(outcome, r)) return { ...base, repairWords: needWords(r.verdict.contribution.need), ...v };
   return {
-    ...base, name: v.name, path: v.path, product: v.product, memberName: v.memberName, id: v.id, address: v.address, backupOf: v.backupOf,
-    read: v.read, checksumsVerified: false,
+    ...base,
+    name: v.name,
+    path: v.path,
+    product: v.product,
+    memberName: v.memberName,
+    id: v.id,
+    address: v.address,
+    backupOf: v.backupOf,
+    read: v.read,
+    checksumsVerified: false,
     unverified: { lastIndex: v.held.lastIndex, lastTerm: v.held.lastTerm },
-    held: null, startup: null, startupDrops: null, contribution: null,
+    held: null,
+    startup: null,
+    startupDrops: null,
+    contribution: null,
   };
 }
 

@@ -70,9 +70,12 @@ export async function planRepair(inputs: Inputs, request: PlanRepairRequest = {}
   try {
     const engine = request.engine ?? DEFAULT_ENGINE_CHOICE;
     const options = {
-      allowDataLoss: request.allowDataLoss ?? false, force: request.force ?? false,
-      source: request.source ?? null, cluster: request.cluster ?? null,
-      engine: engine === 'auto' ? 'auto' : engine.name, convertSnapshots: request.convertSnapshots ?? null,
+      allowDataLoss: request.allowDataLoss ?? false,
+      force: request.force ?? false,
+      source: request.source ?? null,
+      cluster: request.cluster ?? null,
+      engine: engine === 'auto' ? 'auto' : engine.name,
+      convertSnapshots: request.convertSnapshots ?? null,
     };
     const digests = await digestNodes(nodes);
     const r = makePlan({ nodes, args: inputs.paths, digests, payloads, target, options, tool: TOOL });
@@ -84,7 +87,12 @@ export async function planRepair(inputs: Inputs, request: PlanRepairRequest = {}
 }
 
 /** Writes a plan to a file with the guards of every output path (not over or in an input, atomic). */
-export async function writePlan(file: string, plan: RepairPlan, inputs: Inputs, otherInputs: readonly string[] = []): Promise<void> {
+export async function writePlan(
+  file: string,
+  plan: RepairPlan,
+  inputs: Inputs,
+  otherInputs: readonly string[] = [],
+): Promise<void> {
   const nodes = await readForRepair(inputs);
   writePlanFile(file, plan, new InputSet(inputPathsOf(nodes, inputs.paths, otherInputs)));
 }
@@ -93,9 +101,22 @@ export async function writePlan(file: string, plan: RepairPlan, inputs: Inputs, 
  * A saved plan, honoured only if it is what raft-rescue plans for the same inputs (moved inputs
  * are found by content): returns the re-made plan, or throws naming the first difference.
  */
-export async function replaySavedPlan(saved: RepairPlan, file: string, inputs: Inputs, options: Pick<ApplyRepairOptions, 'signal' | 'onProgress'> = {}): Promise<RepairPlan> {
+export async function replaySavedPlan(
+  saved: RepairPlan,
+  file: string,
+  inputs: Inputs,
+  options: Pick<ApplyRepairOptions, 'signal' | 'onProgress'> = {},
+): Promise<RepairPlan> {
   const nodes = await readForRepair(inputs);
-  return replayPlan({ saved, file, nodes, args: inputs.paths, tool: TOOL, onProgress: options.onProgress, signal: options.signal });
+  return replayPlan({
+    saved,
+    file,
+    nodes,
+    args: inputs.paths,
+    tool: TOOL,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
 }
 
 /** Takes the lock on an output before anything is read, so a second repair to it is refused at once. */
@@ -110,12 +131,18 @@ export function lockOutput(out: string, inputPaths: readonly string[]): OutLock 
  */
 export async function applyRepair(plan: RepairPlan, options: ApplyRepairOptions): Promise<ApplyResult> {
   const { openInputs } = await import('./inputs.js');
-  const inputs = options.inputs ?? await openInputs([...plan.inputs.args], { signal: options.signal, onProgress: options.onProgress });
+  const inputs =
+    options.inputs ??
+    (await openInputs([...plan.inputs.args], { signal: options.signal, onProgress: options.onProgress }));
   try {
     const nodes = await readForRepair(inputs);
     return await applyPlan(plan, nodes, {
-      out: options.out, force: options.force ?? false, onProgress: options.onProgress, signal: options.signal,
-      otherInputs: options.otherInputs, lock: options.lock,
+      out: options.out,
+      force: options.force ?? false,
+      onProgress: options.onProgress,
+      signal: options.signal,
+      otherInputs: options.otherInputs,
+      lock: options.lock,
     });
   } finally {
     if (!options.inputs) inputs.close();

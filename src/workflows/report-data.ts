@@ -2,7 +2,11 @@
 // from the recommended node would rebuild (analysis/db), each table's row count and first rows.
 // Off by default because reports travel (tickets, e-mail) and the databases hold users' data.
 import {
-  materializeDatabases, quoteIdentifier, recoveryDbLog, SqliteImage, type SqlValue,
+  materializeDatabases,
+  quoteIdentifier,
+  recoveryDbLog,
+  SqliteImage,
+  type SqlValue,
 } from '../analysis/db/index.js';
 import type { NodeVerdict } from '../analysis/verdict.js';
 import { openPayloadReader } from '../scan/payloads.js';
@@ -74,9 +78,16 @@ export async function reportDataOf(verdict: NodeVerdict): Promise<ReportData> {
   for (const db of result.databases) {
     const img = await SqliteImage.openImage(db.image);
     try {
-      databases.push({ database: db.name, tables: img.tables().map((t) => (t.error
-        ? { name: t.name, rows: undefined, columns: [], sample: [], error: t.error }
-        : tableData(img, t.name, t.rows))) });
+      databases.push({
+        database: db.name,
+        tables: img
+          .tables()
+          .map((t) =>
+            t.error
+              ? { name: t.name, rows: undefined, columns: [], sample: [], error: t.error }
+              : tableData(img, t.name, t.rows),
+          ),
+      });
     } finally {
       img.close();
     }

@@ -62,7 +62,11 @@ export interface ReportOutcome {
 async function checkSavedPlan(inputs: Inputs, saved: NonNullable<ReportRequest['savedPlan']>): Promise<SavedPlanCheck> {
   try {
     await replaySavedPlan(saved.plan, saved.file, inputs);
-    return { ...saved, applies: saved.plan.status === 'ready', why: saved.plan.status === 'ready' ? undefined : 'the plan is refused' };
+    return {
+      ...saved,
+      applies: saved.plan.status === 'ready',
+      why: saved.plan.status === 'ready' ? undefined : 'the plan is refused',
+    };
   } catch (error) {
     if (!(error instanceof RepairError)) throw error;
     return { ...saved, applies: false, why: error.message };
@@ -71,7 +75,10 @@ async function checkSavedPlan(inputs: Inputs, saved: NonNullable<ReportRequest['
 
 export async function runReport(inputs: Inputs, request: ReportRequest = {}): Promise<ReportOutcome> {
   const nodes = await inputs.read('every-byte', { hash: true });
-  const { verdicts, findings } = await checkNodes(nodes, { autoRecovery: request.autoRecovery, engine: request.engine });
+  const { verdicts, findings } = await checkNodes(nodes, {
+    autoRecovery: request.autoRecovery,
+    engine: request.engine,
+  });
   const ranking = rankVerdicts(verdicts);
   const { map } = mapOf(verdicts, ranking);
   const dryRun = await planRepair(inputs, { engine: request.engine });
@@ -79,8 +86,18 @@ export async function runReport(inputs: Inputs, request: ReportRequest = {}): Pr
   const best = ranking.best?.verdict;
   const databaseData = request.includeData && best ? await reportDataOf(best) : undefined;
   return {
-    tool: TOOL, generatedAt: request.generatedAt, inputs: inputs.paths, verdicts, findings, ranking, map,
-    nodes: verdicts.map(buildNodeReport), dryRun, savedPlan, notes: inputs.notes, databaseData,
+    tool: TOOL,
+    generatedAt: request.generatedAt,
+    inputs: inputs.paths,
+    verdicts,
+    findings,
+    ranking,
+    map,
+    nodes: verdicts.map(buildNodeReport),
+    dryRun,
+    savedPlan,
+    notes: inputs.notes,
+    databaseData,
   };
 }
 
@@ -89,17 +106,31 @@ export async function runReport(inputs: Inputs, request: ReportRequest = {}): Pr
  * existing file only with `force` (replaced atomically: a temp file beside it, fsynced, renamed),
  * never a directory. A write that fails (a full disk) leaves nothing behind: RepairError (exit 3).
  */
-export async function writeReportFile(file: string, text: string, inputs: Inputs, options: { force?: boolean; otherInputs?: readonly string[] } = {}): Promise<string> {
+export async function writeReportFile(
+  file: string,
+  text: string,
+  inputs: Inputs,
+  options: { force?: boolean; otherInputs?: readonly string[] } = {},
+): Promise<string> {
   const nodes = await inputs.read('every-byte', { hash: true });
-  const target = guardOutputPath(file, '--out', new InputSet(inputPathsOf(nodes, inputs.paths, options.otherInputs ?? []))).path;
+  const target = guardOutputPath(
+    file,
+    '--out',
+    new InputSet(inputPathsOf(nodes, inputs.paths, options.otherInputs ?? [])),
+  ).path;
   let st: fs.Stats | undefined;
   try {
     st = fs.lstatSync(target);
   } catch {
     st = undefined;
   }
-  if (st?.isDirectory()) throw new RepairError(`--out ${target} is a directory; name the report's file`, 'E_OUT_EXISTS');
-  if (st && !options.force) throw new RepairError(`${target} already exists; choose another --out, or repeat with --force to replace it`, 'E_OUT_EXISTS');
+  if (st?.isDirectory())
+    throw new RepairError(`--out ${target} is a directory; name the report's file`, 'E_OUT_EXISTS');
+  if (st && !options.force)
+    throw new RepairError(
+      `${target} already exists; choose another --out, or repeat with --force to replace it`,
+      'E_OUT_EXISTS',
+    );
   try {
     writeFileAtomic(target, Buffer.from(text, 'utf8'), 0o644);
   } catch (error) {

@@ -75,11 +75,19 @@ function disjoint(pieces: readonly DbLogPiece[]): DbLogPiece[] {
 
 /** A node's log as it holds it on disk (`view` = diskLog(node)). */
 export function heldDbLog(node: NodeIndex, view: LogView): DbLog {
-  const pieces = view.runs.filter((r) => r.count > 0).map((r) => ({
-    node, file: r.source, record: r.record, firstIndex: r.firstIndex, lastIndex: r.firstIndex + BigInt(r.count) - 1n,
-    firstPosition: 0,
-  }));
-  const snapshots = node.snapshots.filter(restorable).map((record) => ({ node, record, index: record.index }))
+  const pieces = view.runs
+    .filter((r) => r.count > 0)
+    .map((r) => ({
+      node,
+      file: r.source,
+      record: r.record,
+      firstIndex: r.firstIndex,
+      lastIndex: r.firstIndex + BigInt(r.count) - 1n,
+      firstPosition: 0,
+    }));
+  const snapshots = node.snapshots
+    .filter(restorable)
+    .map((record) => ({ node, record, index: record.index }))
     .sort(byIndexDesc);
   return { label: `${node.name} (on disk)`, lastIndex: view.lastIndex, snapshots, pieces: disjoint(pieces) };
 }
@@ -87,11 +95,25 @@ export function heldDbLog(node: NodeIndex, view: LogView): DbLog {
 /** The log a repair would build with `recovery.source` as the source node. */
 export function recoveryDbLog(recovery: Recovery): DbLog {
   const node = recovery.source.node;
-  const pieces: DbLogPiece[] = recovery.pieces.map((p) => (p.kind === 'run'
-    ? { node, file: p.run.source, record: p.run.record, firstIndex: p.first, lastIndex: p.last,
-      firstPosition: Number(p.first - p.run.firstIndex) }
-    : { node: p.piece.donor.node, file: p.piece.file, record: p.piece.record, firstIndex: p.first, lastIndex: p.last,
-      firstPosition: p.piece.firstPosition + Number(p.first - p.piece.firstIndex) }));
+  const pieces: DbLogPiece[] = recovery.pieces.map((p) =>
+    p.kind === 'run'
+      ? {
+          node,
+          file: p.run.source,
+          record: p.run.record,
+          firstIndex: p.first,
+          lastIndex: p.last,
+          firstPosition: Number(p.first - p.run.firstIndex),
+        }
+      : {
+          node: p.piece.donor.node,
+          file: p.piece.file,
+          record: p.piece.record,
+          firstIndex: p.first,
+          lastIndex: p.last,
+          firstPosition: p.piece.firstPosition + Number(p.first - p.piece.firstIndex),
+        },
+  );
   const chosen = recovery.source.snapshot.chosen;
   const record = chosen ? node.snapshots.find((s) => s.name === chosen.name) : undefined;
   const snapshots = record && chosen ? [{ node, record, index: chosen.index }] : [];
@@ -121,8 +143,10 @@ export function* commandEntries(log: DbLog, from: bigint, to: bigint): Generator
     const end = p.firstPosition + Number(last - p.firstIndex); // inclusive
     // A segment read by name only (rank's log-tail scan) has no entries to give: never skip them.
     if (end >= table.entriesBefore(table.length)) {
-      throw new InputError(`${p.node.name}: ${p.file} was not read entry by entry (a log-tail scan); `
-        + 'scan the node in full to rebuild its databases');
+      throw new InputError(
+        `${p.node.name}: ${p.file} was not read entry by entry (a log-tail scan); ` +
+          'scan the node in full to rebuild its databases',
+      );
     }
     for (let b = table.batchOf(position); b < table.length && position <= end; b++) {
       const before = table.entriesBefore(b);

@@ -52,7 +52,8 @@ export interface LostData {
   /** Databases the readable entries write, by name. */
   readonly databases: readonly DatabaseLoss[];
   /** For compared data: the index of each side and the log the lost entries come from. */
-  readonly compared: { readonly keptIndex: bigint; readonly droppedIndex: bigint; readonly droppedLog: string } | undefined;
+  readonly compared:
+    { readonly keptIndex: bigint; readonly droppedIndex: bigint; readonly droppedLog: string } | undefined;
   /** Why less could be said than usual (a log not read entry by entry, a database too large). */
   readonly problem: string | undefined;
 }
@@ -89,7 +90,10 @@ function complement(from: bigint, to: bigint | undefined, held: readonly IndexRa
 }
 
 /** FRAMES transactions and pages per database among `log`'s command entries in `ranges`. */
-function countFrames(log: DbLog, ranges: readonly IndexRange[], payloads: PayloadReader,
+function countFrames(
+  log: DbLog,
+  ranges: readonly IndexRange[],
+  payloads: PayloadReader,
 ): { byDatabase: Map<string, FramesCount>; undecodable: number } {
   const byDatabase = new Map<string, FramesCount>();
   let undecodable = 0;
@@ -116,10 +120,17 @@ function byName<T extends { name: string }>(list: T[]): T[] {
 
 function databasesOf(counts: Map<string, FramesCount>, tables?: Map<string, TableLoss[]>): DatabaseLoss[] {
   const names = new Set([...counts.keys(), ...(tables?.keys() ?? [])]);
-  return byName([...names].map((name) => {
-    const c = counts.get(name);
-    return { name, transactions: c?.transactions ?? 0, pages: c?.pages.size ?? 0, tables: tables ? tables.get(name) ?? [] : undefined };
-  }));
+  return byName(
+    [...names].map((name) => {
+      const c = counts.get(name);
+      return {
+        name,
+        transactions: c?.transactions ?? 0,
+        pages: c?.pages.size ?? 0,
+        tables: tables ? (tables.get(name) ?? []) : undefined,
+      };
+    }),
+  );
 }
 
 function total(counts: Map<string, FramesCount>): number {
@@ -134,10 +145,21 @@ function total(counts: Map<string, FramesCount>): number {
  */
 export function uncomparedLoss(log: DbLog, from: bigint, to: bigint | undefined, payloads: PayloadReader): LostData {
   const held = heldRanges(log, from, to ?? log.lastIndex);
-  const base = { rows: 'unknown', readable: held, unreadable: complement(from, to, held), compared: undefined } as const;
+  const base = {
+    rows: 'unknown',
+    readable: held,
+    unreadable: complement(from, to, held),
+    compared: undefined,
+  } as const;
   try {
     const { byDatabase, undecodable } = countFrames(log, held, payloads);
-    return { ...base, transactions: total(byDatabase), undecodable, databases: databasesOf(byDatabase), problem: undefined };
+    return {
+      ...base,
+      transactions: total(byDatabase),
+      undecodable,
+      databases: databasesOf(byDatabase),
+      problem: undefined,
+    };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     return { ...base, transactions: 0, undecodable: 0, databases: [], problem: error.message };
@@ -160,12 +182,31 @@ async function tableLosses(dropped: MaterializeResult, kept: MaterializeResult, 
     try {
       const diff = diffDatabases(left, right, { limit: 0 });
       const counts = (img: SqliteImage, names: readonly string[]) =>
-        img.tables().filter((t) => names.includes(t.name)).map((t) => ({ table: t.name, rows: t.rows ?? 0n }));
+        img
+          .tables()
+          .filter((t) => names.includes(t.name))
+          .map((t) => ({ table: t.name, rows: t.rows ?? 0n }));
       return [
-        ...diff.tables.map((t) => ({ table: t.table, inserted: t.onlyLeft.count, updated: t.changed.count, deleted: t.onlyRight.count })),
-        ...counts(left, diff.tablesOnlyLeft).map((t) => ({ table: t.table, inserted: t.rows, updated: 0n, deleted: 0n })),
-        ...counts(right, diff.tablesOnlyRight).map((t) => ({ table: t.table, inserted: 0n, updated: 0n, deleted: t.rows })),
-      ].filter((t) => t.inserted + t.updated + t.deleted > 0n)
+        ...diff.tables.map((t) => ({
+          table: t.table,
+          inserted: t.onlyLeft.count,
+          updated: t.changed.count,
+          deleted: t.onlyRight.count,
+        })),
+        ...counts(left, diff.tablesOnlyLeft).map((t) => ({
+          table: t.table,
+          inserted: t.rows,
+          updated: 0n,
+          deleted: 0n,
+        })),
+        ...counts(right, diff.tablesOnlyRight).map((t) => ({
+          table: t.table,
+          inserted: 0n,
+          updated: 0n,
+          deleted: t.rows,
+        })),
+      ]
+        .filter((t) => t.inserted + t.updated + t.deleted > 0n)
         .sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
     } finally {
       right.close();
@@ -179,11 +220,21 @@ async function tableLosses(dropped: MaterializeResult, kept: MaterializeResult, 
  * Lost entries [from, to] that `dropped.log` holds in full: the databases as kept (`kept` at its
  * index) against those with the entries (`dropped` at its index), row by row.
  */
-export async function comparedLoss(kept: LossSide, dropped: LossSide, range: IndexRange, sources: MaterializeSources,
-  rules: ApplyRules): Promise<LostData> {
+export async function comparedLoss(
+  kept: LossSide,
+  dropped: LossSide,
+  range: IndexRange,
+  sources: MaterializeSources,
+  rules: ApplyRules,
+): Promise<LostData> {
   const compared = { keptIndex: kept.index, droppedIndex: dropped.index, droppedLog: dropped.log.label };
   const readable = heldRanges(dropped.log, range.from, range.to);
-  const base = { rows: 'compared', readable, unreadable: complement(range.from, range.to, readable), compared } as const;
+  const base = {
+    rows: 'compared',
+    readable,
+    unreadable: complement(range.from, range.to, readable),
+    compared,
+  } as const;
   try {
     const { byDatabase, undecodable } = countFrames(dropped.log, readable, sources.payloads);
     const k = materializeDatabases(kept.log, sources, { at: kept.index, rules });

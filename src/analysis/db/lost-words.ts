@@ -3,7 +3,8 @@
 // operations (25 rows: 25 inserted) of database db.bin".
 import type { DatabaseLoss, LostData, TableLoss } from './lost-data.js';
 
-const plural = (n: number | bigint, one: string, many = `${one}s`): string => `${n} ${n === 1 || n === 1n ? one : many}`;
+const plural = (n: number | bigint, one: string, many = `${one}s`): string =>
+  `${n} ${n === 1 || n === 1n ? one : many}`;
 
 function range(r: { from: bigint; to: bigint | undefined }): string {
   if (r.to === undefined) return `${r.from} and after (a count never written)`;
@@ -11,8 +12,15 @@ function range(r: { from: bigint; to: bigint | undefined }): string {
 }
 
 function tableWords(t: TableLoss): string {
-  const parts = [[t.inserted, 'inserted'], [t.updated, 'updated'], [t.deleted, 'deleted']] as const;
-  const kinds = parts.filter(([n]) => n > 0n).map(([n, w]) => `${n} ${w}`).join(', ');
+  const parts = [
+    [t.inserted, 'inserted'],
+    [t.updated, 'updated'],
+    [t.deleted, 'deleted'],
+  ] as const;
+  const kinds = parts
+    .filter(([n]) => n > 0n)
+    .map(([n, w]) => `${n} ${w}`)
+    .join(', ');
   return `${t.table} (${plural(t.inserted + t.updated + t.deleted, 'row')}: ${kinds})`;
 }
 
@@ -42,7 +50,8 @@ function comparedWords(d: LostData): string {
 function readableWords(d: LostData): string {
   const readable = d.readable.map((r) => range({ from: r.from, to: r.to })).join(', ');
   const dbs = d.databases.filter((x) => x.transactions > 0 || x.pages > 0);
-  const what = dbs.length ? `${plural(d.transactions, 'transaction')} writing ${list(dbs.map((x) => `${plural(x.pages, 'page')} of database ${x.name}`))}`
+  const what = dbs.length
+    ? `${plural(d.transactions, 'transaction')} writing ${list(dbs.map((x) => `${plural(x.pages, 'page')} of database ${x.name}`))}`
     : 'no database transaction';
   return `the entries that can be read (${readable}) are ${what}; their rows cannot be compared without the entries before them`;
 }

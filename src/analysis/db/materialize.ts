@@ -97,17 +97,21 @@ function targetIndex(log: DbLog, at: bigint | undefined): bigint {
 
 /** Snapshots to try, newest first, then undefined (an empty start) when the log holds 1..index. */
 function startCandidates(log: DbLog, index: bigint): (DbLogSnapshot | undefined)[] {
-  const out: (DbLogSnapshot | undefined)[] = log.snapshots
-    .filter((s) => s.index <= index && !missingRange(log, s.index + 1n, index));
+  const out: (DbLogSnapshot | undefined)[] = log.snapshots.filter(
+    (s) => s.index <= index && !missingRange(log, s.index + 1n, index),
+  );
   if (!missingRange(log, 1n, index)) out.push(undefined);
   if (out.length === 0) {
     const newest = log.snapshots.find((s) => s.index <= index);
     const from = newest ? newest.index + 1n : 1n;
     const gap = missingRange(log, from, index)!;
-    const base = newest ? `snapshot ${newest.record.name} (index ${newest.index})`
+    const base = newest
+      ? `snapshot ${newest.record.name} (index ${newest.index})`
       : 'index 1 (no snapshot at or below the index)';
-    throw new InputError(`${log.label}: cannot rebuild the databases at index ${index}: `
-      + `entries ${gap.from}..${gap.to} are missing between ${base} and the index`);
+    throw new InputError(
+      `${log.label}: cannot rebuild the databases at index ${index}: ` +
+        `entries ${gap.from}..${gap.to} are missing between ${base} and the index`,
+    );
   }
   return out;
 }
@@ -138,7 +142,12 @@ function fromApply(p: ApplyProblem, node: string): DbProblem {
 }
 
 /** The newest start that restores: a snapshot's databases in `fsm`, or an empty start. */
-function restoreStart(log: DbLog, index: bigint, sources: MaterializeSources, rules: ApplyRules, problems: Problems,
+function restoreStart(
+  log: DbLog,
+  index: bigint,
+  sources: MaterializeSources,
+  rules: ApplyRules,
+  problems: Problems,
 ): { fsm: DqliteFsm; start: MaterializeStart } {
   for (const candidate of startCandidates(log, index)) {
     if (!candidate) break;
@@ -149,14 +158,22 @@ function restoreStart(log: DbLog, index: bigint, sources: MaterializeSources, ru
     }
   }
   if (missingRange(log, 1n, index)) {
-    throw new InputError(`${log.label}: no snapshot at or below index ${index} can be restored, `
-      + 'and the log does not hold every entry from index 1');
+    throw new InputError(
+      `${log.label}: no snapshot at or below index ${index} can be restored, ` +
+        'and the log does not hold every entry from index 1',
+    );
   }
   return { fsm: new DqliteFsm(rules), start: { kind: 'empty' } };
 }
 
 /** Applies the commands of `log` in (from, to]; returns how many and their payload bytes. */
-function replay(log: DbLog, from: bigint, to: bigint, fsm: DqliteFsm, payloads: PayloadReader, problems: Problems,
+function replay(
+  log: DbLog,
+  from: bigint,
+  to: bigint,
+  fsm: DqliteFsm,
+  payloads: PayloadReader,
+  problems: Problems,
 ): { commands: number; payloadBytes: number } {
   let commands = 0;
   let payloadBytes = 0;
@@ -168,9 +185,16 @@ function replay(log: DbLog, from: bigint, to: bigint, fsm: DqliteFsm, payloads: 
     if (!decoded.value) {
       const first = decoded.issues[0];
       const why = first?.message ?? 'undecodable';
-      problems.add({ kind: first?.kind ?? 'command-undecodable', severity: 'error', database: undefined, index: e.index,
-        node: e.node.name, file: e.file, offset: first?.offset ?? e.entry.payloadOffset,
-        message: `entry ${e.index} (${e.file}): not a dqlite command dqlite can apply: ${why}` });
+      problems.add({
+        kind: first?.kind ?? 'command-undecodable',
+        severity: 'error',
+        database: undefined,
+        index: e.index,
+        node: e.node.name,
+        file: e.file,
+        offset: first?.offset ?? e.entry.payloadOffset,
+        message: `entry ${e.index} (${e.file}): not a dqlite command dqlite can apply: ${why}`,
+      });
       continue;
     }
     const where = { index: e.index, file: e.file, offset: e.entry.payloadOffset };
@@ -179,7 +203,12 @@ function replay(log: DbLog, from: bigint, to: bigint, fsm: DqliteFsm, payloads: 
   if (fsm.pendingPages > 0) {
     const message = `${fsm.pendingPages} pages of is_commit = 0 entries wait for a commit at index ${to}: not applied`;
     problems.add({
-      kind: 'frames-uncommitted', severity: 'info', database: undefined, index: to, node: log.label, file: '',
+      kind: 'frames-uncommitted',
+      severity: 'info',
+      database: undefined,
+      index: to,
+      node: log.label,
+      file: '',
       offset: 0,
       message,
     });
@@ -188,7 +217,10 @@ function replay(log: DbLog, from: bigint, to: bigint, fsm: DqliteFsm, payloads: 
 }
 
 /** Rebuilds every database of `log` at `options.at` (default: its last index). */
-export function materializeDatabases(log: DbLog, sources: MaterializeSources, options: MaterializeOptions = {},
+export function materializeDatabases(
+  log: DbLog,
+  sources: MaterializeSources,
+  options: MaterializeOptions = {},
 ): MaterializeResult {
   const index = targetIndex(log, options.at);
   const problems = new Problems(options.maxProblems ?? 1000);
@@ -198,8 +230,13 @@ export function materializeDatabases(log: DbLog, sources: MaterializeSources, op
   const databases = [...fsm.databases.values()]
     .sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0))
     .map((d) => ({
-      name: d.filename, image: d.image, pageSize: d.image.pageSize, pages: d.image.pages, changedAt: d.changedAt,
-      transactions: d.transactions, resetAt: d.resetAt,
+      name: d.filename,
+      image: d.image,
+      pageSize: d.image.pageSize,
+      pages: d.image.pages,
+      changedAt: d.changedAt,
+      transactions: d.transactions,
+      resetAt: d.resetAt,
     }));
   const { list, omitted } = problems;
   return { log: log.label, index, start, databases, problems: list, problemsOmitted: omitted, commands, payloadBytes };

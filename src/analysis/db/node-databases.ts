@@ -28,7 +28,10 @@ export interface NodeDatabaseFacts {
   readonly databases: readonly DatabaseIntegrity[];
 }
 
-export async function nodeDatabaseFacts(verdict: NodeVerdict, payloads: PayloadReader, snapshots: SnapshotContentReader,
+export async function nodeDatabaseFacts(
+  verdict: NodeVerdict,
+  payloads: PayloadReader,
+  snapshots: SnapshotContentReader,
 ): Promise<NodeDatabaseFacts> {
   const log = heldDbLog(verdict.node, verdict.diskLog);
   let result;

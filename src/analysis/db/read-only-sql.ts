@@ -13,13 +13,35 @@
 
 /** PRAGMAs that only report; those in WITH_ARGUMENT take a table, index or limit argument. */
 const REPORTING = new Set([
-  'application_id', 'auto_vacuum', 'collation_list', 'compile_options', 'data_version', 'database_list', 'encoding',
-  'freelist_count', 'function_list', 'journal_mode', 'module_list', 'page_count', 'page_size', 'pragma_list',
-  'schema_version', 'table_list', 'user_version',
+  'application_id',
+  'auto_vacuum',
+  'collation_list',
+  'compile_options',
+  'data_version',
+  'database_list',
+  'encoding',
+  'freelist_count',
+  'function_list',
+  'journal_mode',
+  'module_list',
+  'page_count',
+  'page_size',
+  'pragma_list',
+  'schema_version',
+  'table_list',
+  'user_version',
 ]);
 const WITH_ARGUMENT = new Set([
-  'foreign_key_check', 'foreign_key_list', 'index_info', 'index_list', 'index_xinfo', 'integrity_check', 'quick_check',
-  'table_info', 'table_list', 'table_xinfo',
+  'foreign_key_check',
+  'foreign_key_list',
+  'index_info',
+  'index_list',
+  'index_xinfo',
+  'integrity_check',
+  'quick_check',
+  'table_info',
+  'table_list',
+  'table_xinfo',
 ]);
 
 /**
@@ -29,9 +51,29 @@ const WITH_ARGUMENT = new Set([
  * transaction, which are.
  */
 export const WRITE_OPCODES = new Set([
-  'OpenWrite', 'Destroy', 'Clear', 'CreateBtree', 'ParseSchema', 'DropTable',
-  'DropIndex', 'DropTrigger', 'SetCookie', 'Vacuum', 'IncrVacuum', 'JournalMode', 'Checkpoint', 'Expire', 'AutoCommit',
-  'Savepoint', 'VBegin', 'VCreate', 'VDestroy', 'VUpdate', 'VRename', 'SqlExec', 'LoadAnalysis',
+  'OpenWrite',
+  'Destroy',
+  'Clear',
+  'CreateBtree',
+  'ParseSchema',
+  'DropTable',
+  'DropIndex',
+  'DropTrigger',
+  'SetCookie',
+  'Vacuum',
+  'IncrVacuum',
+  'JournalMode',
+  'Checkpoint',
+  'Expire',
+  'AutoCommit',
+  'Savepoint',
+  'VBegin',
+  'VCreate',
+  'VDestroy',
+  'VUpdate',
+  'VRename',
+  'SqlExec',
+  'LoadAnalysis',
 ]);
 
 /** The SQL with leading blanks, `-- …` and `/* … *\/` comments removed. */
@@ -65,7 +107,8 @@ export function refusalByText(sql: string): string | undefined {
   const form = m[3];
   if (form === '=') return `PRAGMA ${name} = … sets a value: refused (read-only)`;
   if (form === '(' ? WITH_ARGUMENT.has(name) : REPORTING.has(name) || WITH_ARGUMENT.has(name)) return undefined;
-  return form === '(' && REPORTING.has(name) ? `PRAGMA ${name}(…) sets a value: refused (read-only)`
+  return form === '(' && REPORTING.has(name)
+    ? `PRAGMA ${name}(…) sets a value: refused (read-only)`
     : `PRAGMA ${name} is refused: only reporting PRAGMAs run (read-only)`;
 }
 

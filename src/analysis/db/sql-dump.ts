@@ -12,7 +12,8 @@
 import { quoteIdentifier, type SqliteImage } from './sqlite.js';
 
 /** SQLite's keywords (sqlite3_keyword_name), which `.dump` quotes when they name a table. */
-const KEYWORDS = new Set(`ABORT ACTION ADD AFTER ALL ALTER ALWAYS ANALYZE AND AS ASC ATTACH AUTOINCREMENT BEFORE BEGIN
+const KEYWORDS = new Set(
+  `ABORT ACTION ADD AFTER ALL ALTER ALWAYS ANALYZE AND AS ASC ATTACH AUTOINCREMENT BEFORE BEGIN
 BETWEEN BY CASCADE CASE CAST CHECK COLLATE COLUMN COMMIT CONFLICT CONSTRAINT CREATE CROSS CURRENT CURRENT_DATE
 CURRENT_TIME CURRENT_TIMESTAMP DATABASE DEFAULT DEFERRABLE DEFERRED DELETE DESC DETACH DISTINCT DO DROP EACH ELSE END
 ESCAPE EXCEPT EXCLUDE EXCLUSIVE EXISTS EXPLAIN FAIL FILTER FIRST FOLLOWING FOR FOREIGN FROM FULL GENERATED GLOB GROUP
@@ -20,7 +21,8 @@ GROUPS HAVING IF IGNORE IMMEDIATE IN INDEX INDEXED INITIALLY INNER INSERT INSTEA
 LAST LEFT LIKE LIMIT MATCH MATERIALIZED NATURAL NO NOT NOTHING NOTNULL NULL NULLS OF OFFSET ON OR ORDER OTHERS OUTER
 OVER PARTITION PLAN PRAGMA PRECEDING PRIMARY QUERY RAISE RANGE RECURSIVE REFERENCES REGEXP REINDEX RELEASE RENAME
 REPLACE RESTRICT RETURNING RIGHT ROLLBACK ROW ROWS SAVEPOINT SELECT SET TABLE TEMP TEMPORARY THEN TIES TO TRANSACTION
-TRIGGER UNBOUNDED UNION UNIQUE UPDATE USING VACUUM VALUES VIEW VIRTUAL WHEN WHERE WINDOW WITH WITHOUT`.split(/\s+/));
+TRIGGER UNBOUNDED UNION UNIQUE UPDATE USING VACUUM VALUES VIEW VIRTUAL WHEN WHERE WINDOW WITH WITHOUT`.split(/\s+/),
+);
 
 /** A table name as `.dump` writes it: bare when it is a plain identifier and no keyword, else quoted. */
 export function dumpName(name: string): string {
@@ -39,7 +41,9 @@ function schemaLine(sql: string): string {
 
 /** Columns written by INSERT: ordinary ones (generated columns are left to SQLite). */
 function insertColumns(img: SqliteImage, table: string): string[] {
-  return img.all('SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid', [table]).map((r) => String(r[0]));
+  return img
+    .all('SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid', [table])
+    .map((r) => String(r[0]));
 }
 
 /** INSERT statements for every row of `table`, one `write` per row. */
@@ -67,8 +71,10 @@ export function dumpSql(img: SqliteImage, write: (text: string) => void): DumpSu
   let writableSchema = false;
   let tables = 0;
   let rows = 0;
-  const schema = img.all("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql NOT NULL "
-    + "ORDER BY tbl_name = 'sqlite_sequence', rowid");
+  const schema = img.all(
+    "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql NOT NULL " +
+      "ORDER BY tbl_name = 'sqlite_sequence', rowid",
+  );
   for (const [nameValue, sqlValue] of schema) {
     const name = String(nameValue);
     const sql = String(sqlValue);
@@ -79,8 +85,10 @@ export function dumpSql(img: SqliteImage, write: (text: string) => void): DumpSu
       // A virtual table is recorded in the schema, not created (its module may be missing here).
       if (!writableSchema) write('PRAGMA writable_schema=ON;\n');
       writableSchema = true;
-      write('INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql)'
-        + `VALUES('table',${sqlText(name)},${sqlText(name)},0,${sqlText(sql)});\n`);
+      write(
+        'INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql)' +
+          `VALUES('table',${sqlText(name)},${sqlText(name)},0,${sqlText(sql)});\n`,
+      );
       continue;
     } else {
       write(`${schemaLine(sql)}\n`);

@@ -103,9 +103,10 @@ export class SqliteImage {
 
   /** Tables (not views, not sqlite_* internals) with their row counts, by name. */
   tables(): TableSummary[] {
-    const names = this.all("SELECT name FROM sqlite_schema WHERE type = 'table' "
-      + "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
-      .map((r) => String(r[0]));
+    const names = this.all(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' " +
+        "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    ).map((r) => String(r[0]));
     return names.map((name) => {
       try {
         return { name, rows: BigInt(this.all(`SELECT count(*) FROM main.${quoteIdentifier(name)}`)[0]![0] as bigint) };
@@ -131,7 +132,9 @@ export class SqliteImage {
    * or run a second statement is refused with an InputError saying why (read-only-sql.ts).
    */
   query(sql: string, maxRows = 10_000): QueryResult {
-    const refused = (why: string): never => { throw new InputError(`refused: ${why}`); };
+    const refused = (why: string): never => {
+      throw new InputError(`refused: ${why}`);
+    };
     const byText = refusalByText(sql);
     if (byText) refused(byText);
     const statements = this.#db.iterateStatements(sql);

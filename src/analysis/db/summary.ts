@@ -32,10 +32,18 @@ export async function openDatabase(db: MaterializedDatabase): Promise<SqliteImag
   }
 }
 
-export async function summarizeDatabase(db: MaterializedDatabase, options: { integrity?: boolean } = {}): Promise<DatabaseSummary> {
+export async function summarizeDatabase(
+  db: MaterializedDatabase,
+  options: { integrity?: boolean } = {},
+): Promise<DatabaseSummary> {
   const base = {
-    name: db.name, pageSize: db.pageSize, pages: db.pages, bytes: db.image.byteLength, changedAt: db.changedAt,
-    transactions: db.transactions, resetAt: db.resetAt,
+    name: db.name,
+    pageSize: db.pageSize,
+    pages: db.pages,
+    bytes: db.image.byteLength,
+    changedAt: db.changedAt,
+    transactions: db.transactions,
+    resetAt: db.resetAt,
   };
   const img = await openDatabase(db);
   if (typeof img === 'string') return { ...base, tables: undefined, integrity: undefined, error: img };

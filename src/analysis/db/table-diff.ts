@@ -52,13 +52,17 @@ const RIGHT = 'rr_right';
 const q = quoteIdentifier;
 
 function tableNames(img: SqliteImage, schema: string): string[] {
-  return img.all(`SELECT name FROM ${schema}.sqlite_schema WHERE type = 'table' `
-    + "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")
+  return img
+    .all(
+      `SELECT name FROM ${schema}.sqlite_schema WHERE type = 'table' ` +
+        "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name",
+    )
     .map((r) => String(r[0]));
 }
 
 function columnsOf(img: SqliteImage, schema: string, table: string): { name: string; pk: number }[] {
-  return img.all('SELECT name, pk FROM pragma_table_info(?, ?)', [table, schema])
+  return img
+    .all('SELECT name, pk FROM pragma_table_info(?, ?)', [table, schema])
     .map((r) => ({ name: String(r[0]), pk: Number(r[1]) }));
 }
 
@@ -66,7 +70,7 @@ function uniqueKeys(img: SqliteImage, table: string): { index: string; columns: 
   const sql = 'SELECT name FROM pragma_index_list(?, \'main\') WHERE "unique" = 1 AND partial = 0 ORDER BY seq DESC';
   const indexes = img.all(sql, [table]).map((r) => String(r[0]));
   return indexes.flatMap((index) => {
-    const cols = img.all('SELECT cid, name FROM pragma_index_info(?, \'main\') ORDER BY seqno', [index]);
+    const cols = img.all("SELECT cid, name FROM pragma_index_info(?, 'main') ORDER BY seqno", [index]);
     return cols.every((c) => Number(c[0]) >= 0) ? [{ index, columns: cols.map((c) => String(c[1])) }] : [];
   });
 }
@@ -79,7 +83,10 @@ function hasNull(img: SqliteImage, schema: string, table: string, columns: reado
 type Column = { name: string; pk: number };
 
 function chooseKey(img: SqliteImage, table: string, left: readonly Column[], rightNames: Set<string>): TableKey {
-  const pk = left.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+  const pk = left
+    .filter((c) => c.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((c) => c.name);
   if (pk.length && pk.every((c) => rightNames.has(c))) return { kind: 'primary-key', columns: pk };
   for (const u of uniqueKeys(img, table)) {
     if (!u.columns.every((c) => rightNames.has(c))) continue;
@@ -120,8 +127,8 @@ function diffTable(left: SqliteImage, table: string, limit: number): TableDiff {
   const onlyRight = sample(left, missing(R, L), limit);
   const keyPick = keyCols.map((c) => (key.kind === 'rowid' ? 'a.rowid' : `a.${q(c)}`)).join(', ');
   const joined = `FROM ${L} a JOIN ${R} b ON ${on}`;
-  const changedSql = `SELECT ${keyPick}, ${pick('a')}, ${pick('b')} ${joined} WHERE ${differs(columns)} `
-    + `ORDER BY ${order}`;
+  const changedSql =
+    `SELECT ${keyPick}, ${pick('a')}, ${pick('b')} ${joined} WHERE ${differs(columns)} ` + `ORDER BY ${order}`;
   const changedSample = sample(left, changedSql, limit);
   const n = keyCols.length;
   const w = columns.length || 1;
@@ -131,10 +138,15 @@ function diffTable(left: SqliteImage, table: string, limit: number): TableDiff {
   };
   const matched = left.all(`SELECT count(*) ${joined}`)[0]![0] as bigint;
   return {
-    table, key, columns,
+    table,
+    key,
+    columns,
     columnsOnlyLeft: lcols.map((c) => c.name).filter((c) => !rnames.has(c)),
     columnsOnlyRight: rcols.map((c) => c.name).filter((c) => !lnames.has(c)),
-    onlyLeft, onlyRight, changed, same: BigInt(matched) - changed.count,
+    onlyLeft,
+    onlyRight,
+    changed,
+    same: BigInt(matched) - changed.count,
   };
 }
 

@@ -52,8 +52,13 @@ const where = (test: (p: EngineProfile) => boolean): EngineName[] => ENGINE_NAME
 const DQLITE = where((p) => p.family === 'dqlite');
 const COWSQL = where((p) => p.family === 'cowsql');
 
-function clue(fact: string, meaning: string, favours: readonly EngineName[], weight: number,
-  excludes?: readonly EngineName[]): Clue {
+function clue(
+  fact: string,
+  meaning: string,
+  favours: readonly EngineName[],
+  weight: number,
+  excludes?: readonly EngineName[],
+): Clue {
   const text = `${fact}: ${meaning}`;
   return excludes ? { text, fact, favours, weight, excludes } : { text, fact, favours, weight };
 }
@@ -61,18 +66,34 @@ function clue(fact: string, meaning: string, favours: readonly EngineName[], wei
 /** The nodes a clue was seen in: "all 3 nodes", or their names (the first three). */
 function names(nodes: readonly NodeIndex[], all: readonly NodeIndex[]): string {
   if (all.length > 1 && nodes.length === all.length) return `all ${all.length} nodes`;
-  const shown = nodes.slice(0, 3).map((n) => n.name).join(', ');
+  const shown = nodes
+    .slice(0, 3)
+    .map((n) => n.name)
+    .join(', ');
   return nodes.length > 3 ? `${shown} …` : shown;
 }
 
 function lockClues(nodes: readonly NodeIndex[]): Clue[] {
   const locked = nodes.filter((n) => n.files.some((f) => f.class.kind === 'lock'));
   if (locked.length > 0) {
-    return [clue(`dqlite-lock in ${names(locked, nodes)}`, 'a dqlite ≥ 1.16.5 started these directories',
-      where((p) => p.lockFile), 2, where((p) => p.family === 'dqlite' && !p.lockFile))];
+    return [
+      clue(
+        `dqlite-lock in ${names(locked, nodes)}`,
+        'a dqlite ≥ 1.16.5 started these directories',
+        where((p) => p.lockFile),
+        2,
+        where((p) => p.family === 'dqlite' && !p.lockFile),
+      ),
+    ];
   }
-  return [clue('no dqlite-lock in any node', 'not started by dqlite ≥ 1.16.5 (unless the file was left out of the copy)',
-    where((p) => !p.lockFile), 0.5)];
+  return [
+    clue(
+      'no dqlite-lock in any node',
+      'not started by dqlite ≥ 1.16.5 (unless the file was left out of the copy)',
+      where((p) => !p.lockFile),
+      0.5,
+    ),
+  ];
 }
 
 type SnapshotData = NonNullable<NodeIndex['snapshots'][number]['data']>;
@@ -91,22 +112,50 @@ function snapshotClues(nodes: readonly NodeIndex[]): Clue[] {
   const raw = newest.filter((s) => !s.data.frame.compressed).map((s) => s.node);
   const lz4 = newest.filter((s) => s.data.frame.compressed).map((s) => s.node);
   if (raw.length > 0) {
-    clues.push(clue(`uncompressed newest snapshot in ${names(raw, nodes)}`, 'written by cowsql (cowsql/raft ≥ 0.17.3 never '
-      + 'compresses) or with compression off', where((p) => p.snapshots.written === 'raw'), 2));
+    clues.push(
+      clue(
+        `uncompressed newest snapshot in ${names(raw, nodes)}`,
+        'written by cowsql (cowsql/raft ≥ 0.17.3 never ' + 'compresses) or with compression off',
+        where((p) => p.snapshots.written === 'raw'),
+        2,
+      ),
+    );
   }
   if (lz4.length > 0) {
-    clues.push(clue(`LZ4 newest snapshot in ${names(lz4, nodes)}`, 'written by libraft or dqlite (cowsql writes them raw)',
-      where((p) => p.snapshots.written === 'lz4'), 1));
+    clues.push(
+      clue(
+        `LZ4 newest snapshot in ${names(lz4, nodes)}`,
+        'written by libraft or dqlite (cowsql writes them raw)',
+        where((p) => p.snapshots.written === 'lz4'),
+        1,
+      ),
+    );
   }
   const payloads = newest.filter((s) => s.data.payload && !s.data.payload.problem && s.data.payload.bytes > 16);
   const withWal = payloads.filter((s) => s.data.payload!.walBytes > 0n).map((s) => s.node);
   if (payloads.length > 0 && withWal.length === 0) {
-    const which = names(payloads.map((s) => s.node), nodes);
-    clues.push(clue(`every newest snapshot payload has wal_size 0 (${which})`, 'written by dqlite ≥ 1.17',
-      where((p) => !p.snapshots.payloadWal), 2, where((p) => p.family === 'dqlite' && p.snapshots.payloadWal)));
+    const which = names(
+      payloads.map((s) => s.node),
+      nodes,
+    );
+    clues.push(
+      clue(
+        `every newest snapshot payload has wal_size 0 (${which})`,
+        'written by dqlite ≥ 1.17',
+        where((p) => !p.snapshots.payloadWal),
+        2,
+        where((p) => p.family === 'dqlite' && p.snapshots.payloadWal),
+      ),
+    );
   } else if (withWal.length > 0) {
-    clues.push(clue(`snapshot payloads carry a WAL image (${names(withWal, nodes)})`, 'written by dqlite ≤ 1.16 or cowsql',
-      where((p) => p.snapshots.payloadWal), 1));
+    clues.push(
+      clue(
+        `snapshot payloads carry a WAL image (${names(withWal, nodes)})`,
+        'written by dqlite ≤ 1.16 or cowsql',
+        where((p) => p.snapshots.payloadWal),
+        1,
+      ),
+    );
   }
   return clues;
 }
@@ -126,16 +175,31 @@ function paddingClues(nodes: readonly NodeIndex[]): Clue[] {
     for (const seg of newestSegments(node).slice(0, 2)) {
       const packed = seg.decoded.batches.columns().typeAndUnused.subarray(0, seg.decoded.batches.entryCount);
       entries += packed.length;
-      if (packed.some((v) => v >>> 8 !== 0)) { stale.push(node); break; }
+      if (packed.some((v) => v >>> 8 !== 0)) {
+        stale.push(node);
+        break;
+      }
     }
   }
   if (stale.length > 0) {
-    return [clue(`stale bytes in unused entry-header bytes of the newest segments (${names(stale, nodes)})`,
-      'written by libraft or dqlite (cowsql/raft ≥ 0.22.1 writes zeros)', where((p) => !p.zeroPadding), 1)];
+    return [
+      clue(
+        `stale bytes in unused entry-header bytes of the newest segments (${names(stale, nodes)})`,
+        'written by libraft or dqlite (cowsql/raft ≥ 0.22.1 writes zeros)',
+        where((p) => !p.zeroPadding),
+        1,
+      ),
+    ];
   }
   if (entries < 64) return [];
-  return [clue(`only zeros in the unused entry-header bytes of the newest ${entries} entries`,
-    'as cowsql/raft ≥ 0.22.1 writes them (common by chance elsewhere)', where((p) => p.zeroPadding), 0.5)];
+  return [
+    clue(
+      `only zeros in the unused entry-header bytes of the newest ${entries} entries`,
+      'as cowsql/raft ≥ 0.22.1 writes them (common by chance elsewhere)',
+      where((p) => p.zeroPadding),
+      0.5,
+    ),
+  ];
 }
 
 /** A `.reconfigure` entry: the newest closed segment N-N holding one RAFT_CHANGE entry, after a higher-term log. */
@@ -152,30 +216,53 @@ function recoveryClue(node: NodeIndex): Clue | undefined {
   const what = `recovery entry ${last.name} in ${node.name}`;
   if (prevTerm <= 1n) return undefined;
   if (term === prevTerm) {
-    return clue(`${what} has the last log term ${term}`, 'written by cowsql/raft ≥ 0.20 (.reconfigure)',
-      where((p) => p.recoveryEntryTerm === 'last-log-term'), 2);
+    return clue(
+      `${what} has the last log term ${term}`,
+      'written by cowsql/raft ≥ 0.20 (.reconfigure)',
+      where((p) => p.recoveryEntryTerm === 'last-log-term'),
+      2,
+    );
   }
   if (term !== 1n) return undefined;
-  return clue(`${what} has term 1 after term ${prevTerm}`, 'written by libraft or dqlite (.reconfigure)',
-    where((p) => p.recoveryEntryTerm === 'one'), 2);
+  return clue(
+    `${what} has term 1 after term ${prevTerm}`,
+    'written by libraft or dqlite (.reconfigure)',
+    where((p) => p.recoveryEntryTerm === 'one'),
+    2,
+  );
 }
 
 const PRODUCT_WORDS: Readonly<Record<ProductHint, string>> = {
-  incus: 'Incus', lxd: 'LXD', microk8s: 'MicroK8s', microcloud: 'MicroCloud', microcluster: 'microcluster',
+  incus: 'Incus',
+  lxd: 'LXD',
+  microk8s: 'MicroK8s',
+  microcloud: 'MicroCloud',
+  microcluster: 'microcluster',
 };
 
 function hintClues(hint: ProductHint | undefined): Clue[] {
   if (!hint) return [];
   const cowsql = hint === 'incus';
-  return [clue('product layout', `${PRODUCT_WORDS[hint]} runs ${cowsql ? 'cowsql' : 'dqlite'}`,
-    cowsql ? COWSQL : DQLITE, 4, cowsql ? DQLITE : COWSQL)];
+  return [
+    clue(
+      'product layout',
+      `${PRODUCT_WORDS[hint]} runs ${cowsql ? 'cowsql' : 'dqlite'}`,
+      cowsql ? COWSQL : DQLITE,
+      4,
+      cowsql ? DQLITE : COWSQL,
+    ),
+  ];
 }
 
 /** Which engine runs these nodes, from their files (and the product layout, when known). */
 export function inferEngine(nodes: readonly NodeIndex[], productHint?: ProductHint): EngineResolution {
   const recovered = nodes.map(recoveryClue).filter((c): c is Clue => c !== undefined);
   const clues = [
-    ...hintClues(productHint), ...lockClues(nodes), ...snapshotClues(nodes), ...recovered, ...paddingClues(nodes),
+    ...hintClues(productHint),
+    ...lockClues(nodes),
+    ...snapshotClues(nodes),
+    ...recovered,
+    ...paddingClues(nodes),
   ];
   const excluded = new Set(clues.flatMap((c) => c.excludes ?? []));
   const candidates = ORDER.filter((n) => !excluded.has(n));
@@ -198,8 +285,11 @@ export function inferEngine(nodes: readonly NodeIndex[], productHint?: ProductHi
 }
 
 /** The engine for a set of nodes: a named profile (from --engine), or inferred for `auto`. */
-export function resolveEngine(choice: EngineProfile | 'auto', nodes: readonly NodeIndex[],
-  productHint?: ProductHint): EngineResolution {
+export function resolveEngine(
+  choice: EngineProfile | 'auto',
+  nodes: readonly NodeIndex[],
+  productHint?: ProductHint,
+): EngineResolution {
   if (choice === 'auto') return inferEngine(nodes, productHint);
   return { name: choice.name, source: 'flag', evidence: [], facts: [], profile: choice, alternatives: [] };
 }

@@ -101,15 +101,22 @@ const at = (v: Version, minor: number, patch: number): boolean =>
 
 /** The newest patch release known for each minor (ones above are read with the same thresholds). */
 const NEWEST_PATCH: Readonly<Record<string, number>> = {
-  'dqlite-1.11': 1, 'dqlite-1.16': 7, 'dqlite-1.17': 3, 'dqlite-1.18': 6, 'cowsql-1.15': 9,
+  'dqlite-1.11': 1,
+  'dqlite-1.16': 7,
+  'dqlite-1.17': 3,
+  'dqlite-1.18': 6,
+  'cowsql-1.15': 9,
 };
 
 function dqliteProfile(name: string, v: Version): EngineProfile {
   const bundled = v.minor >= 17; // 1.16 links the system libraft unless built --enable-build-raft
   const streaming = at(v, 18, 3); // aef65269 (#804)
   return {
-    name, family: 'dqlite', version: `1.${v.minor}.${v.patch}`,
-    raft: bundled ? 'dqlite\'s in-tree raft (canonical raft 0.18.1 + dqlite fixes)'
+    name,
+    family: 'dqlite',
+    version: `1.${v.minor}.${v.patch}`,
+    raft: bundled
+      ? "dqlite's in-tree raft (canonical raft 0.18.1 + dqlite fixes)"
       : 'the system canonical raft (≥ 0.18.1)',
     snapshots: {
       fallback: false,
@@ -120,7 +127,10 @@ function dqliteProfile(name: string, v: Version): EngineProfile {
       restoresWalPayload: !(at(v, 18, 3) && !at(v, 18, 5)), // 6d6b020e (1.18.3) until 8c80374f (1.18.5)
     },
     loader: {
-      asserts: bundled, configurationErrors: 'malformed', strerror: 'raft-0.17', removesProbeFallocate: true,
+      asserts: bundled,
+      configurationErrors: 'malformed',
+      strerror: 'raft-0.17',
+      removesProbeFallocate: true,
       listStatErrors: bundled ? 'first' : 'last-entry',
     },
     recoveryEntryTerm: 'one',
@@ -134,16 +144,29 @@ function dqliteProfile(name: string, v: Version): EngineProfile {
 /** Debian 12: libdqlite 1.11.1 on libraft 0.15.0 (the tool's reference engine). */
 function libraft015Profile(name: string, v: Version): EngineProfile {
   return {
-    name, family: 'dqlite', version: `1.11.${v.patch}`, raft: 'libraft 0.15.0',
+    name,
+    family: 'dqlite',
+    version: `1.11.${v.patch}`,
+    raft: 'libraft 0.15.0',
     snapshots: {
-      fallback: false, read: 'detect-magic', lz4Decoder: 'raft-decompress', written: 'lz4', payloadWal: true,
+      fallback: false,
+      read: 'detect-magic',
+      lz4Decoder: 'raft-decompress',
+      written: 'lz4',
+      payloadWal: true,
       restoresWalPayload: true,
     },
     loader: {
-      asserts: false, configurationErrors: 'specific', strerror: 'raft-0.15', removesProbeFallocate: false,
+      asserts: false,
+      configurationErrors: 'specific',
+      strerror: 'raft-0.15',
+      removesProbeFallocate: false,
       listStatErrors: 'last-entry',
     },
-    recoveryEntryTerm: 'one', lockFile: false, zeroPadding: false, framesNotCommit: 'pending',
+    recoveryEntryTerm: 'one',
+    lockFile: false,
+    zeroPadding: false,
+    framesNotCommit: 'pending',
     framesCommitSize: 'largest-page',
   };
 }
@@ -151,16 +174,29 @@ function libraft015Profile(name: string, v: Version): EngineProfile {
 /** cowsql 1.15 on cowsql/raft 0.22.1 (Incus). */
 function cowsqlProfile(name: string, v: Version): EngineProfile {
   return {
-    name, family: 'cowsql', version: `1.15.${v.patch}`, raft: 'cowsql/raft 0.22.1',
+    name,
+    family: 'cowsql',
+    version: `1.15.${v.patch}`,
+    raft: 'cowsql/raft 0.22.1',
     snapshots: {
-      fallback: true, read: 'detect-magic', lz4Decoder: 'raft-decompress', written: 'raw', payloadWal: true,
+      fallback: true,
+      read: 'detect-magic',
+      lz4Decoder: 'raft-decompress',
+      written: 'raw',
+      payloadWal: true,
       restoresWalPayload: true,
     },
     loader: {
-      asserts: false, configurationErrors: 'malformed', strerror: 'raft-0.17', removesProbeFallocate: false,
+      asserts: false,
+      configurationErrors: 'malformed',
+      strerror: 'raft-0.17',
+      removesProbeFallocate: false,
       listStatErrors: 'last-entry',
     },
-    recoveryEntryTerm: 'last-log-term', lockFile: false, zeroPadding: true, framesNotCommit: 'pending',
+    recoveryEntryTerm: 'last-log-term',
+    lockFile: false,
+    zeroPadding: true,
+    framesNotCommit: 'pending',
     framesCommitSize: 'largest-page',
   };
 }
@@ -219,7 +255,8 @@ export function applyRulesOf(profile: EngineProfile): ApplyRules {
 /** Every release the profiles know (each patch of each minor), in the order of ENGINE_NAMES, oldest first. */
 export function knownReleases(): EngineProfile[] {
   return ENGINE_NAMES.flatMap((key) =>
-    Array.from({ length: NEWEST_PATCH[key]! + 1 }, (_, p) => engineProfile(`${key}.${p}`)!));
+    Array.from({ length: NEWEST_PATCH[key]! + 1 }, (_, p) => engineProfile(`${key}.${p}`)!),
+  );
 }
 
 /** The known releases that `test` holds for, as ranges in words: "dqlite 1.18.3–1.18.6"; '' for none. */

@@ -43,8 +43,10 @@ export function outputReader(engine: EngineProfile, form: SnapshotForm | undefin
 /** What reads snapshots of each form, in words, for plans and findings. */
 export function formWords(form: SnapshotForm): string {
   if (form === 'lz4') {
-    return 'an LZ4 frame (stored blocks, with content size and content checksum), '
-      + 'which every engine built with LZ4 reads';
+    return (
+      'an LZ4 frame (stored blocks, with content size and content checksum), ' +
+      'which every engine built with LZ4 reads'
+    );
   }
   const lz4Only = releasesWhere((p) => p.snapshots.read === 'always-lz4');
   return `raw data, which every engine reads except ${lz4Only} built with LZ4 (their default)`;

@@ -53,7 +53,10 @@ export function readBatches(content: SegmentContent): BatchRead {
 function trustedByName(content: SegmentContent): BatchRead {
   const { firstIndex, lastIndex, size } = content.record;
   // scan/ trusts only names whose count fits the file (≤ size / 16), so this is a safe number.
-  const entries = firstIndex !== undefined && lastIndex !== undefined && lastIndex >= firstIndex ? Number(lastIndex - firstIndex + 1n) : 0;
+  const entries =
+    firstIndex !== undefined && lastIndex !== undefined && lastIndex >= firstIndex
+      ? Number(lastIndex - firstIndex + 1n)
+      : 0;
   return { good: 0, entries, end: size, failure: undefined };
 }
 

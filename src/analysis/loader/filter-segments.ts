@@ -78,7 +78,12 @@ export function contiguousRunStart(segments: readonly SegmentInfo[], j: number):
 }
 
 export type FilterResult =
-  | { readonly ok: true; readonly kept: readonly SegmentInfo[]; readonly ignored: readonly SegmentInfo[]; readonly reason?: string }
+  | {
+      readonly ok: true;
+      readonly kept: readonly SegmentInfo[];
+      readonly ignored: readonly SegmentInfo[];
+      readonly reason?: string;
+    }
   | { readonly ok: false; readonly segment: SegmentInfo; readonly message: string };
 
 /**
@@ -90,14 +95,23 @@ export type FilterResult =
  *  3. walk back from j while older.end == newer.first - 1; older ones are dropped;
  *  4. if run[0].first > last_index + 1: RAFT_CORRUPT "closed segment %s is past last snapshot %s".
  */
-export function filterSegments(lastIndex: bigint, snapshotName: string, segments: readonly SegmentInfo[]): FilterResult {
+export function filterSegments(
+  lastIndex: bigint,
+  snapshotName: string,
+  segments: readonly SegmentInfo[],
+): FilterResult {
   const n = segments.length;
   if (n === 0 || segments[0]!.isOpen) return { ok: true, kept: segments, ignored: [] };
   let j = segments.findIndex((s) => s.isOpen);
   j = (j < 0 ? n : j) - 1;
   const newestClosed = segments[j]!;
   if (newestClosed.end < lastIndex && !segments[n - 1]!.isOpen) {
-    return { ok: true, kept: [], ignored: segments, reason: 'every closed segment ends before the snapshot and there is no open segment' };
+    return {
+      ok: true,
+      kept: [],
+      ignored: segments,
+      reason: 'every closed segment ends before the snapshot and there is no open segment',
+    };
   }
   const i = contiguousRunStart(segments, j);
   const first = segments[i]!;
@@ -106,7 +120,9 @@ export function filterSegments(lastIndex: bigint, snapshotName: string, segments
   }
   const ignored = segments.slice(0, i);
   return {
-    ok: true, kept: segments.slice(i), ignored,
+    ok: true,
+    kept: segments.slice(i),
+    ignored,
     reason: ignored.length > 0 ? 'older closed segments are not contiguous with the newest run' : undefined,
   };
 }

@@ -2,7 +2,12 @@
 //   UvFsProbeCapabilities  removes a left-over `.probe` first (then creates and removes its own);
 //   uvMaintenance          removes tmp-* files and snapshot halves whose sibling is missing;
 //   uvMetadataLoad         (src/uv_metadata.c) reads metadata1/metadata2; any error aborts init.
-import { formatSnapshotMetaName, formatSnapshotName, parseSnapshotDataName, parseSnapshotMetaName } from '../../format/file-names.js';
+import {
+  formatSnapshotMetaName,
+  formatSnapshotName,
+  parseSnapshotDataName,
+  parseSnapshotMetaName,
+} from '../../format/file-names.js';
 import type { MetadataRecord, NodeIndex } from '../../scan/node-index.js';
 import { DEFAULT_ENGINE, type EngineProfile } from '../engine/profiles.js';
 import type { ErrMsg, RaftCodeName } from './errmsg.js';
@@ -61,10 +66,16 @@ export function runMaintenance(dir: SimDir, errmsg: ErrMsg, engine: EngineProfil
   }
 }
 
-type Loaded = { ok: true; version: bigint; term: bigint; votedFor: bigint } | { ok: false; code: RaftCodeName; cause: string };
+type Loaded =
+  { ok: true; version: bigint; term: bigint; votedFor: bigint } | { ok: false; code: RaftCodeName; cause: string };
 
 /** uvMetadataLoadN for one file. */
-function loadMetadataN(dir: SimDir, record: MetadataRecord | undefined, name: 'metadata1' | 'metadata2', errmsg: ErrMsg): Loaded {
+function loadMetadataN(
+  dir: SimDir,
+  record: MetadataRecord | undefined,
+  name: 'metadata1' | 'metadata2',
+  errmsg: ErrMsg,
+): Loaded {
   const empty: Loaded = { ok: true, version: 0n, term: 0n, votedFor: 0n };
   const file = dir.get(name);
   if (!file) return empty;
@@ -113,7 +124,12 @@ export function loadMetadata(node: NodeIndex, dir: SimDir, errmsg: ErrMsg): Init
 }
 
 /** uvInit after the directory checks: probe, maintenance, metadata. */
-export function simulateInit(node: NodeIndex, dir: SimDir, errmsg: ErrMsg, engine: EngineProfile = DEFAULT_ENGINE): InitResult {
+export function simulateInit(
+  node: NodeIndex,
+  dir: SimDir,
+  errmsg: ErrMsg,
+  engine: EngineProfile = DEFAULT_ENGINE,
+): InitResult {
   runMaintenance(dir, errmsg, engine);
   return loadMetadata(node, dir, errmsg);
 }

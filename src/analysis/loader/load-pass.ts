@@ -8,7 +8,13 @@ import type { ErrMsg } from './errmsg.js';
 import { duplicateOpenCounter, filterSegments, listSegments, type SegmentInfo } from './filter-segments.js';
 import { loadAllSegments, type LoadedRun } from './segments.js';
 import type { SimDir } from './sim-dir.js';
-import { listSnapshots, loadSnapshot, snapshotListError, type LoadedSnapshot, type SnapshotCandidate } from './snapshots.js';
+import {
+  listSnapshots,
+  loadSnapshot,
+  snapshotListError,
+  type LoadedSnapshot,
+  type SnapshotCandidate,
+} from './snapshots.js';
 import type { NodeIndex } from '../../scan/node-index.js';
 import type { EngineProfile } from '../engine/profiles.js';
 
@@ -38,10 +44,22 @@ export type PassResult =
       readonly candidates: readonly SnapshotCandidate[];
       readonly recoveredFrom?: PassFailure;
     }
-  | { readonly kind: 'error'; readonly failure: PassFailure; readonly candidates: readonly SnapshotCandidate[]; readonly recoveredFrom?: PassFailure }
-  | { readonly kind: 'crash' | 'hang'; readonly cause: string; readonly file: string; readonly candidates: readonly SnapshotCandidate[] };
+  | {
+      readonly kind: 'error';
+      readonly failure: PassFailure;
+      readonly candidates: readonly SnapshotCandidate[];
+      readonly recoveredFrom?: PassFailure;
+    }
+  | {
+      readonly kind: 'crash' | 'hang';
+      readonly cause: string;
+      readonly file: string;
+      readonly candidates: readonly SnapshotCandidate[];
+    };
 
-type Inner = Exclude<PassResult, { kind: 'error' }> | { kind: 'error'; failure: Omit<PassFailure, 'error'>; candidates: readonly SnapshotCandidate[] };
+type Inner =
+  | Exclude<PassResult, { kind: 'error' }>
+  | { kind: 'error'; failure: Omit<PassFailure, 'error'>; candidates: readonly SnapshotCandidate[] };
 
 type SnapshotPick = { ok: true; snapshot: LoadedSnapshot; candidate: SnapshotCandidate } | { ok: false; inner: Inner };
 
@@ -89,12 +107,19 @@ function loadOnce(ctx: PassContext): Inner {
   if (segments.length > 0) {
     const r = loadAllSegments({ ...ctx, asserts: ctx.engine.loader.asserts }, startIndex, segments);
     if (!r.ok && r.failure.crash) return { kind: 'crash', cause: r.failure.cause, file: r.failure.segment, candidates };
-    if (!r.ok) return { kind: 'error', failure: { code: r.failure.code, cause: r.failure.cause, file: r.failure.segment }, candidates };
+    if (!r.ok)
+      return {
+        kind: 'error',
+        failure: { code: r.failure.code, cause: r.failure.cause, file: r.failure.segment },
+        candidates,
+      };
     runs = r.runs;
     entries = r.entries;
     const last = BigInt.asUintN(64, startIndex + entries - 1n);
     if (snapshot && last < snapshot.index) {
-      ctx.errmsg.printf(`last entry on disk has index ${last}, which is behind last snapshot's index ${snapshot.index}`);
+      ctx.errmsg.printf(
+        `last entry on disk has index ${last}, which is behind last snapshot's index ${snapshot.index}`,
+      );
       return { kind: 'error', failure: { code: 'CORRUPT', cause: 'behind-snapshot' }, candidates };
     }
   }
@@ -109,7 +134,12 @@ export function loadSnapshotAndEntries(ctx: PassContext): PassResult {
   if (failure.code !== 'CORRUPT' || !ctx.autoRecovery) return { kind: 'error', failure, candidates: first.candidates };
   const second = loadOnce(ctx);
   if (second.kind === 'error') {
-    return { kind: 'error', failure: { ...second.failure, error: ctx.errmsg.text }, candidates: second.candidates, recoveredFrom: failure };
+    return {
+      kind: 'error',
+      failure: { ...second.failure, error: ctx.errmsg.text },
+      candidates: second.candidates,
+      recoveredFrom: failure,
+    };
   }
   return second.kind === 'ok' ? { ...second, recoveredFrom: failure } : second;
 }

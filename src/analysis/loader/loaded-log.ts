@@ -86,7 +86,8 @@ export function diskLog(node: NodeIndex): LogView {
     next = info.isOpen ? first + BigInt(run.count) : info.end + 1n;
   }
   const startIndex = runs.find((r) => r.count > 0)?.firstIndex;
-  const start = startIndex !== undefined && snapshot && startIndex > snapshot.index + 1n ? snapshot.index + 1n : startIndex;
+  const start =
+    startIndex !== undefined && snapshot && startIndex > snapshot.index + 1n ? snapshot.index + 1n : startIndex;
   return makeLogView(runs, snapshot, start);
 }
 

@@ -41,8 +41,10 @@ export interface LogView {
   termAt(index: bigint): bigint | undefined;
   entryAt(index: bigint): LogEntryRef | undefined;
   /** The last CHANGE entry in the log, or the snapshot's configuration when that is newer. */
-  latestConfiguration(snapshotConfiguration?: { index: bigint; servers: readonly ConfigurationServer[] }):
-    { index: bigint; servers: readonly ConfigurationServer[] | undefined; source: 'log' | 'snapshot' } | undefined;
+  latestConfiguration(snapshotConfiguration?: {
+    index: bigint;
+    servers: readonly ConfigurationServer[];
+  }): { index: bigint; servers: readonly ConfigurationServer[] | undefined; source: 'log' | 'snapshot' } | undefined;
 }
 
 function entryOf(run: LoadedRun, position: number): EntryRecord | undefined {
@@ -86,7 +88,7 @@ export function makeLogView(
   const first = startIndex ?? held[0]?.firstIndex ?? (snapshot ? snapshot.index + 1n : 1n);
   const lastRun = held[held.length - 1];
   const entries = held.reduce((n, r) => n + BigInt(r.count), 0n);
-  const lastIndex = lastRun ? runLast(lastRun) : snapshot?.index ?? 0n;
+  const lastIndex = lastRun ? runLast(lastRun) : (snapshot?.index ?? 0n);
   const entryAt = (index: bigint): LogEntryRef | undefined => {
     const run = findRun(held, index);
     if (!run) return undefined;
@@ -97,9 +99,16 @@ export function makeLogView(
     return { index, term: entry.term, type: entry.type, file: run.file, position, entry };
   };
   const last = lastRun ? entryAt(lastIndex) : undefined;
-  const lastTerm = lastRun ? last?.term ?? 0n : snapshot?.term ?? 0n;
+  const lastTerm = lastRun ? (last?.term ?? 0n) : (snapshot?.term ?? 0n);
   return {
-    startIndex: first, entries, lastIndex, lastTerm, lastTermUnread: lastRun !== undefined && last === undefined, snapshot, runs: held, gaps: gapsOf(held, first),
+    startIndex: first,
+    entries,
+    lastIndex,
+    lastTerm,
+    lastTermUnread: lastRun !== undefined && last === undefined,
+    snapshot,
+    runs: held,
+    gaps: gapsOf(held, first),
     entryAt,
     termAt: (index) => entryAt(index)?.term ?? (snapshot && index === snapshot.index ? snapshot.term : undefined),
     latestConfiguration: (snap) => latestConfiguration(held, snap),

@@ -19,14 +19,20 @@ export interface Simulation {
   readonly metadata: MetadataState | undefined;
 }
 
-function errorFields(code: RaftCodeName, error: string, engine: EngineProfile): Pick<StartupPrediction, 'raftCode' | 'code' | 'codeName' | 'error'> {
+function errorFields(
+  code: RaftCodeName,
+  error: string,
+  engine: EngineProfile,
+): Pick<StartupPrediction, 'raftCode' | 'code' | 'codeName' | 'error'> {
   return { raftCode: code, code: RaftCode[code], codeName: raftStrerror(code, engine.loader.strerror), error };
 }
 
 function buildLog(pass: Extract<PassResult, { kind: 'ok' }>, metadata: MetadataState): PredictedLog {
   const snap = pass.snapshot;
   const view = makeLogView(pass.runs, snap, pass.startIndex);
-  const conf = view.latestConfiguration(snap ? { index: snap.configurationIndex, servers: snap.configuration } : undefined);
+  const conf = view.latestConfiguration(
+    snap ? { index: snap.configurationIndex, servers: snap.configuration } : undefined,
+  );
   return {
     startIndex: pass.startIndex,
     entries: pass.entries,
@@ -38,7 +44,11 @@ function buildLog(pass: Extract<PassResult, { kind: 'ok' }>, metadata: MetadataS
     configuration: conf?.servers,
     configurationIndex: conf?.index,
     runs: view.runs.map((r) => ({
-      file: r.file, source: r.source, firstIndex: r.firstIndex, lastIndex: r.firstIndex + BigInt(r.count) - 1n, entries: r.count,
+      file: r.file,
+      source: r.source,
+      firstIndex: r.firstIndex,
+      lastIndex: r.firstIndex + BigInt(r.count) - 1n,
+      entries: r.count,
     })),
   };
 }
@@ -47,8 +57,13 @@ function snapshotOf(pass: PassResult): PredictedSnapshot | undefined {
   if (pass.kind !== 'ok' || !pass.snapshot) return undefined;
   const s = pass.snapshot;
   return {
-    name: s.name, term: s.term, index: s.index, configurationIndex: s.configurationIndex,
-    members: s.members, configuration: s.configuration, compressed: s.compressed,
+    name: s.name,
+    term: s.term,
+    index: s.index,
+    configurationIndex: s.configurationIndex,
+    members: s.members,
+    configuration: s.configuration,
+    compressed: s.compressed,
   };
 }
 
@@ -60,9 +75,16 @@ export function simulateStartup(node: NodeIndex, options: PredictOptions = {}): 
   const init = simulateInit(node, dir, errmsg, engine);
   if (!init.ok) {
     const prediction: StartupPrediction = {
-      ok: false, outcome: 'error', stage: 'init', ...errorFields(init.code, errmsg.text, engine), cause: init.cause,
+      ok: false,
+      outcome: 'error',
+      stage: 'init',
+      ...errorFields(init.code, errmsg.text, engine),
+      cause: init.cause,
       why: explainFailure(init.cause, { error: errmsg.text, autoRecovery, engine }),
-      ...dir.changes(), ignored: [], notes: notesFor(node, undefined, engine), engine: engine.name,
+      ...dir.changes(),
+      ignored: [],
+      notes: notesFor(node, undefined, engine),
+      engine: engine.name,
     };
     return { prediction, pass: undefined, metadata: undefined };
   }
@@ -75,23 +97,51 @@ export function simulateStartup(node: NodeIndex, options: PredictOptions = {}): 
   if (pass.kind === 'ok') {
     const log = okLog!;
     prediction = {
-      ok: true, outcome: 'ok', ...changes, ignored: pass.ignored.map((s) => s.name),
+      ok: true,
+      outcome: 'ok',
+      ...changes,
+      ignored: pass.ignored.map((s) => s.name),
       ...(recoveredFrom ? { recoveredFrom } : {}),
-      snapshot: snapshotOf(pass), log, notes, engine: engine.name,
-      why: explainSuccess(log, snapshotOf(pass), changes, pass.ignored.map((s) => s.name), recoveredFrom),
+      snapshot: snapshotOf(pass),
+      log,
+      notes,
+      engine: engine.name,
+      why: explainSuccess(
+        log,
+        snapshotOf(pass),
+        changes,
+        pass.ignored.map((s) => s.name),
+        recoveredFrom,
+      ),
     };
   } else if (pass.kind === 'error') {
     const f = pass.failure;
     prediction = {
-      ok: false, outcome: 'error', stage: 'load', ...errorFields(f.code, f.error, engine), cause: f.cause,
-      ...(f.file ? { file: f.file } : {}), ...changes, ignored: [], notes, engine: engine.name,
+      ok: false,
+      outcome: 'error',
+      stage: 'load',
+      ...errorFields(f.code, f.error, engine),
+      cause: f.cause,
+      ...(f.file ? { file: f.file } : {}),
+      ...changes,
+      ignored: [],
+      notes,
+      engine: engine.name,
       ...(recoveredFrom ? { recoveredFrom } : {}),
       why: explainFailure(f.cause, { error: f.error, file: f.file, autoRecovery, recoveredFrom, engine }),
     };
   } else {
     prediction = {
-      ok: false, outcome: pass.kind, stage: 'load', cause: pass.cause, file: pass.file, ...changes, ignored: [], notes,
-      engine: engine.name, why: explainFailure(pass.cause, { file: pass.file, autoRecovery, outcome: pass.kind, engine }),
+      ok: false,
+      outcome: pass.kind,
+      stage: 'load',
+      cause: pass.cause,
+      file: pass.file,
+      ...changes,
+      ignored: [],
+      notes,
+      engine: engine.name,
+      why: explainFailure(pass.cause, { file: pass.file, autoRecovery, outcome: pass.kind, engine }),
     };
   }
   return { prediction, pass, metadata: init.metadata };

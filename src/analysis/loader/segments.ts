@@ -55,9 +55,18 @@ function unreadable(file: SimFile, ctx: LoadContext): void {
 function loadClosed(ctx: LoadContext, info: SegmentInfo): Step {
   const file = ctx.dir.get(info.name)!;
   const e = ctx.errmsg;
-  if (file.size === 0) { e.printf('file is empty'); return fail('CORRUPT', 'closed-empty', info.name); }
-  if (!file.segment) { unreadable(file, ctx); return fail('IOERR', 'unreadable', info.name); }
-  if (file.size < 8) { e.printf(`file has only ${file.size} bytes`); return fail('IOERR', 'closed-too-short', info.name); }
+  if (file.size === 0) {
+    e.printf('file is empty');
+    return fail('CORRUPT', 'closed-empty', info.name);
+  }
+  if (!file.segment) {
+    unreadable(file, ctx);
+    return fail('IOERR', 'unreadable', info.name);
+  }
+  if (file.size < 8) {
+    e.printf(`file has only ${file.size} bytes`);
+    return fail('IOERR', 'closed-too-short', info.name);
+  }
   const format = file.segment.record.decoded.formatVersion;
   if (file.segment.batchLimit === undefined && format !== 1n) {
     e.printf(`unexpected format version ${String(format)}`);
@@ -75,8 +84,12 @@ function loadClosed(ctx: LoadContext, info: SegmentInfo): Step {
     return fail('CORRUPT', 'closed-count', info.name);
   }
   const run: LoadedRun = {
-    file: info.name, source: file.origin, record: file.segment.record, batches: read.good,
-    firstIndex: info.first, count: read.entries,
+    file: info.name,
+    source: file.origin,
+    record: file.segment.record,
+    batches: read.good,
+    firstIndex: info.first,
+    count: read.entries,
   };
   return { ok: true, run, next: info.first + BigInt(read.entries) };
 }
@@ -91,13 +104,25 @@ function zeroFilled(record: SegmentRecord): boolean {
 function loadOpen(ctx: LoadContext, info: SegmentInfo, next: bigint, wrapName: { name: string }): Step {
   const { dir, errmsg: e } = ctx;
   const file = dir.get(info.name)!;
-  if (file.size === 0) { dir.remove(info.name); return { ok: true, next }; }
-  if (!file.segment) { unreadable(file, ctx); return fail('IOERR', 'unreadable', info.name); }
-  if (file.size < 8) { e.printf(`file has only ${file.size} bytes`); return fail('IOERR', 'open-too-short', info.name); }
+  if (file.size === 0) {
+    dir.remove(info.name);
+    return { ok: true, next };
+  }
+  if (!file.segment) {
+    unreadable(file, ctx);
+    return fail('IOERR', 'unreadable', info.name);
+  }
+  if (file.size < 8) {
+    e.printf(`file has only ${file.size} bytes`);
+    return fail('IOERR', 'open-too-short', info.name);
+  }
   const record = file.segment.record;
   const format = record.decoded.formatVersion;
   if (format !== 1n) {
-    if (format === 0n && zeroFilled(record)) { dir.remove(info.name); return { ok: true, next }; }
+    if (format === 0n && zeroFilled(record)) {
+      dir.remove(info.name);
+      return { ok: true, next };
+    }
     e.printf(`unexpected format version ${String(format)}`);
     return fail('CORRUPT', 'open-format', info.name);
   }
@@ -108,12 +133,22 @@ function loadOpen(ctx: LoadContext, info: SegmentInfo, next: bigint, wrapName: {
   }
   // A CORRUPT batch ends the segment quietly, but its text stays in io->errmsg.
   if (read.failure) describeBatchFailure(read.failure, file.size, e, false);
-  if (read.good === 0) { dir.remove(info.name); return { ok: true, next }; }
+  if (read.good === 0) {
+    dir.remove(info.name);
+    return { ok: true, next };
+  }
   const last = next + BigInt(read.entries) - 1n;
   const name = formatClosedSegmentName(next, last);
   dir.rename(info.name, name, { size: read.end, segment: { record, batchLimit: read.good } });
   wrapName.name = name;
-  const run: LoadedRun = { file: name, source: file.origin, record, batches: read.good, firstIndex: next, count: read.entries };
+  const run: LoadedRun = {
+    file: name,
+    source: file.origin,
+    record,
+    batches: read.good,
+    firstIndex: next,
+    count: read.entries,
+  };
   return { ok: true, run, next: last + 1n };
 }
 
@@ -164,7 +199,8 @@ export function loadAllSegments(ctx: LoadContext, startIndex: bigint, infos: rea
     const info = infos[i]!;
     const r = step(ctx, info, next, startIndex);
     if (!r.ok) {
-      const recoverable = r.failure.code === 'CORRUPT' && r.failure.cause !== 'closed-unexpected-first' && !r.failure.crash;
+      const recoverable =
+        r.failure.code === 'CORRUPT' && r.failure.cause !== 'closed-unexpected-first' && !r.failure.crash;
       if (recoverable && ctx.autoRecovery) recover(ctx, i, infos);
       return { ok: false, failure: r.failure, runs };
     }

@@ -46,7 +46,11 @@ export class SimDir {
     for (const f of node.files) {
       const record = segments.get(f.name);
       this.files.set(f.name, {
-        name: f.name, type: f.type, size: f.size, origin: f.name, segment: record ? { record } : undefined,
+        name: f.name,
+        type: f.type,
+        size: f.size,
+        origin: f.name,
+        segment: record ? { record } : undefined,
         ...(f.statError ? { statError: f.statError } : {}),
       });
     }
@@ -101,7 +105,9 @@ export class SimDir {
     const renamed: string[] = [];
     const removed: string[] = [];
     for (const f of gone) {
-      const moved = added.some((n) => n.startsWith('corrupt-') && /^corrupt-[0-9]*-/.test(n) && n.replace(/^corrupt-[0-9]*-/, '') === f);
+      const moved = added.some(
+        (n) => n.startsWith('corrupt-') && /^corrupt-[0-9]*-/.test(n) && n.replace(/^corrupt-[0-9]*-/, '') === f,
+      );
       (moved ? renamed : removed).push(f);
     }
     return { renamed, removed, created: added.filter((n) => !n.startsWith('corrupt-')) };

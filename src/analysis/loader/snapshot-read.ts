@@ -27,8 +27,9 @@ type Issue = Data['frame']['issues'][number];
 export const STREAM_CHUNK = 4 * 1024 * 1024 + Math.floor((4 * 1024 * 1024) / 255) + 16;
 /** LZ4F_HEADER_SIZE_MIN. */
 const HEADER_MIN = 7;
-const NO_CONTENT_SIZE = 'The LZ4 frame declares no content size: dqlite ≥ 1.18.3 hands raft an unset buffer '
-  + '("Not really an error"); dqlite\'s restore then reads garbage.';
+const NO_CONTENT_SIZE =
+  'The LZ4 frame declares no content size: dqlite ≥ 1.18.3 hands raft an unset buffer ' +
+  '("Not really an error"); dqlite\'s restore then reads garbage.';
 
 const outcomeOf = (i: Issue): unknown => i.data?.['cOutcome'];
 const isHeaderError = (i: Issue): boolean => String(i.data?.['cError'] ?? '').startsWith('LZ4F_getFrameInfo');

@@ -44,7 +44,13 @@ export interface LoadedSnapshot {
 
 export type SnapshotLoad =
   | { readonly ok: true; readonly snapshot: LoadedSnapshot }
-  | { readonly ok: false; readonly hang?: false; readonly crash?: false; readonly code: RaftCodeName; readonly cause: string }
+  | {
+      readonly ok: false;
+      readonly hang?: false;
+      readonly crash?: false;
+      readonly code: RaftCodeName;
+      readonly cause: string;
+    }
   | { readonly ok: false; readonly hang: true; readonly crash?: false; readonly cause: string }
   /** A live assert in the engine's loader aborts the process (EngineProfile.loader.asserts). */
   | { readonly ok: false; readonly hang?: false; readonly crash: true; readonly cause: string };
@@ -69,7 +75,10 @@ export function listSnapshots(dir: SimDir, node: NodeIndex): SnapshotCandidate[]
     const record = node.snapshots.find((s) => s.name === name);
     out.push({ metaName, name, term: parsed.term, index: parsed.index, timestamp: parsed.timestamp, record });
   }
-  return glibcQsort(out.sort((a, b) => compareNameBytes(a.metaName, b.metaName)), uvSnapshotCompare);
+  return glibcQsort(
+    out.sort((a, b) => compareNameBytes(a.metaName, b.metaName)),
+    uvSnapshotCompare,
+  );
 }
 
 /**
@@ -115,7 +124,9 @@ export function selectSnapshot(node: NodeIndex, engine: EngineProfile = DEFAULT_
 
 /** The first problem configurationDecode meets: with live asserts a server ID 0 aborts (configurationAdd). */
 function firstMetaProblem(issues: readonly DecodeIssue[], engine: EngineProfile): DecodeIssue | undefined {
-  return issues.find((i) => i.data?.['raftCode'] !== undefined || (engine.loader.asserts && i.kind === 'config-zero-id'));
+  return issues.find(
+    (i) => i.data?.['raftCode'] !== undefined || (engine.loader.asserts && i.kind === 'config-zero-id'),
+  );
 }
 
 /** uvSnapshotLoadMeta's verdict from the decoded `.meta`; undefined when it loads. */
@@ -150,7 +161,11 @@ function metaFailure(c: SnapshotCandidate, errmsg: ErrMsg, engine: EngineProfile
 }
 
 /** UvSnapshotLoad on one candidate, as `engine` reads it. */
-export function loadSnapshot(c: SnapshotCandidate, errmsg: ErrMsg, engine: EngineProfile = DEFAULT_ENGINE): SnapshotLoad {
+export function loadSnapshot(
+  c: SnapshotCandidate,
+  errmsg: ErrMsg,
+  engine: EngineProfile = DEFAULT_ENGINE,
+): SnapshotLoad {
   const bad = metaFailure(c, errmsg, engine);
   if (bad) return bad;
   const data = readSnapshotData(c.record?.data, errmsg, engine);
@@ -160,8 +175,14 @@ export function loadSnapshot(c: SnapshotCandidate, errmsg: ErrMsg, engine: Engin
   return {
     ok: true,
     snapshot: {
-      name: c.name, metaName: c.metaName, term: c.term, index: c.index, timestamp: c.timestamp,
-      configurationIndex: meta.configurationIndex, members: configuration.length, configuration,
+      name: c.name,
+      metaName: c.metaName,
+      term: c.term,
+      index: c.index,
+      timestamp: c.timestamp,
+      configurationIndex: meta.configurationIndex,
+      members: configuration.length,
+      configuration,
       compressed: data.compressed,
       ...(data.note ? { note: data.note } : {}),
     },

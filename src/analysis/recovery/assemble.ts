@@ -17,7 +17,13 @@ import { analyseSource, runLast, type SourceLog } from './source-log.js';
 import type { LostEntries, RecoveryStep } from './types.js';
 
 export type Piece =
-  | { readonly kind: 'run'; readonly first: bigint; readonly last: bigint; readonly run: LoadedRun; readonly outcome: RunOutcome }
+  | {
+      readonly kind: 'run';
+      readonly first: bigint;
+      readonly last: bigint;
+      readonly run: LoadedRun;
+      readonly outcome: RunOutcome;
+    }
   | { readonly kind: 'donor'; readonly first: bigint; readonly last: bigint; readonly piece: DonorPiece };
 
 export interface Recovery {
@@ -36,7 +42,13 @@ export interface Recovery {
 }
 
 function ordered(src: SourceLog, fills: readonly HoleFill[]): Piece[] {
-  const pieces: Piece[] = src.runs.map((run) => ({ kind: 'run', first: run.firstIndex, last: runLast(run), run, outcome: treatRun(src.node, run) }));
+  const pieces: Piece[] = src.runs.map((run) => ({
+    kind: 'run',
+    first: run.firstIndex,
+    last: runLast(run),
+    run,
+    outcome: treatRun(src.node, run),
+  }));
   for (const f of fills) {
     if (f.unfilled) continue;
     for (const p of f.pieces) pieces.push({ kind: 'donor', first: p.firstIndex, last: p.lastIndex, piece: p });
@@ -59,22 +71,35 @@ function cutLoss(src: SourceLog, f: HoleFill, dropped: readonly Piece[]): { lost
   const to = claimed !== undefined && claimed > src.lastIndex ? claimed : src.lastIndex;
   const why = f.rejected.length ? ` (tried: ${f.rejected.join('; ')})` : '';
   const lost: LostEntries = {
-    kind: 'unfillable-hole', from: f.hole.from, to, complete: true,
-    reason: `entries ${f.unfilled!.from}..${f.unfilled!.to} are held by no node whose log can be proven to agree${why}; ` +
+    kind: 'unfillable-hole',
+    from: f.hole.from,
+    to,
+    complete: true,
+    reason:
+      `entries ${f.unfilled!.from}..${f.unfilled!.to} are held by no node whose log can be proven to agree${why}; ` +
       `the log is cut before ${f.hole.from}, so entries ${f.hole.from}..${to} are lost`,
   };
   const step: RecoveryStep = {
-    kind: 'drop-segments', lossless: false, node: src.node.displayPath, files: dropped.map(pieceSourceName),
+    kind: 'drop-segments',
+    lossless: false,
+    node: src.node.displayPath,
+    files: dropped.map(pieceSourceName),
     range: { from: f.hole.from, to },
-    description: `the segments after the hole at ${f.hole.from}..${f.hole.to} are not kept (needs --allow-data-loss): ` +
+    description:
+      `the segments after the hole at ${f.hole.from}..${f.hole.to} are not kept (needs --allow-data-loss): ` +
       `entries ${f.hole.from}..${to} are lost`,
   };
   return { lost, step };
 }
 
 /** The repaired log with `source` as the source node and `donors` (best first) to fill its holes. */
-export function assembleRecovery(source: NodeIndex, donors: readonly Donor[], payloads: PayloadReader,
-  engine: EngineProfile = DEFAULT_ENGINE, form?: SnapshotForm): Recovery {
+export function assembleRecovery(
+  source: NodeIndex,
+  donors: readonly Donor[],
+  payloads: PayloadReader,
+  engine: EngineProfile = DEFAULT_ENGINE,
+  form?: SnapshotForm,
+): Recovery {
   const src = analyseSource(source, engine, form);
   const fills = fillHoles(src, donors, payloads);
   let pieces = ordered(src, fills);
@@ -82,7 +107,11 @@ export function assembleRecovery(source: NodeIndex, donors: readonly Donor[], pa
   const lost: LostEntries[] = [];
   const gap = fills.find((f) => f.unfilled);
   if (gap) {
-    const c = cutLoss(src, gap, pieces.filter((p) => p.first > gap.hole.from));
+    const c = cutLoss(
+      src,
+      gap,
+      pieces.filter((p) => p.first > gap.hole.from),
+    );
     pieces = pieces.filter((p) => p.first < gap.hole.from);
     steps.push(c.step);
     lost.push(c.lost);
@@ -102,12 +131,20 @@ export function assembleRecovery(source: NodeIndex, donors: readonly Donor[], pa
   const held = lost.length ? heldDbLog(src.node, src.view) : undefined;
   const withData = lost.map((l) => ({ ...l, data: uncomparedLoss(held!, l.from, l.to, payloads) }));
   return {
-    source: src, fills, pieces, steps, lost: withData,
+    source: src,
+    fills,
+    pieces,
+    steps,
+    lost: withData,
     startIndex: pieces[0]?.first ?? (s ? s.index + 1n : 1n),
     lastIndex: last?.last ?? s?.index ?? 0n,
     lastTerm: termOf(src, last),
-    unfilled: fills.filter((f) => f.unfilled)
-      .map((f) => `entries ${f.unfilled!.from}..${f.unfilled!.to}: ${f.rejected.length ? f.rejected.join('; ') : 'no other node holds them'}`),
+    unfilled: fills
+      .filter((f) => f.unfilled)
+      .map(
+        (f) =>
+          `entries ${f.unfilled!.from}..${f.unfilled!.to}: ${f.rejected.length ? f.rejected.join('; ') : 'no other node holds them'}`,
+      ),
   };
 }
 
@@ -117,7 +154,9 @@ export function donorsFor(source: NodeIndex, nodes: readonly NodeIndex[]): Donor
 }
 
 /** The last configuration in the repaired log (a CHANGE entry), else the snapshot's. */
-export function latestConfiguration(r: Recovery): { index: bigint; servers: readonly ConfigurationServer[] | undefined } | undefined {
+export function latestConfiguration(
+  r: Recovery,
+): { index: bigint; servers: readonly ConfigurationServer[] | undefined } | undefined {
   for (let i = r.pieces.length - 1; i >= 0; i--) {
     const p = r.pieces[i]!;
     const record = p.kind === 'run' ? p.run.record : p.piece.record;

@@ -39,7 +39,10 @@ interface Placed {
 
 /** The log being built: the source's entries plus donor ranges placed so far. */
 class Assembled {
-  constructor(readonly source: Donor, readonly placed: Placed[] = []) {}
+  constructor(
+    readonly source: Donor,
+    readonly placed: Placed[] = [],
+  ) {}
 
   holder(i: bigint): Donor | undefined {
     const p = this.placed.find((x) => i >= x.from && i <= x.to);
@@ -65,11 +68,17 @@ class Assembled {
 
 type Proof = { ok: true; proof: FillProof } | { ok: false; why: string };
 
-function samePayload(reader: PayloadReader, a: { donor: Donor; ref: LogEntryRef }, b: { donor: Donor; ref: LogEntryRef }): boolean {
+function samePayload(
+  reader: PayloadReader,
+  a: { donor: Donor; ref: LogEntryRef },
+  b: { donor: Donor; ref: LogEntryRef },
+): boolean {
   if (a.ref.entry.length !== b.ref.entry.length || a.ref.type !== b.ref.type) return false;
   const x = reader.payload(a.donor.node, a.ref.file, a.ref.entry);
   const y = reader.payload(b.donor.node, b.ref.file, b.ref.entry);
-  return Buffer.compare(Buffer.from(x.buffer, x.byteOffset, x.length), Buffer.from(y.buffer, y.byteOffset, y.length)) === 0;
+  return (
+    Buffer.compare(Buffer.from(x.buffer, x.byteOffset, x.length), Buffer.from(y.buffer, y.byteOffset, y.length)) === 0
+  );
 }
 
 function intersect(a: readonly Hole[], b: readonly Hole[], max: bigint): Hole[] {
@@ -86,17 +95,25 @@ function intersect(a: readonly Hole[], b: readonly Hole[], max: bigint): Hole[] 
   return out;
 }
 
-function checkAnchor(d: Donor, hi: bigint, base: Assembled, reader: PayloadReader): { rule: 'same-entry' | 'same-term'; term: bigint } | string {
+function checkAnchor(
+  d: Donor,
+  hi: bigint,
+  base: Assembled,
+  reader: PayloadReader,
+): { rule: 'same-entry' | 'same-term'; term: bigint } | string {
   const anchor = base.entryAt(hi + 1n);
   if (!anchor) return `no entry at ${hi + 1n} to anchor the range`;
   const own = d.view.entryAt(hi + 1n);
   if (own) {
-    if (own.term !== anchor.ref.term) return `its entry ${hi + 1n} has term ${own.term}, the kept log's has term ${anchor.ref.term}`;
-    if (!samePayload(reader, { donor: d, ref: own }, anchor)) return `its entry ${hi + 1n} differs in payload bytes from the kept log's`;
+    if (own.term !== anchor.ref.term)
+      return `its entry ${hi + 1n} has term ${own.term}, the kept log's has term ${anchor.ref.term}`;
+    if (!samePayload(reader, { donor: d, ref: own }, anchor))
+      return `its entry ${hi + 1n} differs in payload bytes from the kept log's`;
     return { rule: 'same-entry', term: anchor.ref.term };
   }
   const t = d.view.termAt(hi);
-  if (t !== anchor.ref.term) return `its entry ${hi} has term ${String(t)} but the kept log's entry ${hi + 1n} has term ${anchor.ref.term}, so nothing ties them together`;
+  if (t !== anchor.ref.term)
+    return `its entry ${hi} has term ${String(t)} but the kept log's entry ${hi + 1n} has term ${anchor.ref.term}, so nothing ties them together`;
   return { rule: 'same-term', term: anchor.ref.term };
 }
 
@@ -108,7 +125,13 @@ interface Tally {
 }
 
 /** Compares every index both logs hold: a mismatch at or below the anchor refutes the donor. */
-function compareOverlap(d: Donor, base: Assembled, anchor: bigint, reader: PayloadReader, t: Tally): string | undefined {
+function compareOverlap(
+  d: Donor,
+  base: Assembled,
+  anchor: bigint,
+  reader: PayloadReader,
+  t: Tally,
+): string | undefined {
   const mine = d.view.runs.map((r) => ({ from: r.firstIndex, to: runLast(r) }));
   for (const r of intersect(mine, base.ranges(), d.view.lastIndex)) {
     for (let i = r.from; i <= r.to; i++) {
@@ -119,7 +142,9 @@ function compareOverlap(d: Donor, base: Assembled, anchor: bigint, reader: Paylo
       if (!a || !b) return `entry ${i} was not read (its segment was read by name only)`;
       const same = a.term === b.ref.term && samePayload(reader, { donor: d, ref: a }, b);
       if (!same && i <= anchor) {
-        return a.term !== b.ref.term ? `at index ${i} its term is ${a.term}, the kept log's is ${b.ref.term}` : `entry ${i} has different payload bytes`;
+        return a.term !== b.ref.term
+          ? `at index ${i} its term is ${a.term}, the kept log's is ${b.ref.term}`
+          : `entry ${i} has different payload bytes`;
       }
       if (!same) {
         // Past the anchor a donor may hold a deposed leader's entries: irrelevant to lo..hi.
@@ -150,9 +175,12 @@ export function prove(d: Donor, lo: bigint, hi: bigint, base: Assembled, reader:
   const bad = compareOverlap(d, base, hi + 1n, reader, t);
   if (bad) return { ok: false, why: bad };
   const proof: FillProof = {
-    donor: d.node.displayPath, range: { from: lo, to: hi },
+    donor: d.node.displayPath,
+    range: { from: lo, to: hi },
     anchor: { index: hi + 1n, rule: anchor.rule, term: anchor.term },
-    termsCompared: t.terms, payloadsCompared: t.payloads, bytesCompared: t.bytes,
+    termsCompared: t.terms,
+    payloadsCompared: t.payloads,
+    bytesCompared: t.bytes,
     ...(t.divergesFrom === undefined ? {} : { divergesFrom: t.divergesFrom }),
   };
   return { ok: true, proof };
@@ -174,10 +202,26 @@ function piecesOf(d: Donor, lo: bigint, hi: bigint): DonorPiece[] {
       cur.last = i;
       continue;
     }
-    if (cur) out.push({ donor: d, file: cur.file, record: cur.record, firstIndex: cur.first, lastIndex: cur.last, firstPosition: cur.pos });
+    if (cur)
+      out.push({
+        donor: d,
+        file: cur.file,
+        record: cur.record,
+        firstIndex: cur.first,
+        lastIndex: cur.last,
+        firstPosition: cur.pos,
+      });
     cur = { file: ref.file, record: run.record, first: i, pos: ref.position, last: i };
   }
-  if (cur) out.push({ donor: d, file: cur.file, record: cur.record, firstIndex: cur.first, lastIndex: cur.last, firstPosition: cur.pos });
+  if (cur)
+    out.push({
+      donor: d,
+      file: cur.file,
+      record: cur.record,
+      firstIndex: cur.first,
+      lastIndex: cur.last,
+      firstPosition: cur.pos,
+    });
   return out;
 }
 
@@ -200,7 +244,9 @@ export interface HoleFill {
 
 /** Donors with a segment read by name only that overlaps lo..hi. */
 function unreadDonors(donors: readonly Donor[], lo: bigint, hi: bigint): NodeIndex[] {
-  return donors.filter((d) => d.view.runs.some((r) => r.record.depth === 'name' && r.firstIndex <= hi && runLast(r) >= lo)).map((d) => d.node);
+  return donors
+    .filter((d) => d.view.runs.some((r) => r.record.depth === 'name' && r.firstIndex <= hi && runLast(r) >= lo))
+    .map((d) => d.node);
 }
 
 function fillOne(source: Donor, h: Hole, donors: readonly Donor[], reader: PayloadReader): HoleFill {
@@ -209,7 +255,14 @@ function fillOne(source: Donor, h: Hole, donors: readonly Donor[], reader: Paylo
   for (const d of donors) {
     if (!covers(d, h.from, h.to)) continue;
     const p = prove(d, h.from, h.to, new Assembled(source), reader);
-    if (p.ok) return { hole: h, pieces: piecesOf(d, h.from, h.to), proofs: [p.proof], rejected, rejectedNodes: [...rejectedNodes] };
+    if (p.ok)
+      return {
+        hole: h,
+        pieces: piecesOf(d, h.from, h.to),
+        proofs: [p.proof],
+        rejected,
+        rejectedNodes: [...rejectedNodes],
+      };
     rejected.push(`${d.node.name}: ${p.why}`);
     rejectedNodes.add(d.node);
   }
@@ -234,7 +287,15 @@ function fillOne(source: Donor, h: Hole, donors: readonly Donor[], reader: Paylo
     }
     if (!placed) {
       const unread = unreadDonors(donors, h.from, hi);
-      return { hole: h, pieces: [], proofs: [], rejected, rejectedNodes: [...rejectedNodes], unfilled: { from: h.from, to: hi }, ...(unread.length ? { unread } : {}) };
+      return {
+        hole: h,
+        pieces: [],
+        proofs: [],
+        rejected,
+        rejectedNodes: [...rejectedNodes],
+        unfilled: { from: h.from, to: hi },
+        ...(unread.length ? { unread } : {}),
+      };
     }
     base.placed.push(placed);
     hi = placed.from - 1n;
@@ -252,15 +313,19 @@ export function fillHoles(src: SourceLog, donors: readonly Donor[], reader: Payl
 /** The repair step of a filled hole: which donors, and what was compared to prove them. */
 export function fillStep(f: HoleFill, node: string): RecoveryStep {
   const donors = [...new Set(f.pieces.map((p) => p.donor.node.name))];
-  const checks = f.proofs.map((p) => `${p.termsCompared} terms and ${p.payloadsCompared} payloads (${p.bytesCompared} bytes) compared, ` +
-    `anchored at ${p.anchor.index} (${p.anchor.rule === 'same-entry' ? 'the donor holds the same entry' : 'same term as the donor\'s previous entry'})`);
+  const checks = f.proofs.map(
+    (p) =>
+      `${p.termsCompared} terms and ${p.payloadsCompared} payloads (${p.bytesCompared} bytes) compared, ` +
+      `anchored at ${p.anchor.index} (${p.anchor.rule === 'same-entry' ? 'the donor holds the same entry' : "same term as the donor's previous entry"})`,
+  );
   return {
     kind: 'fill-from-other-node',
     lossless: true,
     node,
     files: f.pieces.map((p) => formatClosedSegmentName(p.firstIndex, p.lastIndex)),
     range: f.hole,
-    description: `entries ${f.hole.from}..${f.hole.to} are missing on the source; they are re-encoded from ${donors.join(' and ')} ` +
+    description:
+      `entries ${f.hole.from}..${f.hole.to} are missing on the source; they are re-encoded from ${donors.join(' and ')} ` +
       `after proving the logs agree: ${checks.join('; ')}`,
     proofs: f.proofs,
   };

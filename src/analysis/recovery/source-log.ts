@@ -57,8 +57,11 @@ export function restoreProblem(record: SnapshotRecord | undefined, engine: Engin
  * (uvSnapshotCompare), and the newer ones that fail either. With a `form` (a repair that writes
  * snapshots as LZ4 frames or raw), a snapshot to be converted is judged by what it converts to.
  */
-export function chooseSnapshot(node: NodeIndex, engine: EngineProfile = DEFAULT_ENGINE,
-  form?: SnapshotForm): SnapshotChoice {
+export function chooseSnapshot(
+  node: NodeIndex,
+  engine: EngineProfile = DEFAULT_ENGINE,
+  form?: SnapshotForm,
+): SnapshotChoice {
   const candidates = snapshotCandidates(node);
   const dropped: { name: string; cause: string; hang: boolean }[] = [];
   const base = form ? { engine, form } : { engine };
@@ -70,8 +73,11 @@ export function chooseSnapshot(node: NodeIndex, engine: EngineProfile = DEFAULT_
     // raft loads it, but dqlite's restore would fail on its content (RR037): as bad as not loading.
     const restore = restoreProblem(c.record, engine);
     if (r.ok && !restore) return { chosen: r.snapshot, dropped, ...base, ...(convert ? { convertTo: form } : {}) };
-    const cause = r.ok ? `dqlite cannot restore its content: ${restore!}`
-      : r.crash ? `${r.cause} (the process aborts)` : r.cause;
+    const cause = r.ok
+      ? `dqlite cannot restore its content: ${restore!}`
+      : r.crash
+        ? `${r.cause} (the process aborts)`
+        : r.cause;
     dropped.push({ name: c.name, cause, hang: !r.ok && r.hang === true });
   }
   return { chosen: undefined, dropped, ...base };
@@ -81,14 +87,23 @@ export function chooseSnapshot(node: NodeIndex, engine: EngineProfile = DEFAULT_
 function convertStep(node: NodeIndex, choice: SnapshotChoice): RecoveryStep[] {
   const s = choice.chosen;
   if (!s || !choice.convertTo) return [];
-  const why = choice.engine.snapshots.read === 'always-lz4' && choice.convertTo === 'lz4'
-    ? `: ${choice.engine.name} reads snapshots only as LZ4 frames`
-    : choice.engine.snapshots.read === 'no-lz4' ? `: ${choice.engine.name} is built without LZ4` : ' (as asked)';
-  return [{
-    kind: 'convert-snapshot', lossless: true, node: node.displayPath, files: [s.name],
-    description: `${s.name} is ${s.compressed ? 'an LZ4 frame' : 'raw data (as cowsql writes snapshots)'}: `
-      + `it is written as ${formWords(choice.convertTo)}, with the same content${why}.`,
-  }];
+  const why =
+    choice.engine.snapshots.read === 'always-lz4' && choice.convertTo === 'lz4'
+      ? `: ${choice.engine.name} reads snapshots only as LZ4 frames`
+      : choice.engine.snapshots.read === 'no-lz4'
+        ? `: ${choice.engine.name} is built without LZ4`
+        : ' (as asked)';
+  return [
+    {
+      kind: 'convert-snapshot',
+      lossless: true,
+      node: node.displayPath,
+      files: [s.name],
+      description:
+        `${s.name} is ${s.compressed ? 'an LZ4 frame' : 'raw data (as cowsql writes snapshots)'}: ` +
+        `it is written as ${formWords(choice.convertTo)}, with the same content${why}.`,
+    },
+  ];
 }
 
 function holesOf(runs: readonly LoadedRun[], required: bigint): Hole[] {
@@ -109,15 +124,23 @@ function dropSnapshotRepairs(node: NodeIndex, choice: SnapshotChoice): RecoveryS
     lossless: true,
     node: node.displayPath,
     files: [d.name, `${d.name}.meta`],
-    description: `${d.name} is not copied: the engine would `
-      + `${d.hang ? 'hang on it at start-up (cut-short LZ4 data)' : `refuse it (${d.cause})`}`
-      + `${d.hang || !fallback ? ' and never falls back to an older snapshot' : ', then try older snapshots'}. ` +
-      (choice.chosen ? `${choice.chosen.name} is kept instead; the log must cover the entries after it (checked below).` : 'No older snapshot loads: the log must start at index 1.'),
+    description:
+      `${d.name} is not copied: the engine would ` +
+      `${d.hang ? 'hang on it at start-up (cut-short LZ4 data)' : `refuse it (${d.cause})`}` +
+      `${d.hang || !fallback ? ' and never falls back to an older snapshot' : ', then try older snapshots'}. ` +
+      (choice.chosen
+        ? `${choice.chosen.name} is kept instead; the log must cover the entries after it (checked below).`
+        : 'No older snapshot loads: the log must start at index 1.'),
   }));
 }
 
 /** Drops runs below the snapshot that a hole separates from the rest (the snapshot holds their effect). */
-function dropTrailing(node: NodeIndex, runs: LoadedRun[], holes: Hole[], s: bigint): { runs: LoadedRun[]; holes: Hole[]; repairs: RecoveryStep[] } {
+function dropTrailing(
+  node: NodeIndex,
+  runs: LoadedRun[],
+  holes: Hole[],
+  s: bigint,
+): { runs: LoadedRun[]; holes: Hole[]; repairs: RecoveryStep[] } {
   const repairs: RecoveryStep[] = [];
   let kept = runs;
   const remaining: Hole[] = [];
@@ -152,22 +175,32 @@ function closedTailLoss(node: NodeIndex, lastIndex: bigint): LostEntries[] {
   const damaged: string[] = [];
   let t = lastIndex;
   for (;;) {
-    const rec = node.segments.find((g) => g.kind === 'closed' && g.firstIndex !== undefined && g.lastIndex !== undefined
-      && g.firstIndex <= t + 1n && g.lastIndex > t && g.firstIndex <= g.lastIndex
-      && (g.decoded.failure !== undefined || g.decoded.formatVersion !== 1n));
+    const rec = node.segments.find(
+      (g) =>
+        g.kind === 'closed' &&
+        g.firstIndex !== undefined &&
+        g.lastIndex !== undefined &&
+        g.firstIndex <= t + 1n &&
+        g.lastIndex > t &&
+        g.firstIndex <= g.lastIndex &&
+        (g.decoded.failure !== undefined || g.decoded.formatVersion !== 1n),
+    );
     if (!rec) break;
     damaged.push(`${rec.name} from byte ${rec.decoded.failure?.batchOffset ?? rec.decoded.validBytes}`);
     t = rec.lastIndex!;
   }
   if (!damaged.length) return [];
-  return [{
-    kind: 'damaged-tail',
-    from: lastIndex + 1n,
-    to: t,
-    complete: true,
-    reason: `closed segment${damaged.length > 1 ? 's' : ''} ${damaged.join(', ')} ${damaged.length > 1 ? 'are' : 'is'} damaged: ` +
-      'these entries were written but cannot be read, and no other node\'s log was used for them',
-  }];
+  return [
+    {
+      kind: 'damaged-tail',
+      from: lastIndex + 1n,
+      to: t,
+      complete: true,
+      reason:
+        `closed segment${damaged.length > 1 ? 's' : ''} ${damaged.join(', ')} ${damaged.length > 1 ? 'are' : 'is'} damaged: ` +
+        "these entries were written but cannot be read, and no other node's log was used for them",
+    },
+  ];
 }
 
 export function analyseSource(node: NodeIndex, engine: EngineProfile = DEFAULT_ENGINE, form?: SnapshotForm): SourceLog {
@@ -178,12 +211,15 @@ export function analyseSource(node: NodeIndex, engine: EngineProfile = DEFAULT_E
   const repairs = [...dropSnapshotRepairs(node, snapshot), ...convertStep(node, snapshot)];
   if (runs.length && runLast(runs[runs.length - 1]!) < s) {
     repairs.push({
-      kind: 'drop-entries-below-snapshot', lossless: true, node: node.displayPath, files: runs.map((r) => r.source),
+      kind: 'drop-entries-below-snapshot',
+      lossless: true,
+      node: node.displayPath,
+      files: runs.map((r) => r.source),
       description: `every entry on disk (up to ${runLast(runs[runs.length - 1]!)}) is older than the snapshot (index ${s}): not copied`,
     });
     runs = [];
   }
-  const trailing = dropTrailing(node, runs, holesOf(runs, snapshot.chosen ? runs[0]?.firstIndex ?? s + 1n : 1n), s);
+  const trailing = dropTrailing(node, runs, holesOf(runs, snapshot.chosen ? (runs[0]?.firstIndex ?? s + 1n) : 1n), s);
   runs = trailing.runs;
   repairs.push(...trailing.repairs);
   const required = snapshot.chosen ? s + 1n : 1n;

@@ -57,13 +57,50 @@ export type { NodeFacts, Rule, RuleContext } from './rule.js';
 
 /** Every rule, sorted by code. */
 export const ALL_RULES: readonly Rule[] = [
-  rr001, rr002, rr003, rr004, rr005, rr006, rr007, rr008, rr009,
-  rr010, rr011, rr012, rr013, rr014, rr015, rr016, rr017, rr018,
-  rr019, rr020, rr021, rr022, rr023, rr024, rr025, rr026, rr027,
-  rr028, rr029, rr030, rr031, rr032, rr033, rr034, rr035, rr036, rr037, rr038, rr039, rr040,
-  rr041, rr042, rr043,
-]
-  .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  rr001,
+  rr002,
+  rr003,
+  rr004,
+  rr005,
+  rr006,
+  rr007,
+  rr008,
+  rr009,
+  rr010,
+  rr011,
+  rr012,
+  rr013,
+  rr014,
+  rr015,
+  rr016,
+  rr017,
+  rr018,
+  rr019,
+  rr020,
+  rr021,
+  rr022,
+  rr023,
+  rr024,
+  rr025,
+  rr026,
+  rr027,
+  rr028,
+  rr029,
+  rr030,
+  rr031,
+  rr032,
+  rr033,
+  rr034,
+  rr035,
+  rr036,
+  rr037,
+  rr038,
+  rr039,
+  rr040,
+  rr041,
+  rr042,
+  rr043,
+].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 
 const BY_CODE = new Map(ALL_RULES.map((r) => [r.code, r]));
 
@@ -88,8 +125,15 @@ export function buildNodeFacts(verdict: NodeVerdict, autoRecovery = true, databa
   const loadedLog = pass?.kind === 'ok' ? makeLogView(pass.runs, pass.snapshot, pass.startIndex) : undefined;
   const engine = verdict.engine.profile;
   return {
-    node, verdict, prediction: verdict.startup, diskLog: verdict.diskLog, loadedLog,
-    segmentInfos: listSegments(new SimDir(node)), engine, snapshot: selectSnapshot(node, engine), autoRecovery,
+    node,
+    verdict,
+    prediction: verdict.startup,
+    diskLog: verdict.diskLog,
+    loadedLog,
+    segmentInfos: listSegments(new SimDir(node)),
+    engine,
+    snapshot: selectSnapshot(node, engine),
+    autoRecovery,
     ...(databases ? { databases } : {}),
   };
 }
@@ -97,15 +141,20 @@ export function buildNodeFacts(verdict: NodeVerdict, autoRecovery = true, databa
 /** The rules `only` names (codes like RR001 or names like past-last-snapshot); UsageError for an unknown one. */
 export function selectRules(only: readonly string[] | undefined): readonly Rule[] {
   if (!only) return ALL_RULES;
-  return only.map((key) => {
-    const rule = ruleByCode(key) ?? ALL_RULES.find((r) => r.name === key.toLowerCase());
-    if (!rule) throw new UsageError(`unknown rule ${JSON.stringify(key)} (see raft-rescue check --list-rules)`);
-    return rule;
-  }).filter((r, i, all) => all.indexOf(r) === i);
+  return only
+    .map((key) => {
+      const rule = ruleByCode(key) ?? ALL_RULES.find((r) => r.name === key.toLowerCase());
+      if (!rule) throw new UsageError(`unknown rule ${JSON.stringify(key)} (see raft-rescue check --list-rules)`);
+      return rule;
+    })
+    .filter((r, i, all) => all.indexOf(r) === i);
 }
 
 /** Runs the catalogue (or `only` some rules) over the nodes' verdicts; findings come sorted (compareFindings). */
-export function runRules(verdicts: readonly NodeVerdict[], options: RunRulesOptions = {}): { findings: Finding[]; facts: NodeFacts[] } {
+export function runRules(
+  verdicts: readonly NodeVerdict[],
+  options: RunRulesOptions = {},
+): { findings: Finding[]; facts: NodeFacts[] } {
   const rules = selectRules(options.only);
   const facts = verdicts.map((v) => buildNodeFacts(v, options.autoRecovery ?? true, options.databases?.get(v.node)));
   const ctx = { nodes: facts };

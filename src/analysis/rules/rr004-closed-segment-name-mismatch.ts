@@ -31,7 +31,11 @@ function countFinding(facts: NodeFacts, s: SegmentRecord): Finding | undefined {
     severity: ignoredByFilter(facts).has(s.name) ? 'warning' : 'error',
     file: s.name,
     message: `closed segment ${s.name} holds ${plural(found, 'entry')} but its name ${inverted ? `is inverted (first ${first} > last ${last}) and ` : ''}promises ${expected} ("found ${found} entries (expected ${expected})"); ${consequence(facts, s.name)}.`,
-    repairs: fitting ? [`Rename it to ${fitting} if the entries really start at ${first} (check the terms against the neighbouring segments and other nodes); otherwise move it aside.`] : ['Move it aside: it holds no entries.'],
+    repairs: fitting
+      ? [
+          `Rename it to ${fitting} if the entries really start at ${first} (check the terms against the neighbouring segments and other nodes); otherwise move it aside.`,
+        ]
+      : ['Move it aside: it holds no entries.'],
     data: { found, expected, first, last, inverted, suggestedName: fitting },
   });
 }
@@ -43,7 +47,9 @@ function spellingFinding(facts: NodeFacts, s: SegmentRecord): Finding | undefine
     severity: 'warning',
     file: s.name,
     message: `closed segment name ${JSON.stringify(s.name)} is read by C as ${cls.canonicalName} (${cls.reason}), not as the range it seems to show.`,
-    repairs: ['Rename the file to the canonical name of the range its entries really hold (check the terms against the neighbouring segments).'],
+    repairs: [
+      'Rename the file to the canonical name of the range its entries really hold (check the terms against the neighbouring segments).',
+    ],
     data: { canonicalName: cls.canonicalName, reason: cls.reason, first: cls.first, last: cls.last },
   });
 }
@@ -64,6 +70,7 @@ export const rule: Rule = {
   code: 'RR004',
   name: 'closed-segment-name-mismatch',
   severity: 'error',
-  summary: 'A closed segment holds a different number of entries than its name says, its name is inverted, or C reads the name as another range.',
+  summary:
+    'A closed segment holds a different number of entries than its name says, its name is inverted, or C reads the name as another range.',
   check: (ctx) => ctx.nodes.flatMap(check),
 };

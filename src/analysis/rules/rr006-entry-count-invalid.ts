@@ -6,7 +6,14 @@
 import type { SegmentRecord } from '../../scan/node-index.js';
 import type { Finding } from '../findings.js';
 import type { NodeFacts, Rule } from './rule.js';
-import { entriesBefore, firstIndexOf, fromSegmentOn, ignoredByFilter, isLastClosed, trailingFrom } from './segment-facts.js';
+import {
+  entriesBefore,
+  firstIndexOf,
+  fromSegmentOn,
+  ignoredByFilter,
+  isLastClosed,
+  trailingFrom,
+} from './segment-facts.js';
 import { finding, listWords, plural, span } from './util.js';
 
 function closedConsequence(facts: NodeFacts, s: SegmentRecord): string {
@@ -35,24 +42,47 @@ function check(facts: NodeFacts): Finding[] {
     const what = describe(issue.kind, issue.data?.['count']);
     const first = firstIndexOf(facts, s);
     const from = first !== undefined ? first + BigInt(entriesBefore(s, ordinal)) : undefined;
-    const base = { batch: ordinal, batchOffset: at, kind: issue.kind, count: issue.data?.['count'], goodBatches: ordinal };
+    const base = {
+      batch: ordinal,
+      batchOffset: at,
+      kind: issue.kind,
+      count: issue.data?.['count'],
+      goodBatches: ordinal,
+    };
     if (s.kind === 'closed') {
-      const lost = from !== undefined && s.lastIndex !== undefined && s.lastIndex >= from ? span(from, s.lastIndex) : undefined;
-      out.push(finding(rule, facts.node.name, {
-        severity: ignoredByFilter(facts).has(s.name) ? 'warning' : 'error', file: s.name, offset: at,
-        message: `closed segment ${s.name} has ${what} in batch ${ordinal + 1} at byte ${at}${lost ? `, so entries ${lost} cannot be read` : ''}: ${closedConsequence(facts, s)}.`,
-        repairs: [...(lost ? [`Lossless if another node holds entries ${lost} with the same terms: rebuild the segment from its copy.`] : []),
-          `Data loss: truncate ${s.name} to ${at} bytes and rename it to match the ${plural(entriesBefore(s, ordinal), 'entry')} before the damage.`],
-        data: { ...base, lostFrom: from, lostTo: s.lastIndex },
-      }));
+      const lost =
+        from !== undefined && s.lastIndex !== undefined && s.lastIndex >= from ? span(from, s.lastIndex) : undefined;
+      out.push(
+        finding(rule, facts.node.name, {
+          severity: ignoredByFilter(facts).has(s.name) ? 'warning' : 'error',
+          file: s.name,
+          offset: at,
+          message: `closed segment ${s.name} has ${what} in batch ${ordinal + 1} at byte ${at}${lost ? `, so entries ${lost} cannot be read` : ''}: ${closedConsequence(facts, s)}.`,
+          repairs: [
+            ...(lost
+              ? [
+                  `Lossless if another node holds entries ${lost} with the same terms: rebuild the segment from its copy.`,
+                ]
+              : []),
+            `Data loss: truncate ${s.name} to ${at} bytes and rename it to match the ${plural(entriesBefore(s, ordinal), 'entry')} before the damage.`,
+          ],
+          data: { ...base, lostFrom: from, lostTo: s.lastIndex },
+        }),
+      );
     } else {
       const rest = s.size - at;
-      out.push(finding(rule, facts.node.name, {
-        severity: 'warning', file: s.name, offset: at,
-        message: `open segment ${s.name} has ${what} at byte ${at} after ${plural(ordinal, 'batch')}, followed by non-zero bytes: raft stops reading there and drops the last ${plural(rest, 'byte')}${from !== undefined ? ` (its entries end at ${from - 1n})` : ''}.`,
-        repairs: [`Truncate ${s.name} to ${at} bytes (what start-up does anyway); inspect the dropped bytes first if entries may have been written after a hole.`],
-        data: { ...base, droppedBytes: rest },
-      }));
+      out.push(
+        finding(rule, facts.node.name, {
+          severity: 'warning',
+          file: s.name,
+          offset: at,
+          message: `open segment ${s.name} has ${what} at byte ${at} after ${plural(ordinal, 'batch')}, followed by non-zero bytes: raft stops reading there and drops the last ${plural(rest, 'byte')}${from !== undefined ? ` (its entries end at ${from - 1n})` : ''}.`,
+          repairs: [
+            `Truncate ${s.name} to ${at} bytes (what start-up does anyway); inspect the dropped bytes first if entries may have been written after a hole.`,
+          ],
+          data: { ...base, droppedBytes: rest },
+        }),
+      );
     }
   }
   return out;
@@ -62,6 +92,7 @@ export const rule: Rule = {
   code: 'RR006',
   name: 'entry-count-invalid',
   severity: 'error',
-  summary: 'A batch says it holds 0 or more than 262144 entries (not an open segment\'s normal zero tail): entries after it are unreadable.',
+  summary:
+    "A batch says it holds 0 or more than 262144 entries (not an open segment's normal zero tail): entries after it are unreadable.",
   check: (ctx) => ctx.nodes.flatMap(check),
 };

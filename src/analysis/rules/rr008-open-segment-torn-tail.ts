@@ -12,8 +12,9 @@ const SHORT = new Set(['short-preamble', 'short-count', 'short-header', 'short-d
 
 function tornEntries(kind: string, data: Record<string, unknown>): string {
   if (kind === 'short-preamble' || kind === 'short-count') return 'no entry (the bytes are too few to be a batch)';
-  if (kind === 'short-header' && data['count'] !== undefined) return `the torn batch's ${plural(Number(data['count']), 'entry')}`;
-  return 'the torn batch\'s entries';
+  if (kind === 'short-header' && data['count'] !== undefined)
+    return `the torn batch's ${plural(Number(data['count']), 'entry')}`;
+  return "the torn batch's entries";
 }
 
 function check(facts: NodeFacts): Finding[] {
@@ -27,16 +28,30 @@ function check(facts: NodeFacts): Finding[] {
     const kept = goodEntryCount(s);
     const range = first !== undefined && kept > 0 ? ` (${entriesSpan(first, first + BigInt(kept) - 1n)})` : '';
     const lost = tornEntries(f.kind, f.data);
-    const fate = good > 0
-      ? `after ${good} good batch${good === 1 ? '' : 'es'}${range}, so libraft frees the same buffer twice and the process crashes at start-up without a message`
-      : 'before any good batch, so start-up fails with RAFT_IOERR';
-    out.push(finding(rule, facts.node.name, {
-      file: s.name, offset: at,
-      message: `open segment ${s.name} ends inside batch ${good + 1} at byte ${at} (${s.size - at} bytes left, ${f.kind}) ${fate}.`,
-      repairs: [`Truncate ${s.name} to ${at} bytes: keeps ${plural(kept, 'entry')} and loses ${lost}, which was never fully written.`],
-      data: { kind: f.kind, batch: good, batchOffset: at, truncateTo: at, size: s.size, keptEntries: kept,
-        crash: good > 0, tornEntries: f.kind === 'short-header' ? f.data['count'] : undefined },
-    }));
+    const fate =
+      good > 0
+        ? `after ${good} good batch${good === 1 ? '' : 'es'}${range}, so libraft frees the same buffer twice and the process crashes at start-up without a message`
+        : 'before any good batch, so start-up fails with RAFT_IOERR';
+    out.push(
+      finding(rule, facts.node.name, {
+        file: s.name,
+        offset: at,
+        message: `open segment ${s.name} ends inside batch ${good + 1} at byte ${at} (${s.size - at} bytes left, ${f.kind}) ${fate}.`,
+        repairs: [
+          `Truncate ${s.name} to ${at} bytes: keeps ${plural(kept, 'entry')} and loses ${lost}, which was never fully written.`,
+        ],
+        data: {
+          kind: f.kind,
+          batch: good,
+          batchOffset: at,
+          truncateTo: at,
+          size: s.size,
+          keptEntries: kept,
+          crash: good > 0,
+          tornEntries: f.kind === 'short-header' ? f.data['count'] : undefined,
+        },
+      }),
+    );
   }
   return out;
 }
@@ -45,6 +60,7 @@ export const rule: Rule = {
   code: 'RR008',
   name: 'open-segment-torn-tail',
   severity: 'error',
-  summary: 'An open segment ends inside a batch: after a good batch the real loader crashes (double free), otherwise it fails with an I/O error.',
+  summary:
+    'An open segment ends inside a batch: after a good batch the real loader crashes (double free), otherwise it fails with an I/O error.',
   check: (ctx) => ctx.nodes.flatMap(check),
 };

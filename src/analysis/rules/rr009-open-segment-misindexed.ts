@@ -27,7 +27,10 @@ function risk(facts: NodeFacts, run: LoadedRun, prevCounter: bigint | undefined)
 }
 
 /** Shape of entry k of the run vs. entry at index i of another log. */
-function sameShape(a: { type: number; length: number } | undefined, b: { type: number; length: number } | undefined): boolean {
+function sameShape(
+  a: { type: number; length: number } | undefined,
+  b: { type: number; length: number } | undefined,
+): boolean {
   return a !== undefined && b !== undefined && a.type === b.type && a.length === b.length;
 }
 
@@ -35,7 +38,8 @@ function sameShape(a: { type: number; length: number } | undefined, b: { type: n
 function shapeShift(run: LoadedRun, other: LogView): bigint | undefined {
   const entries = goodEntries(run.record).slice(0, Math.min(WINDOW, run.count));
   if (entries.length < 4 || new Set(entries.map((e) => `${e.type}:${e.length}`)).size < 2) return undefined;
-  const matches = (d: bigint): boolean => entries.every((e, k) => sameShape(e, other.entryAt(run.firstIndex + BigInt(k) + d)?.entry));
+  const matches = (d: bigint): boolean =>
+    entries.every((e, k) => sameShape(e, other.entryAt(run.firstIndex + BigInt(k) + d)?.entry));
   if (matches(0n)) return undefined;
   for (let d = 1n; d <= BigInt(MAX_SHIFT); d++) {
     if (matches(d)) return d;
@@ -58,10 +62,14 @@ function evidence(ctx: RuleContext, facts: NodeFacts, run: LoadedRun): string[] 
     for (const c of run.record.configurations.filter((c) => c.position < run.count)) {
       const i = run.firstIndex + BigInt(c.position);
       const theirs = other.diskLog.entryAt(i);
-      if (theirs && theirs.type !== EntryType.CHANGE) out.push(`it puts a configuration change at index ${i}, where ${other.node.name} holds a ${theirs.type === 1 ? 'command' : 'barrier'}`);
+      if (theirs && theirs.type !== EntryType.CHANGE)
+        out.push(
+          `it puts a configuration change at index ${i}, where ${other.node.name} holds a ${theirs.type === 1 ? 'command' : 'barrier'}`,
+        );
     }
     const d = shapeShift(run, other.diskLog);
-    if (d !== undefined) out.push(`its entries match ${other.node.name}'s entries from index ${run.firstIndex + d} (shifted by ${d})`);
+    if (d !== undefined)
+      out.push(`its entries match ${other.node.name}'s entries from index ${run.firstIndex + d} (shifted by ${d})`);
   }
   return out;
 }
@@ -77,15 +85,18 @@ function check(ctx: RuleContext, facts: NodeFacts): Finding[] {
     const proof = evidence(ctx, facts, run);
     if (!r && proof.length === 0) continue;
     const range = span(run.firstIndex, run.firstIndex + BigInt(run.count) - 1n);
-    out.push(finding(rule, facts.node.name, {
-      severity: proof.length > 0 ? 'error' : 'warning', file: s.name,
-      message: `open segment ${s.name} will be loaded as entries ${range}${r ? `: ${r}` : ''}${proof.length > 0 ? `; but ${proof.join('; ')}` : '; nothing on disk confirms those indexes'}.`,
-      repairs: [
-        'Lossless: when the true first index is known (matching terms and configurations on another node), write the entries as a closed segment with the right name and remove the open segment.',
-        `Data loss: move ${s.name} aside and let the leader resend entries ${range}.`,
-      ],
-      data: { inferredFirst: run.firstIndex, entries: run.count, risk: r, evidence: proof },
-    }));
+    out.push(
+      finding(rule, facts.node.name, {
+        severity: proof.length > 0 ? 'error' : 'warning',
+        file: s.name,
+        message: `open segment ${s.name} will be loaded as entries ${range}${r ? `: ${r}` : ''}${proof.length > 0 ? `; but ${proof.join('; ')}` : '; nothing on disk confirms those indexes'}.`,
+        repairs: [
+          'Lossless: when the true first index is known (matching terms and configurations on another node), write the entries as a closed segment with the right name and remove the open segment.',
+          `Data loss: move ${s.name} aside and let the leader resend entries ${range}.`,
+        ],
+        data: { inferredFirst: run.firstIndex, entries: run.count, risk: r, evidence: proof },
+      }),
+    );
   }
   return out;
 }
@@ -94,6 +105,7 @@ export const rule: Rule = {
   code: 'RR009',
   name: 'open-segment-misindexed',
   severity: 'warning',
-  summary: 'Open segments get indexes from their position only; after a snapshot alone or a missing segment they may be numbered wrongly (error with evidence).',
+  summary:
+    'Open segments get indexes from their position only; after a snapshot alone or a missing segment they may be numbered wrongly (error with evidence).',
   check: (ctx) => ctx.nodes.flatMap((facts) => check(ctx, facts)),
 };

@@ -6,18 +6,23 @@ import type { NodeFacts, Rule } from './rule.js';
 import { finding, latestConfiguration, newerThanUsed, nonCanonical } from './util.js';
 
 function check(facts: NodeFacts): Finding[] {
-  return facts.node.snapshots.filter((s) => s.data && !s.meta && !nonCanonical(facts, s.name)).map((s) => {
-    const conf = latestConfiguration(facts);
-    const rebuild = conf && conf.index <= s.index
-      ? [`Lossless: rebuild ${s.name}.meta from the configuration at index ${conf.index} (${conf.servers.length} servers), the newest one at or below the snapshot's index ${s.index}.`]
-      : [];
-    return finding(rule, facts.node.name, {
-      file: s.name,
-      message: `snapshot data file ${s.name} has no ${s.name}.meta: raft deletes it at start-up as an orphan${newerThanUsed(facts, s) ? ', and it is newer than the snapshot raft would use' : ''}.`,
-      repairs: [...rebuild, `Delete ${s.name} (what start-up does anyway).`],
-      data: { snapshot: s.name, term: s.term, index: s.index, size: s.data!.size, newest: newerThanUsed(facts, s) },
+  return facts.node.snapshots
+    .filter((s) => s.data && !s.meta && !nonCanonical(facts, s.name))
+    .map((s) => {
+      const conf = latestConfiguration(facts);
+      const rebuild =
+        conf && conf.index <= s.index
+          ? [
+              `Lossless: rebuild ${s.name}.meta from the configuration at index ${conf.index} (${conf.servers.length} servers), the newest one at or below the snapshot's index ${s.index}.`,
+            ]
+          : [];
+      return finding(rule, facts.node.name, {
+        file: s.name,
+        message: `snapshot data file ${s.name} has no ${s.name}.meta: raft deletes it at start-up as an orphan${newerThanUsed(facts, s) ? ', and it is newer than the snapshot raft would use' : ''}.`,
+        repairs: [...rebuild, `Delete ${s.name} (what start-up does anyway).`],
+        data: { snapshot: s.name, term: s.term, index: s.index, size: s.data!.size, newest: newerThanUsed(facts, s) },
+      });
     });
-  });
 }
 
 export const rule: Rule = {

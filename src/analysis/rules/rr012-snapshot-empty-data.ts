@@ -6,15 +6,19 @@ import type { NodeFacts, Rule } from './rule.js';
 import { finding, metaFileName, newerThanUsed } from './util.js';
 
 function check(facts: NodeFacts): Finding[] {
-  return facts.node.snapshots.filter((s) => s.data && s.data.size === 0).map((s) => {
-    const used = facts.snapshot ? `snapshot ${facts.snapshot.name}` : 'no snapshot';
-    return finding(rule, facts.node.name, {
-      file: s.name,
-      message: `snapshot data file ${s.name} is empty: raft does not see this snapshot${newerThanUsed(facts, s) ? ` and starts from ${used} instead` : ''}.`,
-      repairs: [`Delete ${s.name}${s.meta ? ` and ${metaFileName(facts, s)}` : ''}: the snapshot's content is lost; the log or the leader must provide the entries it covered.`],
-      data: { snapshot: s.name, term: s.term, index: s.index, hasMeta: s.meta !== undefined },
+  return facts.node.snapshots
+    .filter((s) => s.data && s.data.size === 0)
+    .map((s) => {
+      const used = facts.snapshot ? `snapshot ${facts.snapshot.name}` : 'no snapshot';
+      return finding(rule, facts.node.name, {
+        file: s.name,
+        message: `snapshot data file ${s.name} is empty: raft does not see this snapshot${newerThanUsed(facts, s) ? ` and starts from ${used} instead` : ''}.`,
+        repairs: [
+          `Delete ${s.name}${s.meta ? ` and ${metaFileName(facts, s)}` : ''}: the snapshot's content is lost; the log or the leader must provide the entries it covered.`,
+        ],
+        data: { snapshot: s.name, term: s.term, index: s.index, hasMeta: s.meta !== undefined },
+      });
     });
-  });
 }
 
 export const rule: Rule = {

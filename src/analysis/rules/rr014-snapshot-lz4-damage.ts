@@ -14,10 +14,23 @@ import { finding, isNewestSnapshot } from './util.js';
 
 /** Other nodes holding a sound snapshot of the same term and index (same state, other file name). */
 function peers(ctx: RuleContext, self: NodeFacts, term: bigint, index: bigint): string[] {
-  const found = ctx.nodes.filter((o) => o !== self).flatMap((o) => o.node.snapshots
-    .filter((x) => x.term === term && x.index === index && x.meta?.decoded.value && x.data?.size && x.data.frame.issues.length === 0)
-    .map((x) => `${x.name} on ${o.node.name}`));
-  return found.length > 0 ? [`Lossless: copy ${found[0]} (data and .meta; it holds the state at the same term and index).`] : [];
+  const found = ctx.nodes
+    .filter((o) => o !== self)
+    .flatMap((o) =>
+      o.node.snapshots
+        .filter(
+          (x) =>
+            x.term === term &&
+            x.index === index &&
+            x.meta?.decoded.value &&
+            x.data?.size &&
+            x.data.frame.issues.length === 0,
+        )
+        .map((x) => `${x.name} on ${o.node.name}`),
+    );
+  return found.length > 0
+    ? [`Lossless: copy ${found[0]} (data and .meta; it holds the state at the same term and index).`]
+    : [];
 }
 
 function check(ctx: RuleContext, facts: NodeFacts): Finding[] {
@@ -29,12 +42,16 @@ function check(ctx: RuleContext, facts: NodeFacts): Finding[] {
     if (!bad) {
       const trailing = issues.find((i) => i.kind === 'lz4-trailing-bytes');
       if (trailing) {
-        out.push(finding(rule, facts.node.name, {
-          severity: 'info', file: s.name, offset: trailing.offset,
-          message: `${s.name}: ${trailing.message}; raft ignores them.`,
-          repairs: [`Optional: truncate ${s.name} to ${trailing.offset} bytes.`],
-          data: { snapshot: s.name, kind: trailing.kind, cOutcome: 'ignored' },
-        }));
+        out.push(
+          finding(rule, facts.node.name, {
+            severity: 'info',
+            file: s.name,
+            offset: trailing.offset,
+            message: `${s.name}: ${trailing.message}; raft ignores them.`,
+            repairs: [`Optional: truncate ${s.name} to ${trailing.offset} bytes.`],
+            data: { snapshot: s.name, kind: trailing.kind, cOutcome: 'ignored' },
+          }),
+        );
       }
       continue;
     }
@@ -46,17 +63,29 @@ function check(ctx: RuleContext, facts: NodeFacts): Finding[] {
       : read.hang
         ? `${engine}'s decompression loop never ends, so the node hangs at start-up without any message`
         : `${engine} fails with RAFT_${read.code} "${errmsg.text}"`;
-    out.push(finding(rule, facts.node.name, {
-      severity: newest && !read.ok ? 'error' : 'warning', file: s.name, offset: bad.offset,
-      message: `snapshot ${s.name}: ${bad.message}. ${newest ? `It is the snapshot start-up loads: ${effect}` : `It is not the snapshot start-up loads, but as a fallback ${effect}`}.`,
-      repairs: [
-        ...peers(ctx, facts, s.term, s.index),
-        `Move ${s.name} and its .meta aside so that an older snapshot is used (the segments must reach back to its index + 1), or let the leader send a fresh snapshot.`,
-      ],
-      data: { snapshot: s.name, kind: bad.kind, cOutcome: bad.data?.['cOutcome'], cError: bad.data?.['cError'], newest,
-        issues: issues.map((i) => i.kind), engine, outcome: read.ok ? 'ok' : read.hang ? 'hang' : 'error',
-        ...(read.ok || read.hang ? {} : { error: errmsg.text }) },
-    }));
+    out.push(
+      finding(rule, facts.node.name, {
+        severity: newest && !read.ok ? 'error' : 'warning',
+        file: s.name,
+        offset: bad.offset,
+        message: `snapshot ${s.name}: ${bad.message}. ${newest ? `It is the snapshot start-up loads: ${effect}` : `It is not the snapshot start-up loads, but as a fallback ${effect}`}.`,
+        repairs: [
+          ...peers(ctx, facts, s.term, s.index),
+          `Move ${s.name} and its .meta aside so that an older snapshot is used (the segments must reach back to its index + 1), or let the leader send a fresh snapshot.`,
+        ],
+        data: {
+          snapshot: s.name,
+          kind: bad.kind,
+          cOutcome: bad.data?.['cOutcome'],
+          cError: bad.data?.['cError'],
+          newest,
+          issues: issues.map((i) => i.kind),
+          engine,
+          outcome: read.ok ? 'ok' : read.hang ? 'hang' : 'error',
+          ...(read.ok || read.hang ? {} : { error: errmsg.text }),
+        },
+      }),
+    );
   }
   return out;
 }

@@ -12,7 +12,12 @@ const BEHIND = /last entry on disk has index (\d+), which is behind last snapsho
 
 function behind(facts: NodeFacts): Finding | undefined {
   const p = facts.prediction;
-  const text = p.cause === 'behind-snapshot' ? p.error : p.recoveredFrom?.cause === 'behind-snapshot' ? p.recoveredFrom.error : undefined;
+  const text =
+    p.cause === 'behind-snapshot'
+      ? p.error
+      : p.recoveredFrom?.cause === 'behind-snapshot'
+        ? p.recoveredFrom.error
+        : undefined;
   const m = text ? BEHIND.exec(text) : null;
   if (!m) return undefined;
   const last = BigInt(m[1]!);
@@ -33,7 +38,8 @@ function ignoredAll(facts: NodeFacts): Finding | undefined {
   const names = f.ignored.map((s) => s.name);
   const end = f.ignored.reduce((m, s) => (s.end > m ? s.end : m), 0n);
   return finding(rule, facts.node.name, {
-    severity: 'info', file: facts.snapshot!.name,
+    severity: 'info',
+    file: facts.snapshot!.name,
     message: `every closed segment ends before snapshot ${facts.snapshot!.name} (index ${facts.snapshot!.index}; the newest segment ends at ${end}) and there is no open segment: raft ignores the ${plural(names.length, 'file')} and starts from the snapshot with an empty log.`,
     repairs: [`None needed. Optionally delete ${listWords(names)}.`],
     data: { snapshotIndex: facts.snapshot!.index, segmentsEndAt: end, ignored: names },
@@ -48,6 +54,7 @@ export const rule: Rule = {
   code: 'RR015',
   name: 'snapshot-beyond-log',
   severity: 'error',
-  summary: 'The loaded log ends before the newest snapshot (raft refuses to start), or every segment is older than the snapshot and ignored.',
+  summary:
+    'The loaded log ends before the newest snapshot (raft refuses to start), or every segment is older than the snapshot and ignored.',
   check: (ctx) => ctx.nodes.flatMap(check),
 };

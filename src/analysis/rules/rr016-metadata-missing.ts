@@ -16,16 +16,23 @@ function check(facts: NodeFacts): Finding[] {
   if (node.segments.length === 0 && node.snapshots.length === 0) return [];
   const term = facts.diskLog.lastTerm;
   const id = node.info?.value?.id;
-  const rebootstrap = id !== undefined && BOOTSTRAP_IDS.has(id)
-    ? ` Its ID ${id} is the bootstrap ID: dqlite would bootstrap it again, writing metadata1 and a 0000000000000001-0000000000000001 segment next to the existing log.`
-    : '';
-  const present = [node.metadata1, node.metadata2].filter((m) => m).map((m) => `${m!.name} (${m!.size} bytes, deleted at start-up)`);
-  return [finding(rule, node.name, {
-    file: 'metadata1',
-    message: `no usable metadata1/metadata2${present.length ? ` (only ${present.join(', ')})` : ''} although the log holds entries up to term ${term}: raft starts with term 0 and no vote, and may vote twice in a term.${rebootstrap}`,
-    repairs: [`Lossless: write metadata1 with version 1, term ${term} (the last term in the log) and no vote; a vote from that term, if any, is forgotten, which is safe only while the node was not a voter in an election of that term.`],
-    data: { lastLogTerm: term, id, bootstrapId: rebootstrap !== '' },
-  })];
+  const rebootstrap =
+    id !== undefined && BOOTSTRAP_IDS.has(id)
+      ? ` Its ID ${id} is the bootstrap ID: dqlite would bootstrap it again, writing metadata1 and a 0000000000000001-0000000000000001 segment next to the existing log.`
+      : '';
+  const present = [node.metadata1, node.metadata2]
+    .filter((m) => m)
+    .map((m) => `${m!.name} (${m!.size} bytes, deleted at start-up)`);
+  return [
+    finding(rule, node.name, {
+      file: 'metadata1',
+      message: `no usable metadata1/metadata2${present.length ? ` (only ${present.join(', ')})` : ''} although the log holds entries up to term ${term}: raft starts with term 0 and no vote, and may vote twice in a term.${rebootstrap}`,
+      repairs: [
+        `Lossless: write metadata1 with version 1, term ${term} (the last term in the log) and no vote; a vote from that term, if any, is forgotten, which is safe only while the node was not a voter in an election of that term.`,
+      ],
+      data: { lastLogTerm: term, id, bootstrapId: rebootstrap !== '' },
+    }),
+  ];
 }
 
 export const rule: Rule = {

@@ -14,14 +14,19 @@ function check(facts: NodeFacts): Finding[] {
     if (!m || !issue) continue;
     const other = m.name === 'metadata1' ? metadata2 : metadata1;
     const otherOk = other?.size === 32 && other.decoded.issues.length === 0 ? other.decoded.value : undefined;
-    out.push(finding(rule, facts.node.name, {
-      file: m.name, offset: issue.offset,
-      message: `${m.name}: ${issue.kind === 'metadata-bad-format' ? `format word is ${String(issue.data?.['found'])}, not 1` : 'version is 0'}; raft refuses to start ("${issue.message}").`,
-      repairs: otherOk
-        ? [`Lossless: delete ${m.name}; ${other!.name} is valid (version ${otherOk.version}, term ${otherOk.term}).`]
-        : [`Rewrite ${m.name} with format 1, version 1, the last term in the log (${facts.diskLog.lastTerm}) and no vote.`],
-      data: { kind: issue.kind, found: issue.data?.['found'] },
-    }));
+    out.push(
+      finding(rule, facts.node.name, {
+        file: m.name,
+        offset: issue.offset,
+        message: `${m.name}: ${issue.kind === 'metadata-bad-format' ? `format word is ${String(issue.data?.['found'])}, not 1` : 'version is 0'}; raft refuses to start ("${issue.message}").`,
+        repairs: otherOk
+          ? [`Lossless: delete ${m.name}; ${other!.name} is valid (version ${otherOk.version}, term ${otherOk.term}).`]
+          : [
+              `Rewrite ${m.name} with format 1, version 1, the last term in the log (${facts.diskLog.lastTerm}) and no vote.`,
+            ],
+        data: { kind: issue.kind, found: issue.data?.['found'] },
+      }),
+    );
   }
   return out;
 }

@@ -20,16 +20,26 @@ function check(facts: NodeFacts): Finding[] {
     const closed = parseClosedSegmentName(original);
     const range = closed && closed.last >= closed.first ? closed : undefined;
     const at = when(ns);
-    const held = range ? `${entriesSpan(range.first, range.last)}` : original.startsWith('open-') ? `the entries of open segment ${original}` : original;
-    out.push(finding(rule, facts.node.name, {
-      file: f.name,
-      message: `${f.name} is ${held}, moved aside by raft's auto-recovery${at ? ` at ${at}` : ''}: this node already dropped it from its log.`,
-      repairs: [
-        'If other nodes hold these entries the cluster has them; delete the file once the node is healthy again.',
-        ...(range ? [`If this node is the only copy, check the damage (raft-rescue inspect) and restore ${original} after repairing it.`] : []),
-      ],
-      data: { original, ns, movedAt: at, first: range?.first, last: range?.last, size: f.size },
-    }));
+    const held = range
+      ? `${entriesSpan(range.first, range.last)}`
+      : original.startsWith('open-')
+        ? `the entries of open segment ${original}`
+        : original;
+    out.push(
+      finding(rule, facts.node.name, {
+        file: f.name,
+        message: `${f.name} is ${held}, moved aside by raft's auto-recovery${at ? ` at ${at}` : ''}: this node already dropped it from its log.`,
+        repairs: [
+          'If other nodes hold these entries the cluster has them; delete the file once the node is healthy again.',
+          ...(range
+            ? [
+                `If this node is the only copy, check the damage (raft-rescue inspect) and restore ${original} after repairing it.`,
+              ]
+            : []),
+        ],
+        data: { original, ns, movedAt: at, first: range?.first, last: range?.last, size: f.size },
+      }),
+    );
   }
   return out;
 }
@@ -38,6 +48,7 @@ export const rule: Rule = {
   code: 'RR020',
   name: 'corrupt-files-present',
   severity: 'warning',
-  summary: 'corrupt-* files: an earlier start-up with auto-recovery already moved segments aside and dropped their entries.',
+  summary:
+    'corrupt-* files: an earlier start-up with auto-recovery already moved segments aside and dropped their entries.',
   check: (ctx) => ctx.nodes.flatMap(check),
 };

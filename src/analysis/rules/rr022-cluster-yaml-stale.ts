@@ -19,10 +19,14 @@ function compareMember(s: ConfigurationServer, listed: readonly NodeInfo[]): Dif
   const byAddress = listed.find((c) => c.address === s.address);
   const c = byId ?? byAddress;
   if (!c) return { text: `${s.id} (${s.address}, ${raftRoleName(s.role)}) is missing`, conflict: false };
-  if (byId && byId.address !== s.address) return { text: `ID ${s.id} is listed at ${byId.address}, raft has ${s.address}`, conflict: true };
+  if (byId && byId.address !== s.address)
+    return { text: `ID ${s.id} is listed at ${byId.address}, raft has ${s.address}`, conflict: true };
   if (!byId && c.id !== 0n) return { text: `${s.address} is listed with ID ${c.id}, raft has ${s.id}`, conflict: true };
   if (yamlRoleToRaft(c.role) !== s.role) {
-    return { text: `${s.address} is listed as ${roleName(c.role)} (Role: ${c.role}), raft has ${raftRoleName(s.role)}`, conflict: false };
+    return {
+      text: `${s.address} is listed as ${roleName(c.role)} (Role: ${c.role}), raft has ${raftRoleName(s.role)}`,
+      conflict: false,
+    };
   }
   return undefined;
 }
@@ -38,22 +42,29 @@ function check(facts: NodeFacts): Finding[] {
   }
   for (const c of listed) {
     const known = conf.servers.some((s) => (c.id !== 0n && s.id === c.id) || s.address === c.address);
-    if (!known) diffs.push({ text: `${c.address} (ID ${c.id}) is listed but not in the configuration`, conflict: false });
+    if (!known)
+      diffs.push({ text: `${c.address} (ID ${c.id}) is listed but not in the configuration`, conflict: false });
   }
   if (diffs.length === 0) return [];
   const conflict = diffs.some((d) => d.conflict);
-  return [finding(rule, facts.node.name, {
-    severity: conflict ? 'warning' : 'info', file: 'cluster.yaml',
-    message: `cluster.yaml differs from the raft configuration at index ${conf.index} (${conf.source}): ${diffs.map((d) => d.text).join('; ')}.`,
-    repairs: [`Rewrite cluster.yaml from the configuration at index ${conf.index} (go-dqlite also refreshes it from the leader once the cluster runs).`],
-    data: { configurationIndex: conf.index, differences: diffs.map((d) => d.text), conflict },
-  })];
+  return [
+    finding(rule, facts.node.name, {
+      severity: conflict ? 'warning' : 'info',
+      file: 'cluster.yaml',
+      message: `cluster.yaml differs from the raft configuration at index ${conf.index} (${conf.source}): ${diffs.map((d) => d.text).join('; ')}.`,
+      repairs: [
+        `Rewrite cluster.yaml from the configuration at index ${conf.index} (go-dqlite also refreshes it from the leader once the cluster runs).`,
+      ],
+      data: { configurationIndex: conf.index, differences: diffs.map((d) => d.text), conflict },
+    }),
+  ];
 }
 
 export const rule: Rule = {
   code: 'RR022',
   name: 'cluster-yaml-stale',
   severity: 'info',
-  summary: 'cluster.yaml differs from the newest raft configuration (stale: info; an ID or address that contradicts it: warning).',
+  summary:
+    'cluster.yaml differs from the newest raft configuration (stale: info; an ID or address that contradicts it: warning).',
   check: (ctx) => ctx.nodes.flatMap(check),
 };

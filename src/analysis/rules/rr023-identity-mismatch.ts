@@ -26,7 +26,9 @@ function configurationFinding(facts: NodeFacts, info: NodeInfo): Finding | undef
     return finding(rule, facts.node.name, {
       file: 'info.yaml',
       message: `info.yaml says this node (ID ${info.id}) is at ${info.address}, but ${where} lists it at ${byId.address}: the other nodes would contact ${byId.address}.`,
-      repairs: [`Make info.yaml's Address ${byId.address}, or change the node's address in the configuration with a recovery (.reconfigure) on every node.`],
+      repairs: [
+        `Make info.yaml's Address ${byId.address}, or change the node's address in the configuration with a recovery (.reconfigure) on every node.`,
+      ],
       data: { ...data, configurationAddress: byId.address },
     });
   }
@@ -37,7 +39,9 @@ function configurationFinding(facts: NodeFacts, info: NodeInfo): Finding | undef
       : `info.yaml's ID ${info.id} (${info.address}) is not in ${where}: this node is not a member of the cluster it holds data for.`,
     repairs: byAddress
       ? [`Make info.yaml's ID ${byAddress.id} if this directory really belongs to ${info.address}.`]
-      : ['Check that this directory belongs to this cluster; to make it a member, run a recovery (.reconfigure) that includes it.'],
+      : [
+          'Check that this directory belongs to this cluster; to make it a member, run a recovery (.reconfigure) that includes it.',
+        ],
     data: { ...data, configurationId: byAddress?.id },
   });
 }
@@ -56,12 +60,15 @@ function check(ctx: RuleContext, facts: NodeFacts): Finding[] {
   const dir = dirName(facts);
   const other = ctx.nodes.find((o) => o !== facts && o.node.info?.value?.address === dir);
   if (info.address && dir !== info.address && (other || looksLikeAddress(dir))) {
-    out.push(finding(rule, facts.node.name, {
-      severity: 'warning', file: 'info.yaml',
-      message: `directory ${dir} holds info.yaml for ${info.address}${other ? `, while ${other.node.displayPath} holds ${dir}'s` : ''}: check that the directories were not swapped when copied.`,
-      repairs: [`Rename the directory to ${info.address} if it is that node's data.`],
-      data: { directory: dir, address: info.address },
-    }));
+    out.push(
+      finding(rule, facts.node.name, {
+        severity: 'warning',
+        file: 'info.yaml',
+        message: `directory ${dir} holds info.yaml for ${info.address}${other ? `, while ${other.node.displayPath} holds ${dir}'s` : ''}: check that the directories were not swapped when copied.`,
+        repairs: [`Rename the directory to ${info.address} if it is that node's data.`],
+        data: { directory: dir, address: info.address },
+      }),
+    );
   }
   return out;
 }
@@ -70,6 +77,7 @@ export const rule: Rule = {
   code: 'RR023',
   name: 'identity-mismatch',
   severity: 'error',
-  summary: 'info.yaml ID/address not in the raft configuration or at another address; directory named after another address (warning).',
+  summary:
+    'info.yaml ID/address not in the raft configuration or at another address; directory named after another address (warning).',
   check: (ctx) => ctx.nodes.flatMap((facts) => check(ctx, facts)),
 };

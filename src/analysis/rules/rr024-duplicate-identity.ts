@@ -21,21 +21,29 @@ function groups(ctx: RuleContext, key: (f: NodeFacts) => string | undefined): No
 function check(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   const where = (g: NodeFacts[]): string[] => g.map((f) => f.node.displayPath);
-  for (const g of groups(ctx, (f) => (f.node.info?.value && f.node.info.value.id !== 0n ? f.node.info.value.id.toString() : undefined))) {
+  for (const g of groups(ctx, (f) =>
+    f.node.info?.value && f.node.info.value.id !== 0n ? f.node.info.value.id.toString() : undefined,
+  )) {
     const id = g[0]!.node.info!.value!.id;
-    out.push(finding(rule, '*', {
-      message: `${g.length} input directories claim node ID ${id}: ${listWords(where(g))}.`,
-      repairs: ['Find out which directory really belongs to that node (compare addresses, logs and snapshots) and leave the others out.'],
-      data: { id, directories: where(g) },
-    }));
+    out.push(
+      finding(rule, '*', {
+        message: `${g.length} input directories claim node ID ${id}: ${listWords(where(g))}.`,
+        repairs: [
+          'Find out which directory really belongs to that node (compare addresses, logs and snapshots) and leave the others out.',
+        ],
+        data: { id, directories: where(g) },
+      }),
+    );
   }
   for (const g of groups(ctx, (f) => f.node.info?.value?.address || undefined)) {
     const address = g[0]!.node.info!.value!.address;
-    out.push(finding(rule, '*', {
-      message: `${g.length} input directories claim address ${address}: ${listWords(where(g))}.`,
-      repairs: ['Give each directory its own node, or leave the duplicates out.'],
-      data: { address, directories: where(g) },
-    }));
+    out.push(
+      finding(rule, '*', {
+        message: `${g.length} input directories claim address ${address}: ${listWords(where(g))}.`,
+        repairs: ['Give each directory its own node, or leave the duplicates out.'],
+        data: { address, directories: where(g) },
+      }),
+    );
   }
   return out;
 }

@@ -9,7 +9,12 @@ import type { NodeFacts, Rule, RuleContext } from './rule.js';
 import { compareSpans, termSpans, type TermSpan } from './term-spans.js';
 import { finding, plural } from './util.js';
 
-function pairFinding(a: NodeFacts, b: NodeFacts, sa: readonly TermSpan[], sb: readonly TermSpan[]): Finding | undefined {
+function pairFinding(
+  a: NodeFacts,
+  b: NodeFacts,
+  sa: readonly TermSpan[],
+  sb: readonly TermSpan[],
+): Finding | undefined {
   const c = compareSpans(sa, sb);
   if (c.firstDivergent === undefined) return undefined;
   const at = c.firstDivergent;
@@ -17,10 +22,12 @@ function pairFinding(a: NodeFacts, b: NodeFacts, sa: readonly TermSpan[], sb: re
   const snaps = [a.diskLog.snapshot?.index, b.diskLog.snapshot?.index].filter((x): x is bigint => x !== undefined);
   const committed = snaps.some((s) => at <= s);
   const winner = ta > tb ? a.node.name : b.node.name;
-  const why = c.reconverged !== undefined
-    ? `they agree again from index ${c.reconverged}, which raft's log matching rule forbids`
-    : committed ? 'the divergence lies at or below a snapshot, i.e. among committed entries'
-    : `an uncommitted tail: a leader with the higher term (${winner}'s) would overwrite the other's entries from ${at}`;
+  const why =
+    c.reconverged !== undefined
+      ? `they agree again from index ${c.reconverged}, which raft's log matching rule forbids`
+      : committed
+        ? 'the divergence lies at or below a snapshot, i.e. among committed entries'
+        : `an uncommitted tail: a leader with the higher term (${winner}'s) would overwrite the other's entries from ${at}`;
   return finding(rule, '*', {
     severity: c.reconverged !== undefined || committed ? 'error' : 'warning',
     message: `${a.node.name} and ${b.node.name} hold different terms from index ${at} (term ${ta} vs ${tb}); ${plural(c.differing, 'index')} of ${c.common} held by both differ: ${why}.`,
@@ -28,9 +35,15 @@ function pairFinding(a: NodeFacts, b: NodeFacts, sa: readonly TermSpan[], sb: re
       `Treat ${winner} (higher term at ${at}) as the reference when choosing a node to recover from; the other's entries from ${at} on are not part of the agreed history.`,
     ],
     data: {
-      nodes: [a.node.name, b.node.name], firstDivergent: at, terms: [ta, tb], differing: c.differing, common: c.common,
-      reconverged: c.reconverged, committed,
-      lastIndexes: [a.diskLog.lastIndex, b.diskLog.lastIndex], lastTerms: [a.diskLog.lastTerm, b.diskLog.lastTerm],
+      nodes: [a.node.name, b.node.name],
+      firstDivergent: at,
+      terms: [ta, tb],
+      differing: c.differing,
+      common: c.common,
+      reconverged: c.reconverged,
+      committed,
+      lastIndexes: [a.diskLog.lastIndex, b.diskLog.lastIndex],
+      lastTerms: [a.diskLog.lastTerm, b.diskLog.lastTerm],
     },
   });
 }
@@ -51,6 +64,7 @@ export const rule: Rule = {
   code: 'RR026',
   name: 'log-matching-violated',
   severity: 'error',
-  summary: 'Two nodes hold different terms at the same index: error when committed or when the logs agree again; warning for an uncommitted tail.',
+  summary:
+    'Two nodes hold different terms at the same index: error when committed or when the logs agree again; warning for an uncommitted tail.',
   check,
 };

@@ -22,7 +22,8 @@ function one(facts: NodeFacts, f: FileRecord): Finding | undefined {
   const deleted = facts.prediction.removed.includes(f.name);
   if (snapshot) {
     return finding(rule, facts.node.name, {
-      severity: deleted ? 'error' : 'warning', file: f.name,
+      severity: deleted ? 'error' : 'warning',
+      file: f.name,
       message: `snapshot file name ${JSON.stringify(f.name)} is not canonical (${c.reason}): raft looks for its sibling under the canonical spelling${deleted ? ', does not find it, and deletes this file at start-up' : ''}.`,
       repairs: rename,
       data: { canonicalName: c.canonicalName, reason: c.reason, deletedAtStartup: deleted },
@@ -30,7 +31,8 @@ function one(facts: NodeFacts, f: FileRecord): Finding | undefined {
   }
   const legacy = c.kind === 'closed-segment' && /^fewer than 16 digits \(unpadded\); C reads/.test(c.reason ?? '');
   return finding(rule, facts.node.name, {
-    severity: legacy ? 'info' : 'warning', file: f.name,
+    severity: legacy ? 'info' : 'warning',
+    file: f.name,
     message: `${c.kind === 'closed-segment' ? 'closed' : 'open'} segment name ${JSON.stringify(f.name)} is not canonical (${c.reason})${legacy ? '; raft < 0.9.10 wrote such names and raft still reads them' : ''}.`,
     repairs: rename,
     data: { canonicalName: c.canonicalName, reason: c.reason },
@@ -45,6 +47,7 @@ export const rule: Rule = {
   code: 'RR030',
   name: 'non-canonical-file-name',
   severity: 'warning',
-  summary: 'A file name C parses but never writes; non-canonical snapshot names make raft delete the pair as orphans (error).',
+  summary:
+    'A file name C parses but never writes; non-canonical snapshot names make raft delete the pair as orphans (error).',
   check: (ctx) => ctx.nodes.flatMap(check),
 };

@@ -17,17 +17,21 @@ function check(facts: NodeFacts): Finding[] {
     const first = firstIndexOf(facts, s);
     const index = first !== undefined ? first + BigInt(entriesBefore(s, f.ordinal) + entry) : undefined;
     const crash = s.kind === 'open' && f.ordinal > 0;
-    const effect = crash ? 'after a good batch in an open segment libraft frees the same buffer twice and crashes'
+    const effect = crash
+      ? 'after a good batch in an open segment libraft frees the same buffer twice and crashes'
       : 'start-up fails with RAFT_MALFORMED (no message; auto-recovery does not apply)';
-    out.push(finding(rule, facts.node.name, {
-      file: s.name, offset: f.offset,
-      message: `${s.name}: entry ${entry + 1} of batch ${f.ordinal + 1} (${index !== undefined ? `index ${index}, ` : ''}header at byte ${f.offset - 8}) has type ${String(f.data['type'])}, which raft does not know: ${effect}.`,
-      repairs: [
-        'Lossless if another node holds this entry: rebuild the batch from its copy.',
-        `Data loss: truncate ${s.name} to ${f.batchOffset} bytes, keeping ${plural(entriesBefore(s, f.ordinal), 'entry')}${s.kind === 'closed' ? ', and rename it to match' : ''}.`,
-      ],
-      data: { batch: f.ordinal, batchOffset: f.batchOffset, entry, type: f.data['type'], index, crash },
-    }));
+    out.push(
+      finding(rule, facts.node.name, {
+        file: s.name,
+        offset: f.offset,
+        message: `${s.name}: entry ${entry + 1} of batch ${f.ordinal + 1} (${index !== undefined ? `index ${index}, ` : ''}header at byte ${f.offset - 8}) has type ${String(f.data['type'])}, which raft does not know: ${effect}.`,
+        repairs: [
+          'Lossless if another node holds this entry: rebuild the batch from its copy.',
+          `Data loss: truncate ${s.name} to ${f.batchOffset} bytes, keeping ${plural(entriesBefore(s, f.ordinal), 'entry')}${s.kind === 'closed' ? ', and rename it to match' : ''}.`,
+        ],
+        data: { batch: f.ordinal, batchOffset: f.batchOffset, entry, type: f.data['type'], index, crash },
+      }),
+    );
   }
   return out;
 }
@@ -36,6 +40,7 @@ export const rule: Rule = {
   code: 'RR031',
   name: 'unknown-entry-type',
   severity: 'error',
-  summary: 'An entry type other than command/barrier/change under a valid header checksum: start-up fails (MALFORMED) or crashes.',
+  summary:
+    'An entry type other than command/barrier/change under a valid header checksum: start-up fails (MALFORMED) or crashes.',
   check: (ctx) => ctx.nodes.flatMap(check),
 };

@@ -16,17 +16,34 @@ function check(facts: NodeFacts): Finding[] {
     const kept = goodEntryCount(s);
     const named = namedCount(s);
     const from = s.firstIndex! + BigInt(kept);
-    const missing = named !== undefined && s.lastIndex! >= from ? `${entriesSpan(from, s.lastIndex!)} ${from === s.lastIndex ? 'is' : 'are'} missing` : 'the rest is missing';
+    const missing =
+      named !== undefined && s.lastIndex! >= from
+        ? `${entriesSpan(from, s.lastIndex!)} ${from === s.lastIndex ? 'is' : 'are'} missing`
+        : 'the rest is missing';
     const ignored = ignoredByFilter(facts).has(s.name);
-    out.push(finding(rule, facts.node.name, {
-      severity: ignored ? 'warning' : 'error', file: s.name, offset: f.batchOffset,
-      message: `closed segment ${s.name} ends inside batch ${f.ordinal + 1} at byte ${f.batchOffset} (file is ${s.size} bytes): ${missing}; ${ignored ? 'uvFilterSegments ignores this file' : 'start-up fails with RAFT_IOERR (a short read; auto-recovery does not apply)'}.`,
-      repairs: [
-        ...(named !== undefined && s.lastIndex! >= from ? [`Lossless if another node holds ${entriesSpan(from, s.lastIndex!)}: rebuild the segment from its copy.`] : []),
-        `Data loss: truncate ${s.name} to ${f.batchOffset} bytes and rename it to the ${plural(kept, 'entry')} it keeps; later segments then no longer continue it.`,
-      ],
-      data: { kind: f.kind, batch: f.ordinal, batchOffset: f.batchOffset, size: s.size, keptEntries: kept, missingFrom: from, missingTo: s.lastIndex },
-    }));
+    out.push(
+      finding(rule, facts.node.name, {
+        severity: ignored ? 'warning' : 'error',
+        file: s.name,
+        offset: f.batchOffset,
+        message: `closed segment ${s.name} ends inside batch ${f.ordinal + 1} at byte ${f.batchOffset} (file is ${s.size} bytes): ${missing}; ${ignored ? 'uvFilterSegments ignores this file' : 'start-up fails with RAFT_IOERR (a short read; auto-recovery does not apply)'}.`,
+        repairs: [
+          ...(named !== undefined && s.lastIndex! >= from
+            ? [`Lossless if another node holds ${entriesSpan(from, s.lastIndex!)}: rebuild the segment from its copy.`]
+            : []),
+          `Data loss: truncate ${s.name} to ${f.batchOffset} bytes and rename it to the ${plural(kept, 'entry')} it keeps; later segments then no longer continue it.`,
+        ],
+        data: {
+          kind: f.kind,
+          batch: f.ordinal,
+          batchOffset: f.batchOffset,
+          size: s.size,
+          keptEntries: kept,
+          missingFrom: from,
+          missingTo: s.lastIndex,
+        },
+      }),
+    );
   }
   return out;
 }

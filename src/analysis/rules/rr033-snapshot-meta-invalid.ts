@@ -17,15 +17,19 @@ function check(facts: NodeFacts): Finding[] {
     const code = String(issue.data?.['legacyCode'] ?? issue.data?.['raftCode']);
     const p = facts.prediction;
     const cText = newest && p.file === meta && p.error ? ` ("${p.error}")` : '';
-    out.push(finding(rule, facts.node.name, {
-      severity: newest ? 'error' : 'warning', file: meta, offset: issue.offset,
-      message: `${meta}: ${issue.message} (RAFT_${code}): ${newest ? `it is the snapshot start-up loads, so raft refuses to start${cText}; cowsql ≥ 0.22 would fall back to an older snapshot` : 'not the snapshot start-up loads, but unusable as a fallback'}.`,
-      repairs: [
-        'Lossless if the log still holds the configuration in force at the snapshot index: rewrite the .meta from it (configuration index and servers).',
-        `Move ${meta} and ${s.name} aside so that an older snapshot is used (the segments must reach back to its index + 1).`,
-      ],
-      data: { snapshot: s.name, kind: issue.kind, raftCode: code, newest },
-    }));
+    out.push(
+      finding(rule, facts.node.name, {
+        severity: newest ? 'error' : 'warning',
+        file: meta,
+        offset: issue.offset,
+        message: `${meta}: ${issue.message} (RAFT_${code}): ${newest ? `it is the snapshot start-up loads, so raft refuses to start${cText}; cowsql ≥ 0.22 would fall back to an older snapshot` : 'not the snapshot start-up loads, but unusable as a fallback'}.`,
+        repairs: [
+          'Lossless if the log still holds the configuration in force at the snapshot index: rewrite the .meta from it (configuration index and servers).',
+          `Move ${meta} and ${s.name} aside so that an older snapshot is used (the segments must reach back to its index + 1).`,
+        ],
+        data: { snapshot: s.name, kind: issue.kind, raftCode: code, newest },
+      }),
+    );
   }
   return out;
 }
@@ -34,6 +38,7 @@ export const rule: Rule = {
   code: 'RR033',
   name: 'snapshot-meta-invalid',
   severity: 'error',
-  summary: 'A snapshot .meta that is short, has a bad format, a bad configuration length or an undecodable configuration.',
+  summary:
+    'A snapshot .meta that is short, has a bad format, a bad configuration length or an undecodable configuration.',
   check: (ctx) => ctx.nodes.flatMap(check),
 };

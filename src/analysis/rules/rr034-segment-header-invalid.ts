@@ -14,7 +14,8 @@ function problem(s: SegmentRecord): { text: string; code: 'CORRUPT' | 'IOERR' } 
   if (s.size === 0) return s.kind === 'closed' ? { text: 'is empty', code: 'CORRUPT' } : undefined;
   if (s.size < 8) return { text: `has only ${s.size} bytes, fewer than its 8-byte format header`, code: 'IOERR' };
   if (d.formatVersion === 1n) return undefined;
-  const zeroFilled = d.formatVersion === 0n && d.batches.length === 0 && d.validBytes === 8 && (!d.failure || d.tailIsZero);
+  const zeroFilled =
+    d.formatVersion === 0n && d.batches.length === 0 && d.validBytes === 8 && (!d.failure || d.tailIsZero);
   if (s.kind === 'open' && zeroFilled) return undefined;
   return { text: `starts with format version ${String(d.formatVersion)}, not 1`, code: 'CORRUPT' };
 }
@@ -22,7 +23,8 @@ function problem(s: SegmentRecord): { text: string; code: 'CORRUPT' | 'IOERR' } 
 function consequence(facts: NodeFacts, s: SegmentRecord, code: string): string {
   if (ignoredByFilter(facts).has(s.name)) return 'uvFilterSegments ignores this file';
   if (code !== 'CORRUPT') return 'start-up fails with RAFT_IOERR';
-  if (!facts.autoRecovery || (s.kind === 'closed' && !isLastClosed(facts, s.name))) return 'start-up fails with RAFT_CORRUPT';
+  if (!facts.autoRecovery || (s.kind === 'closed' && !isLastClosed(facts, s.name)))
+    return 'start-up fails with RAFT_CORRUPT';
   return `auto-recovery renames ${listWords(fromSegmentOn(facts, s.name))} to corrupt-* and the node starts without them`;
 }
 
@@ -31,15 +33,19 @@ function check(facts: NodeFacts): Finding[] {
   for (const s of facts.node.segments) {
     const p = problem(s);
     if (!p) continue;
-    out.push(finding(rule, facts.node.name, {
-      severity: ignoredByFilter(facts).has(s.name) ? 'warning' : 'error', file: s.name, offset: 0,
-      message: `${s.kind} segment ${s.name} ${p.text}: ${consequence(facts, s, p.code)}.`,
-      repairs: [
-        'Lossless if another node holds these entries: rebuild the segment from its copy.',
-        `Data loss: move ${s.name} aside${s.kind === 'closed' ? ' (and every later segment, which then no longer continues the log)' : ''}.`,
-      ],
-      data: { size: s.size, formatVersion: s.decoded.formatVersion, raftCode: p.code },
-    }));
+    out.push(
+      finding(rule, facts.node.name, {
+        severity: ignoredByFilter(facts).has(s.name) ? 'warning' : 'error',
+        file: s.name,
+        offset: 0,
+        message: `${s.kind} segment ${s.name} ${p.text}: ${consequence(facts, s, p.code)}.`,
+        repairs: [
+          'Lossless if another node holds these entries: rebuild the segment from its copy.',
+          `Data loss: move ${s.name} aside${s.kind === 'closed' ? ' (and every later segment, which then no longer continues the log)' : ''}.`,
+        ],
+        data: { size: s.size, formatVersion: s.decoded.formatVersion, raftCode: p.code },
+      }),
+    );
   }
   return out;
 }

@@ -8,13 +8,20 @@ import { finding } from './util.js';
 const KINDS = new Set(['unreadable', 'not-a-regular-file']);
 
 function check(facts: NodeFacts): Finding[] {
-  return facts.node.issues.filter((i) => KINDS.has(i.kind)).map((i) => finding(rule, facts.node.name, {
-    file: i.file,
-    message: `${i.file}: ${i.message}; raft cannot read it either, and nothing in it was checked.`,
-    repairs: [i.kind === 'unreadable' ? `Fix the permissions of ${i.file} (or copy the directory again) and re-run the check.`
-      : `Replace ${i.file} with the regular file it should be, or move it out of the directory.`],
-    data: { kind: i.kind },
-  }));
+  return facts.node.issues
+    .filter((i) => KINDS.has(i.kind))
+    .map((i) =>
+      finding(rule, facts.node.name, {
+        file: i.file,
+        message: `${i.file}: ${i.message}; raft cannot read it either, and nothing in it was checked.`,
+        repairs: [
+          i.kind === 'unreadable'
+            ? `Fix the permissions of ${i.file} (or copy the directory again) and re-run the check.`
+            : `Replace ${i.file} with the regular file it should be, or move it out of the directory.`,
+        ],
+        data: { kind: i.kind },
+      }),
+    );
 }
 
 export const rule: Rule = {

@@ -17,23 +17,27 @@ function check(facts: NodeFacts): Finding[] {
   if (facts.engine.snapshots.read === 'always-lz4') return [];
   const lz4Only = releasesWhere((p) => p.snapshots.read === 'always-lz4');
   const name = facts.snapshot.name;
-  return [finding(rule, facts.node.name, {
-    file: name,
-    message: `${name} holds raw data, not an LZ4 frame (as cowsql writes snapshots): ${facts.engine.name} reads it, `
-      + `but ${lz4Only} built with LZ4 (their default) would not start this node ("${LZ4_ONLY_ERROR}").`,
-    repairs: [
-      'To start these files on dqlite 1.18.3 or newer, `repair --engine dqlite-1.18` writes the snapshot as an '
-      + 'LZ4 frame with the same content (`--convert-snapshots lz4` for any engine).',
-    ],
-    data: { snapshot: name, form: 'raw', failsOn: lz4Only },
-  })];
+  return [
+    finding(rule, facts.node.name, {
+      file: name,
+      message:
+        `${name} holds raw data, not an LZ4 frame (as cowsql writes snapshots): ${facts.engine.name} reads it, ` +
+        `but ${lz4Only} built with LZ4 (their default) would not start this node ("${LZ4_ONLY_ERROR}").`,
+      repairs: [
+        'To start these files on dqlite 1.18.3 or newer, `repair --engine dqlite-1.18` writes the snapshot as an ' +
+          'LZ4 frame with the same content (`--convert-snapshots lz4` for any engine).',
+      ],
+      data: { snapshot: name, form: 'raw', failsOn: lz4Only },
+    }),
+  ];
 }
 
 export const rule: Rule = {
   code: 'RR039',
   name: 'snapshot-not-portable',
   severity: 'info',
-  summary: 'The snapshot a node starts from is raw data (as cowsql writes it): dqlite 1.18.3 and newer, '
-    + 'built with LZ4, would not start it.',
+  summary:
+    'The snapshot a node starts from is raw data (as cowsql writes it): dqlite 1.18.3 and newer, ' +
+    'built with LZ4, would not start it.',
   check: (ctx) => ctx.nodes.flatMap(check),
 };

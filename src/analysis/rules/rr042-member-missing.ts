@@ -10,7 +10,9 @@ import type { Finding } from '../findings.js';
 import type { NodeFacts, Rule, RuleContext } from './rule.js';
 import { finding, latestConfiguration, listWords } from './util.js';
 
-function newestConfiguration(members: readonly NodeFacts[]): { index: bigint; servers: readonly ConfigurationServer[]; holder: NodeFacts } | undefined {
+function newestConfiguration(
+  members: readonly NodeFacts[],
+): { index: bigint; servers: readonly ConfigurationServer[]; holder: NodeFacts } | undefined {
   let best: { index: bigint; servers: readonly ConfigurationServer[]; holder: NodeFacts } | undefined;
   for (const f of members) {
     const c = latestConfiguration(f);
@@ -35,27 +37,40 @@ function check(ctx: RuleContext): Finding[] {
   const known = new Set(members.map((f) => identityOf(f.node).id).filter((id) => id !== undefined));
   const unknown = members.filter((f) => identityOf(f.node).id === undefined).map((f) => f.node.name);
   if (known.size === 0) return [];
-  return conf.servers.filter((s) => !known.has(s.id)).map((s) => {
-    const name = nameOf(ctx, s.id);
-    const role = raftRoleName(s.role);
-    const who = `${name ? `${name}, ` : ''}ID ${s.id} at ${s.address} (${role})`;
-    const maybe = unknown.length ? ` unless it is one of the inputs whose identity is unknown (${listWords(unknown)})` : '';
-    return finding(rule, '*', {
-      severity: unknown.length || role === 'spare' ? 'info' : 'warning',
-      message: `member ${who} of the raft configuration at index ${conf.index} (held by ${conf.holder.node.name}) has no directory among the inputs${maybe}: ` +
-        'its machine\'s data was not collected.',
-      repairs: [
-        `Collect that machine's data too (its log may be the most up to date), or make sure it is lost; a repair then gives it the source's data, or leave it out of the target with --cluster.`,
-      ],
-      data: { id: s.id, address: s.address, name: name ?? null, role, configurationIndex: conf.index, unidentified: unknown },
+  return conf.servers
+    .filter((s) => !known.has(s.id))
+    .map((s) => {
+      const name = nameOf(ctx, s.id);
+      const role = raftRoleName(s.role);
+      const who = `${name ? `${name}, ` : ''}ID ${s.id} at ${s.address} (${role})`;
+      const maybe = unknown.length
+        ? ` unless it is one of the inputs whose identity is unknown (${listWords(unknown)})`
+        : '';
+      return finding(rule, '*', {
+        severity: unknown.length || role === 'spare' ? 'info' : 'warning',
+        message:
+          `member ${who} of the raft configuration at index ${conf.index} (held by ${conf.holder.node.name}) has no directory among the inputs${maybe}: ` +
+          "its machine's data was not collected.",
+        repairs: [
+          `Collect that machine's data too (its log may be the most up to date), or make sure it is lost; a repair then gives it the source's data, or leave it out of the target with --cluster.`,
+        ],
+        data: {
+          id: s.id,
+          address: s.address,
+          name: name ?? null,
+          role,
+          configurationIndex: conf.index,
+          unidentified: unknown,
+        },
+      });
     });
-  });
 }
 
 export const rule: Rule = {
   code: 'RR042',
   name: 'member-missing',
   severity: 'warning',
-  summary: 'A member of the newest raft configuration (named by ID and address) has no directory among the inputs: its machine was not collected (info for a spare, or when some inputs have no known identity).',
+  summary:
+    'A member of the newest raft configuration (named by ID and address) has no directory among the inputs: its machine was not collected (info for a spare, or when some inputs have no known identity).',
   check,
 };

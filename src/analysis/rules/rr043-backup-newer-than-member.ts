@@ -19,7 +19,9 @@ function later(a: NodeFacts, b: NodeFacts): boolean {
 
 function conflictFinding(ctx: RuleContext, facts: NodeFacts): Finding | undefined {
   const members = new Set(ctx.nodes.filter((f) => !isBackup(f.node)).map((f) => f.node.displayPath));
-  const c = facts.verdict.clusterConflicts.find((x) => members.has(x.nodes[0] === facts.node.displayPath ? x.nodes[1] : x.nodes[0]));
+  const c = facts.verdict.clusterConflicts.find((x) =>
+    members.has(x.nodes[0] === facts.node.displayPath ? x.nodes[1] : x.nodes[0]),
+  );
   if (!c) return undefined;
   const other = c.nodes[0] === facts.node.displayPath ? c.nodes[1] : c.nodes[0];
   return finding(rule, facts.node.name, {
@@ -39,25 +41,41 @@ function check(ctx: RuleContext, facts: NodeFacts): Finding[] {
   const conflict = conflictFinding(ctx, facts);
   if (conflict) out.push(conflict);
   if (!member) {
-    out.push(finding(rule, facts.node.name, {
-      severity: 'info',
-      message: `a backup of ${of} (log up to index ${held.lastIndex}, term ${held.lastTerm}), whose own raft directory is not among the inputs.`,
-      repairs: [`Collect ${of}'s database directory too, or restore the backup in its place if the member's data is lost.`],
-      data: { backupOf: of, lastIndex: held.lastIndex, lastTerm: held.lastTerm },
-    }));
+    out.push(
+      finding(rule, facts.node.name, {
+        severity: 'info',
+        message: `a backup of ${of} (log up to index ${held.lastIndex}, term ${held.lastTerm}), whose own raft directory is not among the inputs.`,
+        repairs: [
+          `Collect ${of}'s database directory too, or restore the backup in its place if the member's data is lost.`,
+        ],
+        data: { backupOf: of, lastIndex: held.lastIndex, lastTerm: held.lastTerm },
+      }),
+    );
     return out;
   }
   if (conflict || !later(facts, member)) return out;
   const m = member.verdict.held;
-  const fills = ctx.nodes.flatMap((f) => f.verdict.contribution.fills.filter((x) => x.donors.includes(facts.node.name)).map((x) => x.range));
-  out.push(finding(rule, facts.node.name, {
-    message: `this backup of ${of} ends later than ${of} itself: index ${held.lastIndex}, term ${held.lastTerm} against ${m.lastIndex}, term ${m.lastTerm}. ` +
-      `Entries past ${m.lastIndex} exist only here unless another member holds them${fills.length ? `; repairs use it to fill ${fills.map((r) => `${r.from}-${r.to}`).join(', ')}` : ''}.`,
-    repairs: [
-      `Compare with the other members (rank): if no member holds these entries, ${of}'s directory was rolled back or damaged after the backup; restore the backup in its place before repairing.`,
-    ],
-    data: { backupOf: of, lastIndex: held.lastIndex, lastTerm: held.lastTerm, memberLastIndex: m.lastIndex, memberLastTerm: m.lastTerm, fills },
-  }));
+  const fills = ctx.nodes.flatMap((f) =>
+    f.verdict.contribution.fills.filter((x) => x.donors.includes(facts.node.name)).map((x) => x.range),
+  );
+  out.push(
+    finding(rule, facts.node.name, {
+      message:
+        `this backup of ${of} ends later than ${of} itself: index ${held.lastIndex}, term ${held.lastTerm} against ${m.lastIndex}, term ${m.lastTerm}. ` +
+        `Entries past ${m.lastIndex} exist only here unless another member holds them${fills.length ? `; repairs use it to fill ${fills.map((r) => `${r.from}-${r.to}`).join(', ')}` : ''}.`,
+      repairs: [
+        `Compare with the other members (rank): if no member holds these entries, ${of}'s directory was rolled back or damaged after the backup; restore the backup in its place before repairing.`,
+      ],
+      data: {
+        backupOf: of,
+        lastIndex: held.lastIndex,
+        lastTerm: held.lastTerm,
+        memberLastIndex: m.lastIndex,
+        memberLastTerm: m.lastTerm,
+        fills,
+      },
+    }),
+  );
   return out;
 }
 
@@ -65,6 +83,7 @@ export const rule: Rule = {
   code: 'RR043',
   name: 'backup-newer-than-member',
   severity: 'warning',
-  summary: 'A product\'s backup (global.bak, db_backup.*.tar.gz, backend.backup) ends later than its member: entries only the backup holds (info: a backup of another history, or of a member not among the inputs).',
+  summary:
+    "A product's backup (global.bak, db_backup.*.tar.gz, backend.backup) ends later than its member: entries only the backup holds (info: a backup of another history, or of a member not among the inputs).",
   check: (ctx) => ctx.nodes.flatMap((facts) => check(ctx, facts)),
 };

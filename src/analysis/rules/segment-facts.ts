@@ -73,7 +73,11 @@ export function firstIndexOf(facts: NodeFacts, record: SegmentRecord): bigint | 
 }
 
 /** Index range of the entries in batch `ordinal` (count from its header), when the first index is known. */
-export function batchRange(facts: NodeFacts, record: SegmentRecord, ordinal: number): { from: bigint; to: bigint } | undefined {
+export function batchRange(
+  facts: NodeFacts,
+  record: SegmentRecord,
+  ordinal: number,
+): { from: bigint; to: bigint } | undefined {
   const first = firstIndexOf(facts, record);
   const table = record.decoded.batches;
   if (first === undefined || ordinal >= table.length || table.entriesIn(ordinal) === 0) return undefined;

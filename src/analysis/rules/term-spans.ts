@@ -59,7 +59,9 @@ export function termSpans(view: LogView): TermSpan[] {
 /** Whether the log's entries cover every index in [from, to]. */
 export function covers(view: LogView, from: bigint, to: bigint): boolean {
   let next = from;
-  for (const r of [...view.runs].sort((a, b) => (a.firstIndex < b.firstIndex ? -1 : a.firstIndex > b.firstIndex ? 1 : 0))) {
+  for (const r of [...view.runs].sort((a, b) =>
+    a.firstIndex < b.firstIndex ? -1 : a.firstIndex > b.firstIndex ? 1 : 0,
+  )) {
     const last = r.firstIndex + BigInt(r.count) - 1n;
     if (r.count > 0 && r.firstIndex <= next && last >= next) next = last + 1n;
     if (next > to) return true;
@@ -96,7 +98,10 @@ export function compareSpans(a: readonly TermSpan[], b: readonly TermSpan[]): Sp
       common += hi - lo + 1n;
       if (x.term !== y.term) {
         differing += hi - lo + 1n;
-        if (firstDivergent === undefined) { firstDivergent = lo; terms = [x.term, y.term]; }
+        if (firstDivergent === undefined) {
+          firstDivergent = lo;
+          terms = [x.term, y.term];
+        }
       } else if (firstDivergent !== undefined && reconverged === undefined) {
         reconverged = lo;
       }
@@ -105,7 +110,8 @@ export function compareSpans(a: readonly TermSpan[], b: readonly TermSpan[]): Sp
     else j++;
   }
   return {
-    common, differing,
+    common,
+    differing,
     ...(firstDivergent !== undefined ? { firstDivergent, termsAtDivergence: terms } : {}),
     ...(reconverged !== undefined ? { reconverged } : {}),
   };

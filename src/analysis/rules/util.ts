@@ -36,21 +36,31 @@ export function span(from: bigint, to: bigint): string {
 
 /** "1 entry", "3 entries", "1 byte", "16 bytes". */
 export function plural(n: bigint | number, word: 'entry' | 'byte' | 'batch' | 'file' | 'index'): string {
-  const many: Record<string, string> = { entry: 'entries', byte: 'bytes', batch: 'batches', file: 'files', index: 'indexes' };
+  const many: Record<string, string> = {
+    entry: 'entries',
+    byte: 'bytes',
+    batch: 'batches',
+    file: 'files',
+    index: 'indexes',
+  };
   return `${n} ${BigInt(n) === 1n ? word : many[word]}`;
 }
 
 /** The newest raft configuration this node holds: the loaded log's, else the on-disk log's. */
-export function latestConfiguration(facts: NodeFacts):
-  { index: bigint; servers: readonly ConfigurationServer[]; source: string } | undefined {
+export function latestConfiguration(
+  facts: NodeFacts,
+): { index: bigint; servers: readonly ConfigurationServer[]; source: string } | undefined {
   const log = facts.prediction.log;
   if (log?.configuration && log.configurationIndex !== undefined) {
     return { index: log.configurationIndex, servers: log.configuration, source: 'loaded log' };
   }
   const view = facts.diskLog;
   const snap = view.snapshot;
-  const meta = snap && facts.node.snapshots.find((s) => s.index === snap.index && s.term === snap.term)?.meta?.decoded.value;
-  const conf = view.latestConfiguration(meta?.configuration ? { index: meta.configurationIndex, servers: meta.configuration } : undefined);
+  const meta =
+    snap && facts.node.snapshots.find((s) => s.index === snap.index && s.term === snap.term)?.meta?.decoded.value;
+  const conf = view.latestConfiguration(
+    meta?.configuration ? { index: meta.configurationIndex, servers: meta.configuration } : undefined,
+  );
   return conf?.servers ? { index: conf.index, servers: conf.servers, source: `${conf.source} on disk` } : undefined;
 }
 

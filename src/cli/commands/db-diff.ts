@@ -16,12 +16,17 @@ export function dbDiffCommand(ctx: CommandContext): AnyCommand {
   return {
     command: 'diff <input...>',
     describe: 'rows that differ between nodes: what a repair leaves against every other node, or the nodes named',
-    builder: (y) => withDbOptions(y, false)
-      .option('node', {
-        type: 'string', array: true,
-        describe: 'compare what a repair leaves with this node only; named twice, compare the two nodes\' own logs',
-      })
-      .option('limit', { type: 'number', describe: 'rows shown of each kind per table (default 20; with --json all)' }),
+    builder: (y) =>
+      withDbOptions(y, false)
+        .option('node', {
+          type: 'string',
+          array: true,
+          describe: "compare what a repair leaves with this node only; named twice, compare the two nodes' own logs",
+        })
+        .option('limit', {
+          type: 'number',
+          describe: 'rows shown of each kind per table (default 20; with --json all)',
+        }),
     handler: async (argv) => {
       const args = argv as unknown as DiffArgs & { node?: string[] };
       if (args.limit !== undefined && (!Number.isSafeInteger(args.limit) || args.limit < 0)) {
@@ -31,7 +36,11 @@ export function dbDiffCommand(ctx: CommandContext): AnyCommand {
       const limit = args.limit ?? (args.json ? Infinity : 20);
       await withInputs(args, ctx.io, async (inputs) => {
         const doc = dbDiffDocument(inputs, await runDbDiff(inputs, { at, engine, nodes: args.node, limit }));
-        ctx.io.stdout(args.json ? renderJson('db', doc) : renderDbDiff(doc, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs));
+        ctx.io.stdout(
+          args.json
+            ? renderJson('db', doc)
+            : renderDbDiff(doc, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs),
+        );
       });
       ctx.exitCode = ExitCode.OK;
     },

@@ -14,13 +14,21 @@ export interface DbArgs extends CommonArgs {
 
 export function withDbOptions<T>(y: Argv<T>, node = true): Argv<T & DbArgs> {
   const common = withCommon(y)
-    .option('at', { type: 'string', describe: 'rebuild the databases at this raft index (default: the log\'s last index)' })
+    .option('at', {
+      type: 'string',
+      describe: "rebuild the databases at this raft index (default: the log's last index)",
+    })
     .option('engine', {
       type: 'string',
-      describe: 'the engine that applies the entries: auto, dqlite-1.11, dqlite-1.16, dqlite-1.17, dqlite-1.18, cowsql-1.15 or a full version',
+      describe:
+        'the engine that applies the entries: auto, dqlite-1.11, dqlite-1.16, dqlite-1.17, dqlite-1.18, cowsql-1.15 or a full version',
     });
   const withNode = node
-    ? common.option('node', { type: 'string', describe: 'one node\'s own log as it is (default: what a repair leaves: the recommended source plus what it fills)' })
+    ? common.option('node', {
+        type: 'string',
+        describe:
+          "one node's own log as it is (default: what a repair leaves: the recommended source plus what it fills)",
+      })
     : common;
   return withNode as unknown as Argv<T & DbArgs>;
 }
@@ -29,7 +37,8 @@ export function dbRequestOf(args: DbArgs): DbRequest {
   let at: bigint | undefined;
   if (args.at !== undefined) {
     at = parseU64(args.at);
-    if (at === undefined) throw new UsageError(`--at takes a raft index (a whole number from 0 to 2^64-1), not '${args.at}'`);
+    if (at === undefined)
+      throw new UsageError(`--at takes a raft index (a whole number from 0 to 2^64-1), not '${args.at}'`);
   }
   return { node: args.node, at, engine: args.engine === undefined ? undefined : parseEngineName(args.engine) };
 }

@@ -25,7 +25,13 @@ export type AnyCommand = CommandModule<object, any>;
 
 export function commandModules(ctx: CommandContext): AnyCommand[] {
   return [
-    inspectCommand(ctx), rankCommand(ctx), checkCommand(ctx), dumpCommand(ctx), mapCommand(ctx), reportCommand(ctx),
-    repairCommand(ctx), dbCommand(ctx),
+    inspectCommand(ctx),
+    rankCommand(ctx),
+    checkCommand(ctx),
+    dumpCommand(ctx),
+    mapCommand(ctx),
+    reportCommand(ctx),
+    repairCommand(ctx),
+    dbCommand(ctx),
   ];
 }

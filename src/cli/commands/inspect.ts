@@ -15,9 +15,11 @@ export function inspectCommand(ctx: CommandContext): AnyCommand {
       const engine = engineArg(args);
       await withInputs(args, ctx.io, async (inputs) => {
         const outcome = await runInspect(inputs, { engine });
-        ctx.io.stdout(args.json
-          ? renderJson('inspect', inspectDocument(inputs, outcome))
-          : renderInspect(outcome, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs));
+        ctx.io.stdout(
+          args.json
+            ? renderJson('inspect', inspectDocument(inputs, outcome))
+            : renderInspect(outcome, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs),
+        );
       });
       ctx.exitCode = ExitCode.OK;
     },

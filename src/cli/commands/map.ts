@@ -12,17 +12,23 @@ interface MapArgs extends CommonArgs {
 export function mapCommand(ctx: CommandContext): AnyCommand {
   return {
     command: 'map <input...>',
-    describe: 'draw the log map: which node holds which indexes, snapshots, gaps, damage, what start-up keeps or drops, the node to keep',
+    describe:
+      'draw the log map: which node holds which indexes, snapshots, gaps, damage, what start-up keeps or drops, the node to keep',
     builder: (y) =>
-      withCommon(y)
-        .option('auto-recovery', { type: 'boolean', default: true, describe: 'predict with raft auto-recovery on (dqlite and go-dqlite default)' }),
+      withCommon(y).option('auto-recovery', {
+        type: 'boolean',
+        default: true,
+        describe: 'predict with raft auto-recovery on (dqlite and go-dqlite default)',
+      }),
     handler: async (argv) => {
       const args = argv as unknown as MapArgs;
       await withInputs(args, ctx.io, async (inputs) => {
         const outcome = await runMap(inputs, { autoRecovery: args.autoRecovery });
-        ctx.io.stdout(args.json
-          ? renderJson('map', mapDocument(inputs, outcome))
-          : renderMap(outcome.map, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs));
+        ctx.io.stdout(
+          args.json
+            ? renderJson('map', mapDocument(inputs, outcome))
+            : renderMap(outcome.map, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs),
+        );
       });
       ctx.exitCode = ExitCode.OK;
     },

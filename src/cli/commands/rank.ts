@@ -18,22 +18,27 @@ export function rankCommand(ctx: CommandContext): AnyCommand {
     builder: (y) =>
       withCommon(y)
         .option('fast', {
-          type: 'boolean', default: false,
-          describe: 'rank from batch headers and the log\'s tail only, without verifying checksums (the output says so)',
+          type: 'boolean',
+          default: false,
+          describe: "rank from batch headers and the log's tail only, without verifying checksums (the output says so)",
         })
         .option('verify', {
-          type: 'boolean', default: false,
+          type: 'boolean',
+          default: false,
           describe: 'read every byte of every node, not only of the nodes that decide the answer',
         }),
     handler: async (argv) => {
       const args = argv as unknown as RankArgs;
-      if (args.fast && args.verify) throw new UsageError('--fast and --verify contradict each other: --fast skips the checksums --verify reads');
+      if (args.fast && args.verify)
+        throw new UsageError('--fast and --verify contradict each other: --fast skips the checksums --verify reads');
       const engine = engineArg(args);
       await withInputs(args, ctx.io, async (inputs) => {
         const outcome = await runRank(inputs, { fast: args.fast, verify: args.verify, engine });
-        ctx.io.stdout(args.json
-          ? renderJson('rank', rankDocument(inputs, outcome))
-          : renderRank(outcome, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs));
+        ctx.io.stdout(
+          args.json
+            ? renderJson('rank', rankDocument(inputs, outcome))
+            : renderRank(outcome, renderOptions(args, ctx.io)) + inputNotesText(args, ctx.io, inputs),
+        );
       });
       ctx.exitCode = ExitCode.OK;
     },

@@ -42,12 +42,14 @@ export function outputWidth(io: CliIo, width?: number): number {
 export function withWidth<T>(y: Argv<T>): Argv<T & { width?: number }> {
   return y.option('width', {
     type: 'number',
-    describe: 'columns people\'s output may take (default: COLUMNS, else the terminal\'s width, else 80)',
+    describe: "columns people's output may take (default: COLUMNS, else the terminal's width, else 80)",
     coerce: (v: unknown) => {
       if (v === undefined) return undefined;
       const n = Array.isArray(v) ? v[v.length - 1] : v;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_WIDTH || n > MAX_WIDTH) {
-        throw new UsageError(`--width takes a whole number of columns from ${MIN_WIDTH} to ${MAX_WIDTH}, not '${String(n)}'`);
+        throw new UsageError(
+          `--width takes a whole number of columns from ${MIN_WIDTH} to ${MAX_WIDTH}, not '${String(n)}'`,
+        );
       }
       return n;
     },
@@ -56,15 +58,18 @@ export function withWidth<T>(y: Argv<T>): Argv<T & { width?: number }> {
 
 /** Options every command that reads inputs takes, besides the inputs (repair builds its own). */
 export function withInputOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
-  return y.option('engine', {
-    type: 'string',
-    default: 'auto',
-    describe: `the engine that will run the directories: auto (inferred from their files; the output says from what), ${ENGINE_NAMES.join(', ')}, or a full version such as dqlite-1.18.2`,
-  }).option('accept-partial-scan', {
-    type: 'boolean',
-    default: false,
-    describe: 'go on when part of an input could not be searched (a discovery limit, an unreadable directory, an archive without its end marker); the output says what was left out',
-  }) as unknown as Argv<T & CommonArgs>;
+  return y
+    .option('engine', {
+      type: 'string',
+      default: 'auto',
+      describe: `the engine that will run the directories: auto (inferred from their files; the output says from what), ${ENGINE_NAMES.join(', ')}, or a full version such as dqlite-1.18.2`,
+    })
+    .option('accept-partial-scan', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'go on when part of an input could not be searched (a discovery limit, an unreadable directory, an archive without its end marker); the output says what was left out',
+    }) as unknown as Argv<T & CommonArgs>;
 }
 
 export function withCommon<T>(y: Argv<T>, inputRequired = true): Argv<T & CommonArgs> {
@@ -76,7 +81,10 @@ export function withCommon<T>(y: Argv<T>, inputRequired = true): Argv<T & Common
       demandOption: inputRequired,
     })
     .option('json', { type: 'boolean', default: false, describe: 'write one JSON document to stdout' })
-    .option('color', { type: 'boolean', describe: 'force colour on or off (default: on for a terminal unless NO_COLOR)' }) as unknown as Argv<T & CommonArgs>;
+    .option('color', {
+      type: 'boolean',
+      describe: 'force colour on or off (default: on for a terminal unless NO_COLOR)',
+    }) as unknown as Argv<T & CommonArgs>;
 }
 
 /** --engine as a request's `engine`: a profile, or `auto`; a UsageError (exit 2) for an unknown name. */
@@ -111,7 +119,10 @@ export function workersFrom(io: CliIo | undefined): number | 'auto' {
  * while the body runs; it is gone before the body's result is printed.
  */
 export async function withInputs<R>(
-  args: CommonArgs, io: CliIo, body: (inputs: Inputs, onProgress?: (p: ScanProgress) => void) => Promise<R>, paths = args.input,
+  args: CommonArgs,
+  io: CliIo,
+  body: (inputs: Inputs, onProgress?: (p: ScanProgress) => void) => Promise<R>,
+  paths = args.input,
 ): Promise<R> {
   removeStaleTempDirs();
   const bar = progressFor(args, io);
@@ -119,7 +130,10 @@ export async function withInputs<R>(
   let inputs: Inputs | undefined;
   try {
     inputs = await openInputs(paths, {
-      acceptPartialScan: args.acceptPartialScan ?? false, workers: workersFrom(io), signal: io.signal, cwd: io.cwd,
+      acceptPartialScan: args.acceptPartialScan ?? false,
+      workers: workersFrom(io),
+      signal: io.signal,
+      cwd: io.cwd,
       ...(onProgress ? { onProgress } : {}),
     });
     return await body(inputs, onProgress);

@@ -55,8 +55,16 @@ export interface ApplyResult {
 type Options = Pick<ApplyOptions, 'onProgress' | 'signal'>;
 
 /** Recomputes the digest of every input file the plan pinned; refuses on any difference. */
-export async function verifyInputs(plan: RepairPlan, nodes: readonly NodeIndex[], options: Options = {}): Promise<NodeLookup> {
-  const count = progressCounter(plan.inputs.nodes.flatMap((i) => i.files), options.onProgress, 'checking inputs of');
+export async function verifyInputs(
+  plan: RepairPlan,
+  nodes: readonly NodeIndex[],
+  options: Options = {},
+): Promise<NodeLookup> {
+  const count = progressCounter(
+    plan.inputs.nodes.flatMap((i) => i.files),
+    options.onProgress,
+    'checking inputs of',
+  );
   const cache = new Map<NodeIndex, Promise<ReadonlyMap<string, FileDigest>>>();
   const digestOf = (n: NodeIndex): Promise<ReadonlyMap<string, FileDigest>> => {
     let d = cache.get(n);
@@ -82,7 +90,8 @@ function makeNodeDirs(root: string, o: PlannedNode): string {
   const dir = path.join(root, name);
   fs.mkdirSync(dir, { mode: DIR_MODE });
   for (const sub of dirsToMake(o.files.flatMap((f) => (f.dir ? [f.dir] : [])))) {
-    if (sub.split('/').some((s) => plainNameProblem(s) !== undefined)) throw new InternalError(`refusing to make ${JSON.stringify(sub)}`);
+    if (sub.split('/').some((s) => plainNameProblem(s) !== undefined))
+      throw new InternalError(`refusing to make ${JSON.stringify(sub)}`);
     fs.mkdirSync(path.join(dir, sub), { mode: DIR_MODE });
   }
   return dir;
@@ -95,9 +104,20 @@ const fileDir = (root: string, o: PlannedNode, f: PlannedFile) => path.join(root
  * once and written to all of them from one read of its input; each read also checks the input's
  * sha256 against the plan's pin.
  */
-async function writeNodes(root: string, plan: RepairPlan, nodes: NodeLookup, options: Options): Promise<ManifestFile[]> {
-  const count = progressCounter(plan.outputs.flatMap((o) => o.files), options.onProgress, 'writing');
-  const pins = new Map(plan.inputs.nodes.flatMap((i) => i.files.map((f) => [`${i.key}\0${f.name}`, f.sha256] as const)));
+async function writeNodes(
+  root: string,
+  plan: RepairPlan,
+  nodes: NodeLookup,
+  options: Options,
+): Promise<ManifestFile[]> {
+  const count = progressCounter(
+    plan.outputs.flatMap((o) => o.files),
+    options.onProgress,
+    'writing',
+  );
+  const pins = new Map(
+    plan.inputs.nodes.flatMap((i) => i.files.map((f) => [`${i.key}\0${f.name}`, f.sha256] as const)),
+  );
   const pinned = (node: string, file: string) => pins.get(`${node}\0${file}`);
   const groups = new Map<string, { file: PlannedFile; dirs: string[]; nodes: string[] }>();
   for (const o of plan.outputs) {
@@ -114,7 +134,8 @@ async function writeNodes(root: string, plan: RepairPlan, nodes: NodeLookup, opt
   for (const g of groups.values()) {
     await checkpoint(options.signal);
     const results = await writePlannedFile(g.dirs, g.file, nodes, pinned, options.signal);
-    for (const w of results) written.set(path.relative(root, w.path), { path: path.relative(root, w.path), size: w.size, sha256: w.sha256 });
+    for (const w of results)
+      written.set(path.relative(root, w.path), { path: path.relative(root, w.path), size: w.size, sha256: w.sha256 });
     for (const a of g.nodes) count(g.file.size, a);
   }
   for (const o of plan.outputs) {
@@ -122,13 +143,18 @@ async function writeNodes(root: string, plan: RepairPlan, nodes: NodeLookup, opt
     fsyncDir(path.join(root, outputDirOf(o)));
   }
   // The manifest lists files node by node, in plan order.
-  return plan.outputs.flatMap((o) => o.files.map((f) => written.get(path.relative(root, path.join(fileDir(root, o, f), f.name)))!));
+  return plan.outputs.flatMap((o) =>
+    o.files.map((f) => written.get(path.relative(root, path.join(fileDir(root, o, f), f.name)))!),
+  );
 }
 
 /** The loader simulation on every written node (reading every byte again). */
 async function checkNodes(root: string, plan: RepairPlan, options: Options): Promise<NodeCheck[]> {
-  const count = progressCounter(plan.outputs.flatMap((o) => o.files.filter((f) => (f.dir ?? '') === raftDirOf(o.product))),
-    options.onProgress, 'checking output');
+  const count = progressCounter(
+    plan.outputs.flatMap((o) => o.files.filter((f) => (f.dir ?? '') === raftDirOf(o.product))),
+    options.onProgress,
+    'checking output',
+  );
   const checks: NodeCheck[] = [];
   for (const o of plan.outputs) {
     await checkpoint(options.signal);
@@ -156,7 +182,10 @@ async function stage(plan: RepairPlan, lookup: NodeLookup, target: OutTarget, op
     const bad = checks.filter((c) => !c.ok);
     if (bad.length) {
       const why = bad.map((c) => `${c.address}: ${c.problems.join('; ')}`).join('\n  ');
-      throw new RepairError(`the written set would not start as planned; nothing was published:\n  ${why}`, 'E_OUTPUT_CHECK');
+      throw new RepairError(
+        `the written set would not start as planned; nothing was published:\n  ${why}`,
+        'E_OUTPUT_CHECK',
+      );
     }
     writeManifest(root, plan, target.format, files);
     if (target.format === 'directory') return { path: root, files, checks };
@@ -188,7 +217,11 @@ export function lockTarget(out: string, inputPaths: readonly string[]): OutLock 
   }
 }
 
-export async function applyPlan(plan: RepairPlan, nodes: readonly NodeIndex[], options: ApplyOptions): Promise<ApplyResult> {
+export async function applyPlan(
+  plan: RepairPlan,
+  nodes: readonly NodeIndex[],
+  options: ApplyOptions,
+): Promise<ApplyResult> {
   validatePlan(plan);
   if (plan.status !== 'ready' || !plan.expected) {
     throw new RepairError(`the plan was refused: ${plan.refusals.join(' ')}`, 'E_REFUSED');

@@ -20,11 +20,17 @@ export interface NodeCheck {
 function configurationProblems(p: StartupPrediction, plan: RepairPlan): string[] {
   const want = plan.configurationEntry?.servers ?? [];
   const got = p.log?.configuration ?? [];
-  const same = want.length === got.length && want.every((w, i) => {
-    const g = got[i];
-    return g !== undefined && g.id.toString() === w.id && g.address === w.address && g.role === w.raftRole;
-  });
-  return same ? [] : [`the loaded configuration is ${JSON.stringify(got.map((g) => `${g.id}@${g.address}/${g.role}`))}, the plan's is ${JSON.stringify(want.map((w) => `${w.id}@${w.address}/${w.raftRole}`))}`];
+  const same =
+    want.length === got.length &&
+    want.every((w, i) => {
+      const g = got[i];
+      return g !== undefined && g.id.toString() === w.id && g.address === w.address && g.role === w.raftRole;
+    });
+  return same
+    ? []
+    : [
+        `the loaded configuration is ${JSON.stringify(got.map((g) => `${g.id}@${g.address}/${g.role}`))}, the plan's is ${JSON.stringify(want.map((w) => `${w.id}@${w.address}/${w.raftRole}`))}`,
+      ];
 }
 
 function problemsOf(p: StartupPrediction, plan: RepairPlan): string[] {
@@ -38,18 +44,32 @@ function problemsOf(p: StartupPrediction, plan: RepairPlan): string[] {
   check('last term', p.log.lastTerm.toString(), e.lastTerm);
   check('first index', p.log.startIndex.toString(), e.startIndex);
   check('snapshot index', p.snapshot?.index.toString() ?? null, e.snapshotIndex);
-  for (const [what, list] of [['renames', p.renamed], ['removes', p.removed], ['creates', p.created], ['ignores', p.ignored]] as const) {
+  for (const [what, list] of [
+    ['renames', p.renamed],
+    ['removes', p.removed],
+    ['creates', p.created],
+    ['ignores', p.ignored],
+  ] as const) {
     if (list.length) problems.push(`start-up ${what} ${list.join(', ')}`);
   }
   return [...problems, ...configurationProblems(p, plan)];
 }
 
-export function checkOutputNode(dir: string, node: PlannedNode, plan: RepairPlan, onFile?: (name: string) => void): NodeCheck {
+export function checkOutputNode(
+  dir: string,
+  node: PlannedNode,
+  plan: RepairPlan,
+  onFile?: (name: string) => void,
+): NodeCheck {
   const p = predictStartup(buildNodeIndex(dir, { verifyData: true, onFile }), { engine: checkingProfile(plan) });
   const problems = problemsOf(p, plan);
   return {
-    address: node.address, ok: problems.length === 0, outcome: p.outcome,
-    startIndex: p.log?.startIndex.toString() ?? null, lastIndex: p.log?.lastIndex.toString() ?? null, lastTerm: p.log?.lastTerm.toString() ?? null,
+    address: node.address,
+    ok: problems.length === 0,
+    outcome: p.outcome,
+    startIndex: p.log?.startIndex.toString() ?? null,
+    lastIndex: p.log?.lastIndex.toString() ?? null,
+    lastTerm: p.log?.lastTerm.toString() ?? null,
     problems,
   };
 }

@@ -18,8 +18,12 @@ type Target = { readonly fd: number; readonly path: string };
 /** An issue after which libraft's Decompress gives no content: the frame cannot be converted. */
 const stops = (kind: unknown): boolean => kind === 'IOERR' || kind === 'NOMEM' || kind === 'hang';
 
-async function toLz4(src: FileSource, file: string, emit: (b: Uint8Array) => void,
-  signal?: AbortSignal): Promise<void> {
+async function toLz4(
+  src: FileSource,
+  file: string,
+  emit: (b: Uint8Array) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   if (isLz4Frame(src)) {
     throw new RepairError(`${file} is an LZ4 frame already, but the plan converts it from raw data: the input changed`);
   }
@@ -52,13 +56,20 @@ function toRaw(src: FileSource, file: string, emit: (b: Uint8Array) => void): vo
  * Writes the converted snapshot into every target; returns the sha256 and size of what it wrote.
  * `pinned` is the input's sha256 in the plan (undefined: not pinned).
  */
-export async function writeConvertedSnapshot(file: string, targets: readonly Target[], o: Converted,
-  pinned: string | undefined, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+export async function writeConvertedSnapshot(
+  file: string,
+  targets: readonly Target[],
+  o: Converted,
+  pinned: string | undefined,
+  signal?: AbortSignal,
+): Promise<{ sha256: string; size: number }> {
   const src = new FileSource(file, { hash: pinned !== undefined });
   try {
     if (src.size !== o.originalSize) {
-      throw new RepairError(`${file} has ${src.size} bytes, the plan expected ${o.originalSize}: the input changed`,
-        'E_INPUTS_CHANGED');
+      throw new RepairError(
+        `${file} has ${src.size} bytes, the plan expected ${o.originalSize}: the input changed`,
+        'E_INPUTS_CHANGED',
+      );
     }
     const hash = createHash('sha256');
     let size = 0;
@@ -73,8 +84,10 @@ export async function writeConvertedSnapshot(file: string, targets: readonly Tar
       const now = src.sha256();
       if (now !== pinned) {
         const change = `sha256 ${pinned.slice(0, 12)}… → ${now.slice(0, 12)}…`;
-        throw new RepairError(`${file} changed since the plan was made (${change}): make a new plan`,
-          'E_INPUTS_CHANGED');
+        throw new RepairError(
+          `${file} changed since the plan was made (${change}): make a new plan`,
+          'E_INPUTS_CHANGED',
+        );
       }
     }
     return { sha256: hash.digest('hex'), size };

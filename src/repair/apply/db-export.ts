@@ -61,16 +61,24 @@ export interface ExportResult {
  */
 export function exportFileName(name: string): string {
   let safe = [...Buffer.from(name, 'utf8')]
-    .map((b) => (/[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+    .map((b) =>
+      /[A-Za-z0-9._-]/.test(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
     .join('');
   if (safe.startsWith('.')) safe = `%2E${safe.slice(1)}`;
   if (safe === '') safe = '%00';
-  if (safe.length > 200) safe = `${safe.slice(0, 180)}~${crypto.createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
+  if (safe.length > 200)
+    safe = `${safe.slice(0, 180)}~${crypto.createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
   return safe;
 }
 
 /** A new file in the staging directory, written by `fill` through `write`, fsynced; returns size and sha256. */
-async function writeNew(file: string, fill: (write: (bytes: Uint8Array) => void) => Promise<void> | void): Promise<{ size: number; sha256: string }> {
+async function writeNew(
+  file: string,
+  fill: (write: (bytes: Uint8Array) => void) => Promise<void> | void,
+): Promise<{ size: number; sha256: string }> {
   const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0);
   const fd = fs.openSync(file, flags, FILE_MODE);
   const hash = crypto.createHash('sha256');
@@ -112,7 +120,11 @@ async function writeDump(file: string, db: ExportDatabase): Promise<{ size: numb
   }
 }
 
-async function stageFiles(root: string, databases: readonly ExportDatabase[], signal: AbortSignal | undefined): Promise<ExportedFile[]> {
+async function stageFiles(
+  root: string,
+  databases: readonly ExportDatabase[],
+  signal: AbortSignal | undefined,
+): Promise<ExportedFile[]> {
   const files: ExportedFile[] = [];
   for (const db of databases) {
     await checkpoint(signal);
@@ -124,8 +136,10 @@ async function stageFiles(root: string, databases: readonly ExportDatabase[], si
     await checkpoint(signal);
     const sql = await writeDump(path.join(root, `${base}.sql`), db).catch((error: unknown) => {
       if (!(error instanceof InputError)) throw error;
-      throw new InputError(`database ${db.name}: ${error.message}: no SQL dump can be written of it `
-        + '(`raft-rescue db` lists it, `check` says where its pages went wrong)');
+      throw new InputError(
+        `database ${db.name}: ${error.message}: no SQL dump can be written of it ` +
+          '(`raft-rescue db` lists it, `check` says where its pages went wrong)',
+      );
     });
     files.push({ path: `${base}.sql`, database: db.name, kind: 'sql', ...sql });
   }
@@ -136,8 +150,11 @@ async function stageFiles(root: string, databases: readonly ExportDatabase[], si
  * Writes the databases into `out` with a manifest (`manifest(files)` is its content), under the
  * guards of every output. Errors from the file system come back as RepairError (exit 3).
  */
-export async function exportDatabases(databases: readonly ExportDatabase[], manifest: (files: readonly ExportedFile[]) => object,
-  options: ExportOptions): Promise<ExportResult> {
+export async function exportDatabases(
+  databases: readonly ExportDatabase[],
+  manifest: (files: readonly ExportedFile[]) => object,
+  options: ExportOptions,
+): Promise<ExportResult> {
   const target = checkOutPath(options.out, new InputSet(options.inputPaths.map((p) => path.resolve(p))));
   const lock = lockTarget(options.out, options.inputPaths);
   try {
@@ -147,7 +164,9 @@ export async function exportDatabases(databases: readonly ExportDatabase[], mani
     let staged = root;
     try {
       const files = await stageFiles(root, databases, options.signal);
-      await writeNew(path.join(root, EXPORT_MANIFEST), (write) => write(Buffer.from(`${toJson(manifest(files))}\n`, 'utf8')));
+      await writeNew(path.join(root, EXPORT_MANIFEST), (write) =>
+        write(Buffer.from(`${toJson(manifest(files))}\n`, 'utf8')),
+      );
       fsyncDir(root);
       if (target.format !== 'directory') {
         staged = await packTarball(root, target, options.signal);

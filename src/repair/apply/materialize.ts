@@ -43,21 +43,32 @@ export type PinnedSha = (node: string, file: string) => string | undefined;
 function checkPin(src: FileSource, pinned: string | undefined, from: string): void {
   if (pinned === undefined) return;
   const now = src.sha256();
-  if (now !== pinned) throw new RepairError(`${from} changed since the plan was made (sha256 ${pinned.slice(0, 12)}… → ${now.slice(0, 12)}…): make a new plan`, 'E_INPUTS_CHANGED');
+  if (now !== pinned)
+    throw new RepairError(
+      `${from} changed since the plan was made (sha256 ${pinned.slice(0, 12)}… → ${now.slice(0, 12)}…): make a new plan`,
+      'E_INPUTS_CHANGED',
+    );
 }
 
 /**
  * Streams the first `bytes` bytes of an input file into every fd, returning their sha256; the
  * whole input is hashed on the way (the rest read only for that) and checked against its pin.
  */
-async function copyPrefix(from: string, fds: readonly { fd: number; path: string }[], bytes: number, expectSize: number,
-  pinned: string | undefined, signal?: AbortSignal): Promise<string> {
+async function copyPrefix(
+  from: string,
+  fds: readonly { fd: number; path: string }[],
+  bytes: number,
+  expectSize: number,
+  pinned: string | undefined,
+  signal?: AbortSignal,
+): Promise<string> {
   const src = new FileSource(from, { hash: pinned !== undefined });
   try {
     if (src.size !== expectSize) {
       throw new RepairError(`${from} has ${src.size} bytes, the plan expected ${expectSize}: the input changed`);
     }
-    if (src.size < bytes) throw new RepairError(`${from} has ${src.size} bytes, fewer than the ${bytes} the plan copies`);
+    if (src.size < bytes)
+      throw new RepairError(`${from} has ${src.size} bytes, fewer than the ${bytes} the plan copies`);
     const hash = createHash('sha256');
     for (let off = 0; off < bytes; off += CHUNK_SIZE) {
       await checkpoint(signal);
@@ -73,7 +84,11 @@ async function copyPrefix(from: string, fds: readonly { fd: number; path: string
 }
 
 /** Re-encodes a donor range: same terms, types and payloads, batches as in the donor file. */
-export function encodeEntries(nodes: NodeLookup, o: Extract<FileOrigin, { kind: 'entries' }>, pinned?: PinnedSha): Uint8Array {
+export function encodeEntries(
+  nodes: NodeLookup,
+  o: Extract<FileOrigin, { kind: 'entries' }>,
+  pinned?: PinnedSha,
+): Uint8Array {
   const file = inputPath(nodes, o.node, o.file);
   const pin = pinned?.(o.node, o.file);
   const src = new FileSource(file, { hash: pin !== undefined });
@@ -86,10 +101,14 @@ export function encodeEntries(nodes: NodeLookup, o: Extract<FileOrigin, { kind: 
       const start = table.entriesBefore(b);
       const end = start + table.entriesIn(b);
       if (end > o.firstPosition && start < o.firstPosition + o.count && table.dataCrcOk(b) !== true) {
-        throw new RepairError(`${file}: batch ${b} fails its data checksum; the plan's entries cannot be copied from it`);
+        throw new RepairError(
+          `${file}: batch ${b} fails its data checksum; the plan's entries cannot be copied from it`,
+        );
       }
     }
-    const out: EntryToEncode[][] = batches.map((b) => b.map((e) => ({ term: e.term, type: e.type, payload: src.read(e.payloadOffset, e.length) })));
+    const out: EntryToEncode[][] = batches.map((b) =>
+      b.map((e) => ({ term: e.term, type: e.type, payload: src.read(e.payloadOffset, e.length) })),
+    );
     return encodeSegment(out);
   } finally {
     src.close();
@@ -151,7 +170,8 @@ export async function writePlannedFile(
   }
   for (const t of targets) {
     if (size !== file.size) throw new RepairError(`${t.path}: wrote ${size} bytes, the plan says ${file.size}`);
-    if (file.sha256 !== null && sha !== file.sha256) throw new RepairError(`${t.path}: its sha256 ${sha} differs from the plan's ${file.sha256}: an input changed`);
+    if (file.sha256 !== null && sha !== file.sha256)
+      throw new RepairError(`${t.path}: its sha256 ${sha} differs from the plan's ${file.sha256}: an input changed`);
   }
   return targets.map((t) => ({ path: t.path, size, sha256: sha }));
 }

@@ -11,7 +11,7 @@ import { registerTempPath, releaseTempPath, removeLeftovers, removeTempDir } fro
 
 /** Writes every byte of `bytes` at the fd's position; a write that makes no progress is an error. */
 export function writeAll(fd: number, bytes: Uint8Array, what: string): void {
-  for (let done = 0; done < bytes.length; ) {
+  for (let done = 0; done < bytes.length;) {
     let n: number;
     try {
       n = fs.writeSync(fd, bytes, done, bytes.length - done);

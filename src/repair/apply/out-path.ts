@@ -31,7 +31,11 @@ export function isTarballPath(out: string): boolean {
 }
 
 /** The paths a run reads: input arguments, node directories, archives, option files. */
-export function inputPathsOf(nodes: readonly NodeIndex[], args: readonly string[], extra: readonly string[] = []): string[] {
+export function inputPathsOf(
+  nodes: readonly NodeIndex[],
+  args: readonly string[],
+  extra: readonly string[] = [],
+): string[] {
   const out = [...args, ...extra];
   for (const n of nodes) {
     out.push(n.dir);

@@ -36,9 +36,13 @@ export function readOptionFile(file: string, option: string, limit: number): str
     source = new FileSource(file);
   } catch (error) {
     const m = error instanceof InputError ? error.message : String(error);
-    const why = /ENOENT/.test(m) ? 'no such file'
-      : /ELOOP/.test(m) ? 'it is a symbolic link; give the file itself'
-      : /not a regular file/.test(m) ? 'not a regular file' : m;
+    const why = /ENOENT/.test(m)
+      ? 'no such file'
+      : /ELOOP/.test(m)
+        ? 'it is a symbolic link; give the file itself'
+        : /not a regular file/.test(m)
+          ? 'not a regular file'
+          : m;
     throw new UsageError(`${option} ${file}: cannot read it: ${why}`);
   }
   try {

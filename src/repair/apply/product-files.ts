@@ -14,7 +14,11 @@ type Lookup = ReadonlyMap<string, NodeIndex>;
 function scannedFile(nodes: Lookup, node: string, file: string): Uint8Array {
   const n = nodes.get(node);
   const f = n?.product?.files.find((x) => x.path === file);
-  if (!n || !f) throw new RepairError(`the plan edits ${file} of ${node}, which this scan did not find: make a new plan`, 'E_INPUTS_CHANGED');
+  if (!n || !f)
+    throw new RepairError(
+      `the plan edits ${file} of ${node}, which this scan did not find: make a new plan`,
+      'E_INPUTS_CHANGED',
+    );
   return f.bytes;
 }
 
@@ -25,8 +29,12 @@ export function checkProductPins(plan: RepairPlan, nodes: Lookup): void {
       const f = nodes.get(input.key)?.product?.files.find((x) => x.path === pin.path);
       const now = f ? createHash('sha256').update(f.bytes).digest('hex') : undefined;
       if (now !== pin.sha256) {
-        const what = now === undefined ? 'is gone' : `changed (sha256 ${pin.sha256.slice(0, 12)}… → ${now.slice(0, 12)}…)`;
-        throw new RepairError(`${input.key}: its ${pin.path} ${what} since the plan was made: make a new plan`, 'E_INPUTS_CHANGED');
+        const what =
+          now === undefined ? 'is gone' : `changed (sha256 ${pin.sha256.slice(0, 12)}… → ${now.slice(0, 12)}…)`;
+        throw new RepairError(
+          `${input.key}: its ${pin.path} ${what} since the plan was made: make a new plan`,
+          'E_INPUTS_CHANGED',
+        );
       }
     }
   }

@@ -28,7 +28,8 @@ export function entryBatches(record: DecodedFile, firstPosition: number, count: 
     }
   }
   const got = out.reduce((n, b) => n + b.length, 0);
-  if (got !== count) throw new RangeError(`${record.name} holds ${got} of the ${count} entries asked for at position ${firstPosition}`);
+  if (got !== count)
+    throw new RangeError(`${record.name} holds ${got} of the ${count} entries asked for at position ${firstPosition}`);
   return out;
 }
 

@@ -10,23 +10,30 @@ import type { IndexRange as PlanRange, PlanLost, PlanProof, PlanRepair, PlannedF
 
 /** The files holding the repaired log, in index order. */
 export function logFiles(r: Recovery, digests: InputDigests): PlannedFile[] {
-  return r.pieces.map((p) => (p.kind === 'run' ? runFile(r.source.node, p.run, p.outcome.treatment, digests) : pieceFile(p.piece)));
+  return r.pieces.map((p) =>
+    p.kind === 'run' ? runFile(r.source.node, p.run, p.outcome.treatment, digests) : pieceFile(p.piece),
+  );
 }
 
 const range = (r: IndexRange): PlanRange => ({ from: r.from.toString(), to: r.to.toString() });
 
 function planProof(p: FillProof): PlanProof {
   return {
-    donor: p.donor, range: range(p.range),
+    donor: p.donor,
+    range: range(p.range),
     anchor: { index: p.anchor.index.toString(), rule: p.anchor.rule, term: p.anchor.term.toString() },
-    termsCompared: p.termsCompared, payloadsCompared: p.payloadsCompared, bytesCompared: p.bytesCompared,
+    termsCompared: p.termsCompared,
+    payloadsCompared: p.payloadsCompared,
+    bytesCompared: p.bytesCompared,
     ...(p.divergesFrom === undefined ? {} : { divergesFrom: p.divergesFrom.toString() }),
   };
 }
 
 export function planRepairOf(s: RecoveryStep): PlanRepair {
   return {
-    kind: s.kind, lossless: s.lossless, description: s.description,
+    kind: s.kind,
+    lossless: s.lossless,
+    description: s.description,
     ...(s.node === undefined ? {} : { node: s.node }),
     ...(s.files === undefined ? {} : { files: s.files }),
     ...(s.range === undefined ? {} : { range: range(s.range) }),

@@ -76,6 +76,9 @@ export async function checkPinned(
     for (const name of now.keys()) if (!before.has(name)) changes.push(`${input.key}/${name} is new`);
   }
   if (changes.length) {
-    throw new RepairError(`the inputs changed since the plan was made; make a new plan:\n  ${changes.join('\n  ')}`, 'E_INPUTS_CHANGED');
+    throw new RepairError(
+      `the inputs changed since the plan was made; make a new plan:\n  ${changes.join('\n  ')}`,
+      'E_INPUTS_CHANGED',
+    );
   }
 }

@@ -5,7 +5,10 @@
 import { U64_MAX } from '../../core/u64.js';
 
 export class ShapeError extends Error {
-  constructor(readonly at: string, readonly problem: string) {
+  constructor(
+    readonly at: string,
+    readonly problem: string,
+  ) {
     super(`${at || '(the document)'}: ${problem}`);
   }
 }
@@ -126,7 +129,9 @@ export function tagged(tag: string, variants: Record<string, Check<unknown>>): C
     const kind = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[tag] : undefined;
     const check = typeof kind === 'string' && Object.hasOwn(variants, kind) ? variants[kind] : undefined;
     if (!check) {
-      const names = Object.keys(variants).map((k) => quote(k)).join(', ');
+      const names = Object.keys(variants)
+        .map((k) => quote(k))
+        .join(', ');
       fail(child(at, tag), `must be one of ${names}, not ${quote(kind)}`);
     }
     return check(v, at);

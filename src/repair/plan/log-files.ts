@@ -20,13 +20,32 @@ export function digestOf(digests: InputDigests, node: NodeIndex, file: string): 
   return digests.get(node.displayPath)?.get(file);
 }
 
-function entriesFile(node: NodeIndex, record: LoadedRun['record'], first: bigint, firstPosition: number, count: number): PlannedFile {
+function entriesFile(
+  node: NodeIndex,
+  record: LoadedRun['record'],
+  first: bigint,
+  firstPosition: number,
+  count: number,
+): PlannedFile {
   const last = first + BigInt(count) - 1n;
   const size = encodedSegmentSize(entryBatches(record, firstPosition, count));
   return {
-    name: formatClosedSegmentName(first, last), role: 'segment', size, sha256: null, mode: FILE_MODE,
-    firstIndex: first.toString(), lastIndex: last.toString(),
-    from: { kind: 'entries', node: node.displayPath, file: record.name, firstIndex: first.toString(), lastIndex: last.toString(), firstPosition, count },
+    name: formatClosedSegmentName(first, last),
+    role: 'segment',
+    size,
+    sha256: null,
+    mode: FILE_MODE,
+    firstIndex: first.toString(),
+    lastIndex: last.toString(),
+    from: {
+      kind: 'entries',
+      node: node.displayPath,
+      file: record.name,
+      firstIndex: first.toString(),
+      lastIndex: last.toString(),
+      firstPosition,
+      count,
+    },
   };
 }
 
@@ -34,11 +53,29 @@ function entriesFile(node: NodeIndex, record: LoadedRun['record'], first: bigint
 export function runFile(node: NodeIndex, run: LoadedRun, treatment: RunTreatment, digests: InputDigests): PlannedFile {
   const rec = run.record;
   if (treatment.kind === 'entries') return entriesFile(node, rec, run.firstIndex, 0, run.count);
-  const base = { name: treatment.name, role: 'segment' as const, mode: FILE_MODE, firstIndex: run.firstIndex.toString(), lastIndex: runLast(run).toString() };
+  const base = {
+    name: treatment.name,
+    role: 'segment' as const,
+    mode: FILE_MODE,
+    firstIndex: run.firstIndex.toString(),
+    lastIndex: runLast(run).toString(),
+  };
   if (treatment.kind === 'copy') {
-    return { ...base, size: rec.size, sha256: digestOf(digests, node, rec.name)?.sha256 ?? null, from: { kind: 'copy', node: node.displayPath, file: rec.name } };
+    return {
+      ...base,
+      size: rec.size,
+      sha256: digestOf(digests, node, rec.name)?.sha256 ?? null,
+      from: { kind: 'copy', node: node.displayPath, file: rec.name },
+    };
   }
-  const from = { kind: 'truncated-copy' as const, node: node.displayPath, file: rec.name, bytes: treatment.bytes, originalSize: rec.size, why: treatment.why };
+  const from = {
+    kind: 'truncated-copy' as const,
+    node: node.displayPath,
+    file: rec.name,
+    bytes: treatment.bytes,
+    originalSize: rec.size,
+    why: treatment.why,
+  };
   return { ...base, size: treatment.bytes, sha256: null, from };
 }
 
@@ -53,7 +90,12 @@ export function snapshotFiles(node: NodeIndex, choice: SnapshotChoice, digests: 
   if (!record?.data || !record.meta) return [];
   const metaName = s.metaName;
   const copy = (name: string, role: 'snapshot' | 'snapshot-meta', size: number): PlannedFile => ({
-    name, role, size, sha256: digestOf(digests, node, name)?.sha256 ?? null, mode: FILE_MODE, from: { kind: 'copy', node: node.displayPath, file: name },
+    name,
+    role,
+    size,
+    sha256: digestOf(digests, node, name)?.sha256 ?? null,
+    mode: FILE_MODE,
+    from: { kind: 'copy', node: node.displayPath, file: name },
   });
   const meta = copy(metaName, 'snapshot-meta', record.meta.size);
   const to = choice.convertTo;
@@ -61,7 +103,11 @@ export function snapshotFiles(node: NodeIndex, choice: SnapshotChoice, digests: 
   // Converted: the size follows from the input's (stored LZ4 blocks) or from the frame's declared content size.
   const size = to === 'lz4' ? storedFrameSize(record.data.size) : Number(record.data.frame.contentSize ?? 0n);
   const converted: PlannedFile = {
-    name: s.name, role: 'snapshot', size, sha256: null, mode: FILE_MODE,
+    name: s.name,
+    role: 'snapshot',
+    size,
+    sha256: null,
+    mode: FILE_MODE,
     from: { kind: 'converted-snapshot', node: node.displayPath, file: s.name, to, originalSize: record.data.size },
   };
   return [converted, meta];

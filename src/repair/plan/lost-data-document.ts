@@ -15,11 +15,24 @@ export function lostDataDocument(d: LostData): PlanLostData {
     transactions: d.transactions,
     undecodable: d.undecodable,
     databases: d.databases.map((x) => ({
-      name: x.name, transactions: x.transactions, pages: x.pages,
-      tables: x.tables ? x.tables.map((t) => ({ table: t.table, inserted: dec(t.inserted), updated: dec(t.updated), deleted: dec(t.deleted) })) : null,
+      name: x.name,
+      transactions: x.transactions,
+      pages: x.pages,
+      tables: x.tables
+        ? x.tables.map((t) => ({
+            table: t.table,
+            inserted: dec(t.inserted),
+            updated: dec(t.updated),
+            deleted: dec(t.deleted),
+          }))
+        : null,
     })),
     compared: d.compared
-      ? { keptIndex: dec(d.compared.keptIndex), droppedIndex: dec(d.compared.droppedIndex), droppedLog: d.compared.droppedLog }
+      ? {
+          keptIndex: dec(d.compared.keptIndex),
+          droppedIndex: dec(d.compared.droppedIndex),
+          droppedLog: d.compared.droppedLog,
+        }
       : null,
     problem: d.problem ?? null,
     words: lostDataWords(d),

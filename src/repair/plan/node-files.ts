@@ -26,7 +26,7 @@ import type { PlannedFile } from './types.js';
 export const METADATA_RULE =
   'The source node keeps its own metadata1/metadata2 (term and vote). Every other node gets a fresh metadata1 ' +
   '{format 1, version 1, term T, voted for nobody}, T = the highest term any input knows. Without metadata, ' +
-  'dqlite re-bootstraps a node whose ID is 1 or 3297041220608546238 (go-dqlite\'s first node) and writes a second ' +
+  "dqlite re-bootstraps a node whose ID is 1 or 3297041220608546238 (go-dqlite's first node) and writes a second " +
   '1-1 segment beside the copied log: libraft 0.15 / dqlite 1.11 then refuse to start ("unexpected closed segment ' +
   '0000000000000001-0000000000000001: first index should have been N"). With a term above 0 raft refuses to ' +
   'bootstrap and the node starts as a follower.';
@@ -35,10 +35,25 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function generated(name: string, role: PlannedFile['role'], what: 'metadata' | 'info.yaml' | 'cluster.yaml', bytes: Uint8Array, text?: string): PlannedFile {
+function generated(
+  name: string,
+  role: PlannedFile['role'],
+  what: 'metadata' | 'info.yaml' | 'cluster.yaml',
+  bytes: Uint8Array,
+  text?: string,
+): PlannedFile {
   return {
-    name, role, size: bytes.length, sha256: sha256(bytes), mode: FILE_MODE,
-    from: { kind: 'generated', what, base64: Buffer.from(bytes).toString('base64'), ...(text === undefined ? {} : { text }) },
+    name,
+    role,
+    size: bytes.length,
+    sha256: sha256(bytes),
+    mode: FILE_MODE,
+    from: {
+      kind: 'generated',
+      what,
+      base64: Buffer.from(bytes).toString('base64'),
+      ...(text === undefined ? {} : { text }),
+    },
   };
 }
 
@@ -64,10 +79,16 @@ export function metadataUsable(node: NodeIndex): boolean {
 }
 
 export function keptMetadata(node: NodeIndex, digests: InputDigests): PlannedFile[] {
-  return [node.metadata1, node.metadata2].filter((m) => m !== undefined).map((m) => ({
-    name: m.name, role: 'metadata' as const, size: m.size, sha256: digestOf(digests, node, m.name)?.sha256 ?? null, mode: FILE_MODE,
-    from: { kind: 'copy' as const, node: node.displayPath, file: m.name },
-  }));
+  return [node.metadata1, node.metadata2]
+    .filter((m) => m !== undefined)
+    .map((m) => ({
+      name: m.name,
+      role: 'metadata' as const,
+      size: m.size,
+      sha256: digestOf(digests, node, m.name)?.sha256 ?? null,
+      mode: FILE_MODE,
+      from: { kind: 'copy' as const, node: node.displayPath, file: m.name },
+    }));
 }
 
 export function freshMetadata(term: bigint): PlannedFile {
@@ -96,17 +117,29 @@ export const IDENTITY_FILE_LIMIT = 16 * 1024 * 1024;
 const IDENTITY_NAME = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*\.(?:crt|key|pem)|localnode\.yaml|failure-domain|tuning\.yaml)$/;
 
 /** Regular files raft, dqlite and go-dqlite do not manage but a node needs (TLS material, see IDENTITY_NAME). */
-export function identityFiles(node: NodeIndex, digests: InputDigests): { files: PlannedFile[]; left: { file: string; reason: string }[] } {
+export function identityFiles(
+  node: NodeIndex,
+  digests: InputDigests,
+): { files: PlannedFile[]; left: { file: string; reason: string }[] } {
   const files: PlannedFile[] = [];
   const left: { file: string; reason: string }[] = [];
   for (const f of node.files) {
     if (f.class.kind !== 'ignored' && f.class.kind !== 'product') continue;
-    if (!IDENTITY_NAME.test(f.name)) left.push({ file: f.name, reason: 'not a file raft, dqlite or go-dqlite writes (nor a certificate or key): not carried over' });
+    if (!IDENTITY_NAME.test(f.name))
+      left.push({
+        file: f.name,
+        reason: 'not a file raft, dqlite or go-dqlite writes (nor a certificate or key): not carried over',
+      });
     else if (f.type !== 'file') left.push({ file: f.name, reason: `a ${f.type}, not carried over` });
-    else if (f.size > IDENTITY_FILE_LIMIT) left.push({ file: f.name, reason: `${f.size} bytes: too large for an identity file, not carried over` });
+    else if (f.size > IDENTITY_FILE_LIMIT)
+      left.push({ file: f.name, reason: `${f.size} bytes: too large for an identity file, not carried over` });
     else {
       files.push({
-        name: f.name, role: 'identity', size: f.size, sha256: digestOf(digests, node, f.name)?.sha256 ?? null, mode: FILE_MODE,
+        name: f.name,
+        role: 'identity',
+        size: f.size,
+        sha256: digestOf(digests, node, f.name)?.sha256 ?? null,
+        mode: FILE_MODE,
         from: { kind: 'copy', node: node.displayPath, file: f.name },
       });
     }

@@ -1,7 +1,12 @@
 // Per output node: the shared data files, the new configuration entry, metadata (kept for the
 // source, fresh for the others: see METADATA_RULE), info.yaml, cluster.yaml and identity files
 // of the input node with the same ID.
-import { encodeConfiguration, raftRoleName, yamlRoleToRaft, type ConfigurationServer } from '../../format/configuration.js';
+import {
+  encodeConfiguration,
+  raftRoleName,
+  yamlRoleToRaft,
+  type ConfigurationServer,
+} from '../../format/configuration.js';
 import { formatClosedSegmentName } from '../../format/file-names.js';
 import { memberId } from '../../analysis/identity.js';
 import type { TargetMember } from '../../format/member-yaml.js';
@@ -27,20 +32,36 @@ export function configurationServers(members: readonly NodeInfo[]): Configuratio
 }
 
 /** The closed segment N-N holding one RAFT_CHANGE entry with the target configuration (uvRecover). */
-export function configurationEntry(index: bigint, members: readonly NodeInfo[],
-  term: EntryTerm): { entry: PlanConfigurationEntry; file: PlannedFile } {
+export function configurationEntry(
+  index: bigint,
+  members: readonly NodeInfo[],
+  term: EntryTerm,
+): { entry: PlanConfigurationEntry; file: PlannedFile } {
   const servers = configurationServers(members);
   const payload = encodeConfiguration(servers);
   const bytes = encodeSegment([[{ term: term.term, type: EntryType.CHANGE, payload }]]);
   const name = formatClosedSegmentName(index, index);
   const entry: PlanConfigurationEntry = {
-    file: name, index: index.toString(), term: term.term.toString(), termRule: term.rule,
-    servers: servers.map((s) => ({ id: s.id.toString(), address: s.address, raftRole: s.role, role: raftRoleName(s.role) })),
+    file: name,
+    index: index.toString(),
+    term: term.term.toString(),
+    termRule: term.rule,
+    servers: servers.map((s) => ({
+      id: s.id.toString(),
+      address: s.address,
+      raftRole: s.role,
+      role: raftRoleName(s.role),
+    })),
     payloadBase64: Buffer.from(payload).toString('base64'),
   };
   const file: PlannedFile = {
-    name, role: 'segment', size: bytes.length, sha256: sha256(bytes), mode: FILE_MODE,
-    firstIndex: index.toString(), lastIndex: index.toString(),
+    name,
+    role: 'segment',
+    size: bytes.length,
+    sha256: sha256(bytes),
+    mode: FILE_MODE,
+    firstIndex: index.toString(),
+    lastIndex: index.toString(),
     from: { kind: 'generated', what: 'configuration-segment', base64: Buffer.from(bytes).toString('base64') },
   };
   return { entry, file };
@@ -66,7 +87,11 @@ export function inputWithId(ctx: OutputContext, id: bigint): NodeIndex | undefin
   return ctx.nodes.find((n) => memberId(n) === id);
 }
 
-export function outputNode(ctx: OutputContext, member: TargetMember, left: { file: string; reason: string }[]): PlannedNode {
+export function outputNode(
+  ctx: OutputContext,
+  member: TargetMember,
+  left: { file: string; reason: string }[],
+): PlannedNode {
   if (ctx.product) return productOutputNode(ctx, ctx.product, member, left);
   const input = inputWithId(ctx, member.id);
   const isSource = ctx.sourceId !== undefined && member.id === ctx.sourceId;
@@ -75,8 +100,13 @@ export function outputNode(ctx: OutputContext, member: TargetMember, left: { fil
   const identity = input ? identityFiles(input, ctx.digests) : { files: [], left: [] };
   for (const l of identity.left) left.push({ file: `${input!.name}:${l.file}`, reason: l.reason });
   return {
-    address: member.address, id: member.id.toString(), role: member.role, roleName: roleName(member.role),
-    isSource, inputNode: input?.displayPath ?? null, metadata: kept ? 'kept' : 'fresh',
+    address: member.address,
+    id: member.id.toString(),
+    role: member.role,
+    roleName: roleName(member.role),
+    isSource,
+    inputNode: input?.displayPath ?? null,
+    metadata: kept ? 'kept' : 'fresh',
     files: [...ctx.dataFiles, ...metadata, ...yamlFiles(member, ctx.members), ...identity.files],
   };
 }

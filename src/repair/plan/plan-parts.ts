@@ -11,15 +11,26 @@ import type { OutputContext } from './outputs.js';
 import type { KnownAddresses } from './target.js';
 import type { PlanInputNode, PlanLog, PlanLost, PlannedFile, PlannedNode, RepairOptions } from './types.js';
 
-export function planInputs(args: readonly string[], nodes: readonly NodeIndex[], digests: InputDigests): { args: string[]; nodes: PlanInputNode[] } {
+export function planInputs(
+  args: readonly string[],
+  nodes: readonly NodeIndex[],
+  digests: InputDigests,
+): { args: string[]; nodes: PlanInputNode[] } {
   return {
     args: [...args],
     nodes: nodes.map((n) => {
       const who = identityOf(n);
       const product = n.product?.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })) ?? [];
       return {
-        key: n.displayPath, name: n.name, id: who.id?.toString() ?? null, address: who.address ?? null,
-        files: [...(digests.get(n.displayPath)?.values() ?? [])].map((d) => ({ name: d.name, size: d.size, sha256: d.sha256 })),
+        key: n.displayPath,
+        name: n.name,
+        id: who.id?.toString() ?? null,
+        address: who.address ?? null,
+        files: [...(digests.get(n.displayPath)?.values() ?? [])].map((d) => ({
+          name: d.name,
+          size: d.size,
+          sha256: d.sha256,
+        })),
         ...(product.length ? { productFiles: product } : {}),
       };
     }),
@@ -52,13 +63,20 @@ export function sourceIdOf(node: NodeIndex, known: KnownAddresses): bigint | und
   return undefined;
 }
 
-export function refusalsFor(options: RepairOptions, log: Recovery, lost: readonly PlanLost[], targetErrors: readonly string[]): string[] {
+export function refusalsFor(
+  options: RepairOptions,
+  log: Recovery,
+  lost: readonly PlanLost[],
+  targetErrors: readonly string[],
+): string[] {
   const src = log.source;
   const out = [...targetErrors];
   if (!options.allowDataLoss) {
     for (const l of lost) {
       if (l.kind === 'unfillable-hole') {
-        out.push(`${log.unfilled.join('; ')}. No node can fill the hole losslessly; --allow-data-loss would cut the log before it and lose entries ${l.from}..${l.to}.`);
+        out.push(
+          `${log.unfilled.join('; ')}. No node can fill the hole losslessly; --allow-data-loss would cut the log before it and lose entries ${l.from}..${l.to}.`,
+        );
       } else if (l.kind === 'damaged-tail') {
         out.push(`${l.reason}. --allow-data-loss accepts losing entries ${l.from}..${l.to}.`);
       }
@@ -70,23 +88,33 @@ export function refusalsFor(options: RepairOptions, log: Recovery, lost: readonl
   return out;
 }
 
-export function warningsFor(nodes: readonly NodeIndex[], members: readonly NodeInfo[], fills: readonly HoleFill[], ctx: OutputContext): string[] {
+export function warningsFor(
+  nodes: readonly NodeIndex[],
+  members: readonly NodeInfo[],
+  fills: readonly HoleFill[],
+  ctx: OutputContext,
+): string[] {
   const out: string[] = [];
   const ids = new Set(members.map((m) => m.id));
   const inputs = nodes.filter((n) => !isBackup(n));
   for (const n of inputs) {
     const id = identityOf(n).id;
-    if (members.length && id !== undefined && !ids.has(id)) out.push(`${n.name} (ID ${id}) is not in the target membership: no directory is written for it`);
+    if (members.length && id !== undefined && !ids.has(id))
+      out.push(`${n.name} (ID ${id}) is not in the target membership: no directory is written for it`);
   }
   const seen = new Map<bigint, string>();
   for (const n of inputs) {
     const id = identityOf(n).id;
     if (id === undefined) continue;
-    if (seen.has(id)) out.push(`${seen.get(id)} and ${n.displayPath} both have ID ${id}: identity files come from ${ctx.sourceId === id ? 'the source' : seen.get(id)}`);
+    if (seen.has(id))
+      out.push(
+        `${seen.get(id)} and ${n.displayPath} both have ID ${id}: identity files come from ${ctx.sourceId === id ? 'the source' : seen.get(id)}`,
+      );
     else seen.set(id, n.displayPath);
   }
   for (const f of fills) {
-    if (!f.unfilled && f.rejected.length) out.push(`while filling ${f.hole.from}..${f.hole.to}, some nodes could not be used: ${f.rejected.join('; ')}`);
+    if (!f.unfilled && f.rejected.length)
+      out.push(`while filling ${f.hole.from}..${f.hole.to}, some nodes could not be used: ${f.rejected.join('; ')}`);
   }
   if (members.length && ctx.sourceId !== undefined && !ids.has(ctx.sourceId)) {
     out.push(`the source (ID ${ctx.sourceId}) is not in the target membership: every output node gets fresh metadata`);
@@ -99,7 +127,9 @@ function reasonNotCopied(name: string, kind: string, src: SourceLog, keptMetadat
   if (kind === 'metadata1' || kind === 'metadata2') return keptMetadata ? undefined : 'replaced by fresh metadata';
   if (kind === 'snapshot-data' || kind === 'snapshot-meta') {
     const dropped = src.snapshot.dropped.find((d) => name.startsWith(d.name));
-    return dropped ? `the engine would ${dropped.hang ? 'hang on' : 'refuse'} this snapshot (${dropped.cause})` : 'an older snapshot: the engine loads only the newest';
+    return dropped
+      ? `the engine would ${dropped.hang ? 'hang on' : 'refuse'} this snapshot (${dropped.cause})`
+      : 'an older snapshot: the engine loads only the newest';
   }
   if (kind === 'closed-segment' || kind === 'open-segment') {
     const seg = src.node.segments.find((x) => x.name === name);
@@ -109,14 +139,20 @@ function reasonNotCopied(name: string, kind: string, src: SourceLog, keptMetadat
     }
     return 'its entries are not part of the repaired log (see repairs)';
   }
-  if (kind === 'tmp' || kind === 'corrupt' || kind === 'probe' || kind === 'lock' || kind === 'join') return 'left behind by the engine or go-dqlite; not data';
-  if (kind === 'product') return 'a file of the product\'s own (see the next steps), not raft data';
+  if (kind === 'tmp' || kind === 'corrupt' || kind === 'probe' || kind === 'lock' || kind === 'join')
+    return 'left behind by the engine or go-dqlite; not data';
+  if (kind === 'product') return "a file of the product's own (see the next steps), not raft data";
   return undefined;
 }
 
-export function notCopied(src: SourceLog, ctx: OutputContext, outputs: readonly PlannedNode[]): { file: string; reason: string }[] {
+export function notCopied(
+  src: SourceLog,
+  ctx: OutputContext,
+  outputs: readonly PlannedNode[],
+): { file: string; reason: string }[] {
   const used = new Set<string>();
-  for (const o of outputs) for (const f of o.files) if ('node' in f.from && f.from.node === src.node.displayPath) used.add(f.from.file);
+  for (const o of outputs)
+    for (const f of o.files) if ('node' in f.from && f.from.node === src.node.displayPath) used.add(f.from.file);
   const out: { file: string; reason: string }[] = [];
   for (const f of src.node.files) {
     if (used.has(f.name)) continue;

@@ -56,7 +56,10 @@ function comparable(plan: RepairPlan): unknown {
 function targetOf(saved: RepairPlan, file: string): { text: string; file: string } | undefined {
   if (saved.options.cluster === null) return undefined;
   if (!saved.target) {
-    throw new RepairError(`${file}: target is null, but the plan was made with --cluster; the plan is refused`, 'E_PLAN_INVALID');
+    throw new RepairError(
+      `${file}: target is null, but the plan was made with --cluster; the plan is refused`,
+      'E_PLAN_INVALID',
+    );
   }
   const members = saved.target.members.map((m) => ({ id: BigInt(m.id), address: m.address, role: m.role }));
   return { text: formatClusterYaml(members), file: saved.target.file ?? saved.options.cluster };
@@ -80,14 +83,17 @@ export async function replayPlan(req: ReplayRequest): Promise<RepairPlan> {
   const digests = new Map<string, ReadonlyMap<string, FileDigest>>();
   for (const n of nodes) digests.set(n.displayPath, await digestOf(n));
   const source = saved.options.source;
-  const options = { ...saved.options, source: source === null ? null : keys.get(source) ?? source };
+  const options = { ...saved.options, source: source === null ? null : (keys.get(source) ?? source) };
   const payloads = openPayloadReader();
   let remade: RepairPlan;
   try {
     const target = targetOf(saved, file);
     const r = planRepair({ nodes, args: req.args, digests, payloads, target, options, tool: req.tool });
     if (r.usageErrors.length) {
-      throw new RepairError(`${file}: target.members: ${r.usageErrors.join('; ')}; the plan is refused`, 'E_PLAN_INVALID');
+      throw new RepairError(
+        `${file}: target.members: ${r.usageErrors.join('; ')}; the plan is refused`,
+        'E_PLAN_INVALID',
+      );
     }
     remade = await withSourceChoiceRows(r, payloads);
   } finally {

@@ -18,9 +18,10 @@ function same(at: string, got: unknown, want: unknown, what: string): void {
 
 /** The plan's engine profile, checked against its options. */
 export function checkEngine(plan: RepairPlan): EngineProfile {
-  const profile = engineProfile(plan.engine.name)
-    ?? fail('engine.name', `${quote(plan.engine.name)} is not an engine raft-rescue knows`);
-  same('engine.name', plan.engine.name, profile.name, 'the engine\'s own name');
+  const profile =
+    engineProfile(plan.engine.name) ??
+    fail('engine.name', `${quote(plan.engine.name)} is not an engine raft-rescue knows`);
+  same('engine.name', plan.engine.name, profile.name, "the engine's own name");
   const asked = parseEngineName(plan.options.engine);
   if (asked === 'auto') {
     if (plan.engine.source === 'flag') fail('engine.source', 'is "flag", but options.engine is "auto"');
@@ -32,7 +33,7 @@ export function checkEngine(plan: RepairPlan): EngineProfile {
   same('engine.snapshotForm', plan.engine.snapshotForm, form, 'the engine and options.convertSnapshots');
   const entry = entryTermOf(plan, profile);
   if (entry && plan.expected) {
-    same('expected.lastTerm', plan.expected.lastTerm, entry.term.toString(), 'the configuration entry\'s term');
+    same('expected.lastTerm', plan.expected.lastTerm, entry.term.toString(), "the configuration entry's term");
   }
   return profile;
 }
@@ -47,15 +48,20 @@ export function entryTermOf(plan: RepairPlan, profile: EngineProfile): EntryTerm
 type Converted = Extract<FileOrigin, { kind: 'converted-snapshot' }>;
 
 /** A converted snapshot: in the plan's form, from a pinned input of the size it records, of the size its form gives. */
-export function checkConverted(plan: RepairPlan, f: PlannedFile, from: Converted, pin: { size: number },
-  at: string): void {
+export function checkConverted(
+  plan: RepairPlan,
+  f: PlannedFile,
+  from: Converted,
+  pin: { size: number },
+  at: string,
+): void {
   const fromAt = child(at, 'from');
   if (f.role !== 'snapshot') fail(child(at, 'role'), 'only snapshot data files are converted');
   same(child(fromAt, 'to'), from.to, plan.engine.snapshotForm, 'engine.snapshotForm');
-  same(child(fromAt, 'file'), from.file, f.name, 'the file\'s name');
+  same(child(fromAt, 'file'), from.file, f.name, "the file's name");
   same(child(fromAt, 'originalSize'), from.originalSize, pin.size, 'the pinned input file');
   if (f.sha256 !== null) {
-    fail(child(at, 'sha256'), 'a converted snapshot\'s sha256 is computed when it is written (null)');
+    fail(child(at, 'sha256'), "a converted snapshot's sha256 is computed when it is written (null)");
   }
   // Raw content's size is the frame's declared content size, checked against what decoding gives.
   if (from.to === 'lz4') {

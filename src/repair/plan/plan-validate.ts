@@ -10,7 +10,10 @@
 import { RepairError } from '../../core/errors.js';
 import { yamlRoleToRaft } from '../../format/configuration.js';
 import {
-  formatClosedSegmentName, parseClosedSegmentName, parseSnapshotDataName, parseSnapshotMetaName,
+  formatClosedSegmentName,
+  parseClosedSegmentName,
+  parseSnapshotDataName,
+  parseSnapshotMetaName,
 } from '../../format/file-names.js';
 import { roleName, type NodeInfo } from '../../format/node-yaml.js';
 import { child, fail, firstDifference, quote, ShapeError } from './json-shape.js';
@@ -92,11 +95,11 @@ function generatedFile(plan: RepairPlan, o: PlannedNode, f: PlannedFile, at: str
   if (f.from.kind !== 'generated') throw new Error('unreachable');
   const what = f.from.what;
   if (what === 'configuration-segment') {
-    if (!derived.configuration) fail(child(at, 'from.what'), 'needs the plan\'s target and configurationEntry');
+    if (!derived.configuration) fail(child(at, 'from.what'), "needs the plan's target and configurationEntry");
     return derived.configuration;
   }
   if (what === 'metadata') {
-    if (!plan.metadata) fail(child(at, 'from.what'), 'generated metadata needs the plan\'s metadata.freshTerm');
+    if (!plan.metadata) fail(child(at, 'from.what'), "generated metadata needs the plan's metadata.freshTerm");
     return freshMetadata(BigInt(plan.metadata.freshTerm));
   }
   const member = { id: BigInt(o.id), address: o.address, role: o.role };
@@ -145,8 +148,8 @@ function checkOutputs(plan: RepairPlan, pins: Pins): void {
   }
   const infos = members.map((m) => ({ id: BigInt(m.id), address: m.address, role: m.role }));
   const last = plan.configurationEntry ? BigInt(plan.configurationEntry.index) : undefined;
-  const configuration = last !== undefined && infos.length
-    ? configurationEntry(last, infos, termOf(plan)).file : undefined;
+  const configuration =
+    last !== undefined && infos.length ? configurationEntry(last, infos, termOf(plan)).file : undefined;
   const derived: Derived = { members: infos, configuration };
   checkOutputDirs(plan);
   plan.outputs.forEach((o, i) => {

@@ -21,7 +21,14 @@ import { engineChoiceOf, engineWarnings, planEngine, recoveryTerm, termRule } fr
 import { configurationEntry, outputNode, RECOVERY_PAYLOAD_LIMIT, type OutputContext } from './outputs.js';
 import { notCopied, planInputs, planLog, refusalsFor, sourceIdOf, warningsFor } from './plan-parts.js';
 import { namedMembers, productChecks, productContextOf } from './product/plan-product.js';
-import { checkMembers, checkTargetText, membersFromConfiguration, planMembers, type KnownAddresses, type TargetCheck } from './target.js';
+import {
+  checkMembers,
+  checkTargetText,
+  membersFromConfiguration,
+  planMembers,
+  type KnownAddresses,
+  type TargetCheck,
+} from './target.js';
 import { PLAN_VERSION, type PlanRepair, type RepairOptions, type RepairPlan } from './types.js';
 
 export interface PlanRequest {
@@ -49,7 +56,8 @@ export interface PlanResult {
    * A --source that keeps less than the best node: the two logs whose databases lost-rows.ts
    * compares for the source-choice entry's data (left null in `plan` until then).
    */
-  readonly sourceChoice: { readonly kept: Recovery; readonly dropped: Recovery; readonly rules: ApplyRules } | undefined;
+  readonly sourceChoice:
+    { readonly kept: Recovery; readonly dropped: Recovery; readonly rules: ApplyRules } | undefined;
 }
 
 /** IDs and addresses the inputs know: the source's configuration, then each member's own identity (backups aside). */
@@ -67,7 +75,12 @@ function membership(req: PlanRequest, log: Recovery, known: KnownAddresses): Tar
   if (req.target) return { ...checkTargetText(req.target.text, req.target.file, known), usage: true };
   const conf = latestConfiguration(log);
   if (!conf?.servers) {
-    return { members: [] as NodeInfo[], errors: ['the source holds no readable raft configuration: give the membership with --cluster'], warnings: [], usage: false };
+    return {
+      members: [] as NodeInfo[],
+      errors: ['the source holds no readable raft configuration: give the membership with --cluster'],
+      warnings: [],
+      usage: false,
+    };
   }
   const fromConf = membersFromConfiguration(conf.servers);
   return { ...checkMembers(fromConf.members, known, fromConf.errors), usage: false };
@@ -77,15 +90,18 @@ function membership(req: PlanRequest, log: Recovery, known: KnownAddresses): Tar
 function mixedClusters(groups: readonly string[][], force: boolean): string[] {
   if (groups.length < 2 || force) return [];
   const list = groups.map((g) => `{${g.join(', ')}}`).join(' and ');
-  return [`the inputs hold ${groups.length} different clusters (${list}; see RR038 in \`check\`): repair one cluster at a time, ` +
-    'or repeat with --force to repair from the chosen node\'s cluster and leave the others out'];
+  return [
+    `the inputs hold ${groups.length} different clusters (${list}; see RR038 in \`check\`): repair one cluster at a time, ` +
+      "or repeat with --force to repair from the chosen node's cluster and leave the others out",
+  ];
 }
 
 export function planRepair(req: PlanRequest): PlanResult {
   const { nodes } = req;
   // A target file is recorded in the options too, whoever called: `repair --plan` re-plans from
   // options.cluster and target (plan-replay.ts), and plan-validate.ts holds them to agree.
-  const options = req.target && req.options.cluster === null ? { ...req.options, cluster: req.target.file } : req.options;
+  const options =
+    req.target && req.options.cluster === null ? { ...req.options, cluster: req.target.file } : req.options;
   const choiceOfEngine = engineChoiceOf(options);
   const convertSnapshots = options.convertSnapshots ?? undefined;
   const verdicts = req.verdicts ?? buildVerdicts(nodes, req.payloads, { engine: choiceOfEngine, convertSnapshots });
@@ -93,8 +109,12 @@ export function planRepair(req: PlanRequest): PlanResult {
   const choice = chooseSource(verdicts, options.source, options.force);
   // Clusters among the members: a backup of another history (RR043) is no second cluster.
   const memberPaths = new Set(verdicts.filter((v) => !isBackup(v.node)).map((v) => v.node.displayPath));
-  const clusters = clusterGroups([...memberPaths], verdicts.flatMap((v) => v.clusterConflicts)
-    .filter((c) => memberPaths.has(c.nodes[0]) && memberPaths.has(c.nodes[1])));
+  const clusters = clusterGroups(
+    [...memberPaths],
+    verdicts
+      .flatMap((v) => v.clusterConflicts)
+      .filter((c) => memberPaths.has(c.nodes[0]) && memberPaths.has(c.nodes[1])),
+  );
   const ownCluster = clusters.find((g) => g.includes(choice.source.verdict.node.displayPath)) ?? [];
   const log = choice.source.verdict.recovery;
   const src = log.source;
@@ -110,51 +130,88 @@ export function planRepair(req: PlanRequest): PlanResult {
   const n = log.lastIndex + 1n;
   const term = recoveryTerm(engine.profile, log.lastTerm);
   const conf = members.length
-    ? configurationEntry(n, members, { term, rule: termRule(engine.profile, term) }) : undefined;
+    ? configurationEntry(n, members, { term, rule: termRule(engine.profile, term) })
+    : undefined;
   const keepSourceMetadata = metadataUsable(src.node);
   const repairs: PlanRepair[] = log.steps.map(planRepairOf);
-  if (!keepSourceMetadata) repairs.push({ kind: 'fresh-metadata', lossless: true, node: src.node.displayPath, description: 'the source\'s metadata files would stop start-up or are missing: it gets fresh metadata like the other nodes' });
+  if (!keepSourceMetadata)
+    repairs.push({
+      kind: 'fresh-metadata',
+      lossless: true,
+      node: src.node.displayPath,
+      description:
+        "the source's metadata files would stop start-up or are missing: it gets fresh metadata like the other nodes",
+    });
   const freshTerm = highestTerm(nodes, log.lastTerm);
   const ctx: OutputContext = {
-    members, ...(product ? { product } : {}), source: src.node, sourceId: sourceIdOf(src.node, known), keepSourceMetadata, freshTerm,
+    members,
+    ...(product ? { product } : {}),
+    source: src.node,
+    sourceId: sourceIdOf(src.node, known),
+    keepSourceMetadata,
+    freshTerm,
     dataFiles: [...snapshotFiles(src.node, src.snapshot, req.digests), ...files, ...(conf ? [conf.file] : [])],
-    nodes: ranked, digests: req.digests,
+    nodes: ranked,
+    digests: req.digests,
   };
   const left: { file: string; reason: string }[] = [];
   const outputs = members.map((m) => outputNode(ctx, m, left));
   const lost = [...choice.lost, ...log.lost].map(planLostOf);
   const refusals = [
-    ...choice.refusals, ...refusalsFor(options, log, lost, target.errors), ...mixedClusters(clusters, options.force),
+    ...choice.refusals,
+    ...refusalsFor(options, log, lost, target.errors),
+    ...mixedClusters(clusters, options.force),
     ...checks.refusals,
   ];
   const warnings = [
-    ...target.warnings, ...checks.warnings, ...warningsFor(nodes, members, log.fills, ctx),
+    ...target.warnings,
+    ...checks.warnings,
+    ...warningsFor(nodes, members, log.fills, ctx),
     ...engineWarnings(src.node, engine.source === 'flag' ? inferEngine(nodes) : engine, engine, src.snapshot),
   ];
   if (conf && Buffer.from(conf.entry.payloadBase64, 'base64').length > RECOVERY_PAYLOAD_LIMIT) {
-    warnings.push(`the configuration is ${Buffer.from(conf.entry.payloadBase64, 'base64').length} bytes: dqlite .reconfigure would refuse it (RAFT_TOOBIG above ${RECOVERY_PAYLOAD_LIMIT}), the normal loader reads it`);
+    warnings.push(
+      `the configuration is ${Buffer.from(conf.entry.payloadBase64, 'base64').length} bytes: dqlite .reconfigure would refuse it (RAFT_TOOBIG above ${RECOVERY_PAYLOAD_LIMIT}), the normal loader reads it`,
+    );
   }
   const plan: RepairPlan = {
-    planVersion: PLAN_VERSION, tool: req.tool, status: refusals.length ? 'refused' : 'ready', refusals, warnings,
+    planVersion: PLAN_VERSION,
+    tool: req.tool,
+    status: refusals.length ? 'refused' : 'ready',
+    refusals,
+    warnings,
     options,
     engine: planEngine(engine, src.snapshot.form),
-    inputs: planInputs(req.args, nodes, req.digests), source: choice.plan,
-    target: members.length ? {
-      from: req.target ? 'cluster-file' : 'source-configuration',
-      ...(target.format && target.format !== 'go-dqlite' ? { format: target.format } : {}),
-      file: req.target?.file ?? null, members: planMembers(members, known),
-    } : null,
-    log: planLog(log, files), configurationEntry: conf?.entry ?? null, repairs, lost,
+    inputs: planInputs(req.args, nodes, req.digests),
+    source: choice.plan,
+    target: members.length
+      ? {
+          from: req.target ? 'cluster-file' : 'source-configuration',
+          ...(target.format && target.format !== 'go-dqlite' ? { format: target.format } : {}),
+          file: req.target?.file ?? null,
+          members: planMembers(members, known),
+        }
+      : null,
+    log: planLog(log, files),
+    configurationEntry: conf?.entry ?? null,
+    repairs,
+    lost,
     metadata: { rule: METADATA_RULE, freshTerm: freshTerm.toString() },
-    notCopied: [...notCopied(src, ctx, outputs), ...left], outputs,
-    expected: conf ? {
-      startIndex: (log.pieces.length ? log.startIndex : n).toString(),
-      lastIndex: n.toString(), lastTerm: term.toString(),
-      snapshotIndex: src.snapshot.chosen?.index.toString() ?? null,
-    } : null,
+    notCopied: [...notCopied(src, ctx, outputs), ...left],
+    outputs,
+    expected: conf
+      ? {
+          startIndex: (log.pieces.length ? log.startIndex : n).toString(),
+          lastIndex: n.toString(),
+          lastTerm: term.toString(),
+          snapshotIndex: src.snapshot.chosen?.index.toString() ?? null,
+        }
+      : null,
   };
   const best = choice.rank.best?.verdict.recovery;
-  const sourceChoice = choice.lost.length && best
-    ? { kept: log, dropped: best, rules: applyRulesOf(verdicts[0]!.engine.profile) } : undefined;
+  const sourceChoice =
+    choice.lost.length && best
+      ? { kept: log, dropped: best, rules: applyRulesOf(verdicts[0]!.engine.profile) }
+      : undefined;
   return { plan, usageErrors: target.usage ? target.errors : [], sourceChoice };
 }

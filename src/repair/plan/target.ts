@@ -43,9 +43,11 @@ function structuralErrors(members: readonly NodeInfo[]): string[] {
     if (bad) errors.push(bad);
     else if (addresses.has(m.address)) errors.push(`address ${m.address} appears more than once`);
     addresses.add(m.address);
-    if (m.role < 0 || m.role > 2) errors.push(`member ${m.address} has role ${m.role}; use 0 voter, 1 stand-by or 2 spare`);
+    if (m.role < 0 || m.role > 2)
+      errors.push(`member ${m.address} has role ${m.role}; use 0 voter, 1 stand-by or 2 spare`);
   }
-  if (members.length > 0 && !members.some((m) => m.role === 0)) errors.push('the target has no voter: at least one member needs Role 0 (voter)');
+  if (members.length > 0 && !members.some((m) => m.role === 0))
+    errors.push('the target has no voter: at least one member needs Role 0 (voter)');
   return errors;
 }
 
@@ -53,13 +55,17 @@ function identityWarnings(members: readonly NodeInfo[], known: KnownAddresses): 
   const warnings: string[] = [];
   const voters = members.filter((m) => m.role === 0).length;
   if (members.length >= 3 && voters < 3) {
-    warnings.push(`only ${voters} voter(s) among ${members.length} members: the cluster tolerates no voter failure${voters === 2 ? ' (2 voters need both up)' : ''}`);
+    warnings.push(
+      `only ${voters} voter(s) among ${members.length} members: the cluster tolerates no voter failure${voters === 2 ? ' (2 voters need both up)' : ''}`,
+    );
   }
   const byAddress = new Map([...known].map(([id, a]) => [a, id]));
   for (const m of members) {
     const previous = known.get(m.id);
     if (previous === undefined) {
-      warnings.push(`ID ${m.id} (${m.address}) is new: no input node has it; it gets the source's data and fresh metadata`);
+      warnings.push(
+        `ID ${m.id} (${m.address}) is new: no input node has it; it gets the source's data and fresh metadata`,
+      );
     } else if (previous !== m.address) {
       warnings.push(`ID ${m.id} moves from ${previous} to ${m.address}: every node must reach it at the new address`);
     }
@@ -89,14 +95,22 @@ export function checkTargetText(text: string, file: string, known: KnownAddresse
   return { ...checkMembers(members, known, errors, warnings), format: parsed.format };
 }
 
-export function checkMembers(members: readonly TargetMember[], known: KnownAddresses, errors: string[] = [], warnings: string[] = []): TargetCheck {
+export function checkMembers(
+  members: readonly TargetMember[],
+  known: KnownAddresses,
+  errors: string[] = [],
+  warnings: string[] = [],
+): TargetCheck {
   const structural = structuralErrors(members);
   const identity = structural.length === 0 ? identityWarnings(members, known) : [];
   return { members, errors: [...errors, ...structural], warnings: [...warnings, ...identity] };
 }
 
 /** The members of a raft configuration, roles translated back to go-dqlite's. */
-export function membersFromConfiguration(servers: readonly ConfigurationServer[]): { members: NodeInfo[]; errors: string[] } {
+export function membersFromConfiguration(servers: readonly ConfigurationServer[]): {
+  members: NodeInfo[];
+  errors: string[];
+} {
   const errors: string[] = [];
   const members = servers.map((s) => {
     const role = raftRoleToYaml(s.role);

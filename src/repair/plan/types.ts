@@ -220,7 +220,8 @@ export interface PlanLostDatabase {
   /** Distinct pages written. */
   readonly pages: number;
   /** Tables whose rows differ (null when rows were not compared). */
-  readonly tables: readonly { readonly table: string; readonly inserted: Dec; readonly updated: Dec; readonly deleted: Dec }[] | null;
+  readonly tables:
+    readonly { readonly table: string; readonly inserted: Dec; readonly updated: Dec; readonly deleted: Dec }[] | null;
 }
 
 export interface PlanLog {
@@ -229,7 +230,12 @@ export interface PlanLog {
   readonly startIndex: Dec;
   readonly lastIndex: Dec;
   readonly lastTerm: Dec;
-  readonly pieces: readonly { readonly file: string; readonly firstIndex: Dec; readonly lastIndex: Dec; readonly from: string }[];
+  readonly pieces: readonly {
+    readonly file: string;
+    readonly firstIndex: Dec;
+    readonly lastIndex: Dec;
+    readonly from: string;
+  }[];
 }
 
 export interface PlanConfigurationEntry {
@@ -237,7 +243,12 @@ export interface PlanConfigurationEntry {
   readonly index: Dec;
   readonly term: Dec;
   readonly termRule: string;
-  readonly servers: readonly { readonly id: Dec; readonly address: string; readonly raftRole: number; readonly role: string }[];
+  readonly servers: readonly {
+    readonly id: Dec;
+    readonly address: string;
+    readonly raftRole: number;
+    readonly role: string;
+  }[];
   readonly payloadBase64: string;
 }
 

@@ -2,7 +2,14 @@
 // counts, and the rows (values as in documents/db.ts).
 import type { TableDiff } from '../../analysis/db/table-diff.js';
 import type { DatabaseComparison, DbDiffPair, DbSide } from '../db-diff.js';
-import { dbProblemDocument, dbSourceDocument, sqlValueDocument, type DbProblemDocument, type DbSourceDocument, type SqlValueDocument } from './db.js';
+import {
+  dbProblemDocument,
+  dbSourceDocument,
+  sqlValueDocument,
+  type DbProblemDocument,
+  type DbSourceDocument,
+  type SqlValueDocument,
+} from './db.js';
 import { dec, type Dec, type InputNotesDocument } from './verdict.js';
 
 type Rows = readonly (readonly SqlValueDocument[])[];
@@ -16,7 +23,14 @@ export interface DbTableDiffDocument {
   readonly columnsOnlyRight: readonly string[];
   readonly onlyLeft: { readonly count: Dec; readonly rows: Rows };
   readonly onlyRight: { readonly count: Dec; readonly rows: Rows };
-  readonly changed: { readonly count: Dec; readonly rows: readonly { readonly key: readonly SqlValueDocument[]; readonly left: readonly SqlValueDocument[]; readonly right: readonly SqlValueDocument[] }[] };
+  readonly changed: {
+    readonly count: Dec;
+    readonly rows: readonly {
+      readonly key: readonly SqlValueDocument[];
+      readonly left: readonly SqlValueDocument[];
+      readonly right: readonly SqlValueDocument[];
+    }[];
+  };
   readonly same: Dec;
 }
 
@@ -56,17 +70,25 @@ export interface DbDiffDocument {
   readonly inputNotes: InputNotesDocument;
 }
 
-const rows = (r: readonly (readonly import('../../analysis/db/sqlite.js').SqlValue[])[]): Rows => r.map((x) => x.map(sqlValueDocument));
+const rows = (r: readonly (readonly import('../../analysis/db/sqlite.js').SqlValue[])[]): Rows =>
+  r.map((x) => x.map(sqlValueDocument));
 
 function tableDocument(t: TableDiff): DbTableDiffDocument {
   return {
-    table: t.table, key: { kind: t.key.kind, columns: t.key.columns, index: 'index' in t.key ? t.key.index ?? null : null },
-    columns: t.columns, columnsOnlyLeft: t.columnsOnlyLeft, columnsOnlyRight: t.columnsOnlyRight,
+    table: t.table,
+    key: { kind: t.key.kind, columns: t.key.columns, index: 'index' in t.key ? (t.key.index ?? null) : null },
+    columns: t.columns,
+    columnsOnlyLeft: t.columnsOnlyLeft,
+    columnsOnlyRight: t.columnsOnlyRight,
     onlyLeft: { count: dec(t.onlyLeft.count), rows: rows(t.onlyLeft.rows) },
     onlyRight: { count: dec(t.onlyRight.count), rows: rows(t.onlyRight.rows) },
     changed: {
       count: dec(t.changed.count),
-      rows: t.changed.rows.map((c) => ({ key: c.key.map(sqlValueDocument), left: c.left.map(sqlValueDocument), right: c.right.map(sqlValueDocument) })),
+      rows: t.changed.rows.map((c) => ({
+        key: c.key.map(sqlValueDocument),
+        left: c.left.map(sqlValueDocument),
+        right: c.right.map(sqlValueDocument),
+      })),
     },
     same: dec(t.same),
   };
@@ -74,7 +96,10 @@ function tableDocument(t: TableDiff): DbTableDiffDocument {
 
 /** A table differs when a row is on one side only, changed, or a column is on one side only. */
 export function tableDiffers(t: TableDiff): boolean {
-  return t.onlyLeft.count + t.onlyRight.count + t.changed.count > 0n || t.columnsOnlyLeft.length + t.columnsOnlyRight.length > 0;
+  return (
+    t.onlyLeft.count + t.onlyRight.count + t.changed.count > 0n ||
+    t.columnsOnlyLeft.length + t.columnsOnlyRight.length > 0
+  );
 }
 
 export function databaseDiffers(c: DatabaseComparison): boolean {
@@ -89,22 +114,31 @@ function databaseDocument(c: DatabaseComparison): DbDatabaseDiffDocument {
     return { name, rows: n === undefined ? null : dec(n) };
   };
   return {
-    name: c.name, only: c.only ?? null,
+    name: c.name,
+    only: c.only ?? null,
     tables: (c.diff?.tables ?? []).filter(tableDiffers).map(tableDocument),
     tablesSame: (c.diff?.tables ?? []).filter((t) => !tableDiffers(t)).map((t) => t.table),
-    tablesOnlyLeft: (c.diff?.tablesOnlyLeft ?? []).map(rowsOf), tablesOnlyRight: (c.diff?.tablesOnlyRight ?? []).map(rowsOf),
-    errors: c.diff?.errors ?? [], error: c.error ?? null,
+    tablesOnlyLeft: (c.diff?.tablesOnlyLeft ?? []).map(rowsOf),
+    tablesOnlyRight: (c.diff?.tablesOnlyRight ?? []).map(rowsOf),
+    errors: c.diff?.errors ?? [],
+    error: c.error ?? null,
   };
 }
 
 function sideDocument(s: DbSide | { source: DbSide['source']; error: string }): DbSideDocument {
   if ('error' in s) return { log: dbSourceDocument(s.source), index: null, problems: [], error: s.error };
-  return { log: dbSourceDocument(s.source), index: dec(s.result.index), problems: s.result.problems.map(dbProblemDocument), error: null };
+  return {
+    log: dbSourceDocument(s.source),
+    index: dec(s.result.index),
+    problems: s.result.problems.map(dbProblemDocument),
+    error: null,
+  };
 }
 
 export function dbDiffPairDocument(p: DbDiffPair): DbDiffPairDocument {
   return {
-    left: sideDocument(p.left), right: sideDocument(p.right),
+    left: sideDocument(p.left),
+    right: sideDocument(p.right),
     databases: p.databases.filter(databaseDiffers).map(databaseDocument),
     same: p.databases.filter((c) => !databaseDiffers(c)).map((c) => c.name),
   };

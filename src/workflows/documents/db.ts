@@ -32,19 +32,32 @@ export interface DbSourceDocument {
   /** For `repair`: the repair the source needs and what it loses. */
   readonly repair: {
     readonly need: 'none' | 'lossless' | 'lossy';
-    readonly lost: readonly { readonly kind: string; readonly from: Dec; readonly to: Dec | null; readonly data: PlanLostData | null }[];
+    readonly lost: readonly {
+      readonly kind: string;
+      readonly from: Dec;
+      readonly to: Dec | null;
+      readonly data: PlanLostData | null;
+    }[];
   } | null;
 }
 
 export function dbSourceDocument(s: DbSource): DbSourceDocument {
   return {
-    kind: s.kind, node: s.node.name, path: s.node.displayPath, engine: engineDocument(s.engine),
-    repair: s.repair ? {
-      need: s.repair.need,
-      lost: s.repair.lost.map((l) => ({
-        kind: l.kind, from: dec(l.from), to: l.to === undefined ? null : dec(l.to), data: l.data ? lostDataDocument(l.data) : null,
-      })),
-    } : null,
+    kind: s.kind,
+    node: s.node.name,
+    path: s.node.displayPath,
+    engine: engineDocument(s.engine),
+    repair: s.repair
+      ? {
+          need: s.repair.need,
+          lost: s.repair.lost.map((l) => ({
+            kind: l.kind,
+            from: dec(l.from),
+            to: l.to === undefined ? null : dec(l.to),
+            data: l.data ? lostDataDocument(l.data) : null,
+          })),
+        }
+      : null,
   };
 }
 
@@ -61,8 +74,14 @@ export interface DbProblemDocument {
 
 export function dbProblemDocument(p: DbProblem): DbProblemDocument {
   return {
-    kind: p.kind, severity: p.severity, message: p.message, database: p.database ?? null,
-    index: p.index === undefined ? null : dec(p.index), node: p.node, file: p.file, offset: p.offset,
+    kind: p.kind,
+    severity: p.severity,
+    message: p.message,
+    database: p.database ?? null,
+    index: p.index === undefined ? null : dec(p.index),
+    node: p.node,
+    file: p.file,
+    offset: p.offset,
   };
 }
 
@@ -82,16 +101,24 @@ export interface DatabaseDocument {
   readonly changedAt: Dec;
   readonly transactions: number;
   readonly resetAt: Dec | null;
-  readonly tables: readonly { readonly name: string; readonly rows: Dec | null; readonly error: string | null }[] | null;
+  readonly tables:
+    readonly { readonly name: string; readonly rows: Dec | null; readonly error: string | null }[] | null;
   readonly integrity: { readonly ok: boolean; readonly messages: readonly string[] } | null;
   readonly error: string | null;
 }
 
 export function databaseDocument(d: DatabaseSummary): DatabaseDocument {
   return {
-    name: d.name, pageSize: d.pageSize, pages: d.pages, bytes: d.bytes, changedAt: dec(d.changedAt),
-    transactions: d.transactions, resetAt: d.resetAt === undefined ? null : dec(d.resetAt),
-    tables: d.tables ? d.tables.map((t) => ({ name: t.name, rows: t.rows === undefined ? null : dec(t.rows), error: t.error ?? null })) : null,
+    name: d.name,
+    pageSize: d.pageSize,
+    pages: d.pages,
+    bytes: d.bytes,
+    changedAt: dec(d.changedAt),
+    transactions: d.transactions,
+    resetAt: d.resetAt === undefined ? null : dec(d.resetAt),
+    tables: d.tables
+      ? d.tables.map((t) => ({ name: t.name, rows: t.rows === undefined ? null : dec(t.rows), error: t.error ?? null }))
+      : null,
     integrity: d.integrity ? { ok: d.integrity.ok, messages: d.integrity.messages } : null,
     error: d.error ?? null,
   };

@@ -34,7 +34,10 @@ export function engineDocument(e: EngineResolution): EngineDocument {
 }
 
 /** The resolution the verdicts were built with (the same object in each), or the request's own for no nodes. */
-export function engineOf(verdicts: readonly NodeVerdict[], choice: EngineChoice | undefined,
-  nodes: readonly NodeIndex[] = []): EngineResolution {
+export function engineOf(
+  verdicts: readonly NodeVerdict[],
+  choice: EngineChoice | undefined,
+  nodes: readonly NodeIndex[] = [],
+): EngineResolution {
   return verdicts[0]?.engine ?? resolveEngine(choice ?? DEFAULT_ENGINE_CHOICE, nodes);
 }

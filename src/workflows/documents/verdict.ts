@@ -77,7 +77,13 @@ export interface VerdictDocument {
     readonly lastIndex: Dec;
     readonly lastTerm: Dec;
     readonly gaps: readonly RangeDocument[];
-    readonly damaged: readonly { readonly file: string; readonly offset: number; readonly from: Dec; readonly to: Dec | null; readonly what: string }[];
+    readonly damaged: readonly {
+      readonly file: string;
+      readonly offset: number;
+      readonly from: Dec;
+      readonly to: Dec | null;
+      readonly what: string;
+    }[];
   };
   readonly startup: StartupDocument;
   /** Engines the evidence cannot rule out whose start-up would differ (only with engine `auto`). */
@@ -91,7 +97,10 @@ export interface VerdictDocument {
     readonly repair: 'none' | 'lossless' | 'lossy';
     readonly fills: readonly { readonly range: RangeDocument; readonly donors: readonly string[] }[];
     readonly lost: readonly {
-      readonly kind: string; readonly from: Dec; readonly to: Dec | null; readonly reason: string;
+      readonly kind: string;
+      readonly from: Dec;
+      readonly to: Dec | null;
+      readonly reason: string;
       /** What the entries change in the databases, as far as they can be read. */
       readonly data: PlanLostData | null;
     }[];
@@ -100,7 +109,10 @@ export interface VerdictDocument {
 }
 
 export interface InputNotesDocument {
-  readonly partialScan: { readonly accepted: true; readonly notSearched: readonly { readonly path: string; readonly reason: string }[] } | null;
+  readonly partialScan: {
+    readonly accepted: true;
+    readonly notSearched: readonly { readonly path: string; readonly reason: string }[];
+  } | null;
   readonly duplicateMembers: InputNotes['duplicates'];
   readonly nestedArchives: InputNotes['archives'];
   readonly skipped: InputNotes['skipped'];
@@ -112,7 +124,9 @@ const decOrNull = (v: bigint | undefined): Dec | null => (v === undefined ? null
 export const rangeDocument = (r: { from: bigint; to: bigint }): RangeDocument => ({ from: dec(r.from), to: dec(r.to) });
 
 export function membersDocument(servers: readonly ConfigurationServer[] | undefined): MemberDocument[] | null {
-  return servers ? servers.map((s) => ({ id: dec(s.id), address: s.address, role: raftRoleName(s.role), raftRole: s.role })) : null;
+  return servers
+    ? servers.map((s) => ({ id: dec(s.id), address: s.address, role: raftRoleName(s.role), raftRole: s.role }))
+    : null;
 }
 
 export function startupDocument(p: StartupPrediction): StartupDocument {
@@ -148,14 +162,19 @@ export function startupDocument(p: StartupPrediction): StartupDocument {
 export const READ_WORDS: Readonly<Record<ReadDepth, string>> = {
   'every-byte': 'every byte, every checksum verified',
   headers: 'batch headers only, checksums not verified',
-  'log-tail': 'the log\'s tail only (older closed segments trusted by name), checksums not verified',
+  'log-tail': "the log's tail only (older closed segments trusted by name), checksums not verified",
 };
 
 /** The identity fields every document gives a node. */
-export function identityDocument(node: NodeVerdict['node']): Pick<VerdictDocument, 'product' | 'memberName' | 'id' | 'address' | 'backupOf'> {
+export function identityDocument(
+  node: NodeVerdict['node'],
+): Pick<VerdictDocument, 'product' | 'memberName' | 'id' | 'address' | 'backupOf'> {
   const who = identityOf(node);
   return {
-    product: who.product ?? null, memberName: who.memberName ?? null, id: decOrNull(who.id), address: who.address ?? null,
+    product: who.product ?? null,
+    memberName: who.memberName ?? null,
+    id: decOrNull(who.id),
+    address: who.address ?? null,
     backupOf: who.backupOf ?? null,
   };
 }
@@ -174,7 +193,13 @@ export function verdictDocument(v: NodeVerdict): VerdictDocument {
       lastIndex: dec(v.held.lastIndex),
       lastTerm: dec(v.held.lastTerm),
       gaps: v.held.gaps.map(rangeDocument),
-      damaged: v.held.damaged.map((d) => ({ file: d.file, offset: d.offset, from: dec(d.from), to: decOrNull(d.to), what: d.what })),
+      damaged: v.held.damaged.map((d) => ({
+        file: d.file,
+        offset: d.offset,
+        from: dec(d.from),
+        to: decOrNull(d.to),
+        what: d.what,
+      })),
     },
     startup: startupDocument(v.startup),
     // Only with engine `auto` and engines the evidence cannot tell apart (absent otherwise).
@@ -189,7 +214,11 @@ export function verdictDocument(v: NodeVerdict): VerdictDocument {
       repair: c.need,
       fills: c.fills.map((f) => ({ range: rangeDocument(f.range), donors: f.donors })),
       lost: c.lost.map((l) => ({
-        kind: l.kind, from: dec(l.from), to: decOrNull(l.to), reason: l.reason, data: l.data ? lostDataDocument(l.data) : null,
+        kind: l.kind,
+        from: dec(l.from),
+        to: decOrNull(l.to),
+        reason: l.reason,
+        data: l.data ? lostDataDocument(l.data) : null,
       })),
       steps: c.steps.map((s) => ({ kind: s.kind, lossless: s.lossless, description: s.description })),
     },

@@ -22,7 +22,9 @@ export function startupWords(p: StartupPrediction, drops?: { from: bigint; to: b
 /** What a repair with this node as the source keeps, in one line. */
 export function contributionWords(v: NodeVerdict): string {
   const c = v.contribution;
-  const fills = c.fills.length ? `; fills ${c.fills.map((f) => `${f.range.from}-${f.range.to} from ${f.donors.join(' and ')}`).join(', ')}` : '';
+  const fills = c.fills.length
+    ? `; fills ${c.fills.map((f) => `${f.range.from}-${f.range.to} from ${f.donors.join(' and ')}`).join(', ')}`
+    : '';
   const lost = c.lost.length ? `; loses ${c.lost.map((l) => `${l.from}-${l.to ?? '?'}`).join(', ')}` : '';
   return `${needWords(c.need)}: keeps up to index ${c.lastIndex} (term ${c.lastTerm})${fills}${lost}`;
 }
@@ -33,8 +35,10 @@ export function engineWords(e: EngineResolution): string {
   const facts = e.facts.join('; ');
   if (e.source === 'flag') return `Predictions for ${what}, the engine named.`;
   if (e.source === 'evidence') return `Predictions for ${what}, inferred from the files: ${facts}.`;
-  return `Predictions for ${what}, a guess: the files do not show which engine runs them${facts ? ` (${facts})` : ''}. `
-    + 'Nodes another engine would start differently say so; name the engine with --engine.';
+  return (
+    `Predictions for ${what}, a guess: the files do not show which engine runs them${facts ? ` (${facts})` : ''}. ` +
+    'Nodes another engine would start differently say so; name the engine with --engine.'
+  );
 }
 
 /** What the other engines still possible would do with this node, where it differs (one line each). */

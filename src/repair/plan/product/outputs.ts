@@ -58,7 +58,15 @@ function productFile(node: NodeIndex, path: string): ProductFile | undefined {
 }
 
 function edited(name: string, dir: string, bytes: Uint8Array, from: PlannedFile['from']): PlannedFile {
-  return { name, role: 'product', size: bytes.length, sha256: sha(bytes), mode: FILE_MODE, ...(dir ? { dir } : {}), from };
+  return {
+    name,
+    role: 'product',
+    size: bytes.length,
+    sha256: sha(bytes),
+    mode: FILE_MODE,
+    ...(dir ? { dir } : {}),
+    from,
+  };
 }
 
 function generated(name: string, dir: string, text: string, what: 'patch.global.sql' | 'localnode.yaml'): PlannedFile {
@@ -67,33 +75,57 @@ function generated(name: string, dir: string, text: string, what: 'patch.global.
 }
 
 export function raftNodesOf(members: readonly TargetMember[], p: ProductContext): PlanRaftNode[] {
-  return members.map((m) => ({ id: m.id.toString(), address: m.address, role: m.role, name: memberNameOf(m, p) ?? '' }));
+  return members.map((m) => ({
+    id: m.id.toString(),
+    address: m.address,
+    role: m.role,
+    name: memberNameOf(m, p) ?? '',
+  }));
 }
 
-function localDbFile(input: NodeIndex, member: TargetMember, members: readonly TargetMember[],
-  p: ProductContext): PlannedFile | undefined {
+function localDbFile(
+  input: NodeIndex,
+  member: TargetMember,
+  members: readonly TargetMember[],
+  p: ProductContext,
+): PlannedFile | undefined {
   const file = productFile(input, 'database/local.db');
   if (!file) return undefined;
   const SQL = loadedSqlite();
   if (!SQL) throw new InternalError('SQLite is not loaded, though a local.db was read: the scan loads it');
   const raftNodes = raftNodesOf(members, p);
   const bytes = rewriteLocalDb(SQL, file.bytes, member.address, raftNodes);
-  const from = { kind: 'product-edit', what: 'local.db', node: input.displayPath, file: file.path, address: member.address, raftNodes } as const;
+  const from = {
+    kind: 'product-edit',
+    what: 'local.db',
+    node: input.displayPath,
+    file: file.path,
+    address: member.address,
+    raftNodes,
+  } as const;
   return edited('local.db', 'database', bytes, from);
 }
 
-function lxdFiles(input: NodeIndex | undefined, member: TargetMember, members: readonly TargetMember[], p: ProductContext,
-  left: Left): PlannedFile[] {
+function lxdFiles(
+  input: NodeIndex | undefined,
+  member: TargetMember,
+  members: readonly TargetMember[],
+  p: ProductContext,
+  left: Left,
+): PlannedFile[] {
   const db = input ? localDbFile(input, member, members, p) : undefined;
-  const reason = 'no input holds this member\'s local.db: only its raft files and patch.global.sql are written';
+  const reason = "no input holds this member's local.db: only its raft files and patch.global.sql are written";
   if (!db) left.push({ file: `${member.address}:database/local.db`, reason });
   const patch = generated('patch.global.sql', 'database', patchText(p.kind, members), 'patch.global.sql');
   return [...(db ? [db] : []), patch];
 }
 
 /** The truststore entry named `name`: the member's own copy, else any input's (certificates are shared). */
-function trustEntry(input: NodeIndex | undefined, name: string,
-  p: ProductContext): { node: NodeIndex; file: ProductFile } | undefined {
+function trustEntry(
+  input: NodeIndex | undefined,
+  name: string,
+  p: ProductContext,
+): { node: NodeIndex; file: ProductFile } | undefined {
   const path = `truststore/${name}.yaml`;
   for (const n of [...(input ? [input] : []), ...p.inputs]) {
     const file = productFile(n, path);
@@ -102,28 +134,52 @@ function trustEntry(input: NodeIndex | undefined, name: string,
   return undefined;
 }
 
-function microclusterFiles(input: NodeIndex | undefined, member: TargetMember, members: readonly TargetMember[],
-  p: ProductContext, left: Left): PlannedFile[] {
+function microclusterFiles(
+  input: NodeIndex | undefined,
+  member: TargetMember,
+  members: readonly TargetMember[],
+  p: ProductContext,
+  left: Left,
+): PlannedFile[] {
   const out: PlannedFile[] = [];
   const daemon = input && productFile(input, 'daemon.yaml');
   if (daemon) {
     const bytes = setYamlAddress(daemon.bytes, member.address, 'daemon.yaml');
-    const from = { kind: 'product-edit', what: 'daemon.yaml', node: input!.displayPath, file: daemon.path, address: member.address } as const;
+    const from = {
+      kind: 'product-edit',
+      what: 'daemon.yaml',
+      node: input!.displayPath,
+      file: daemon.path,
+      address: member.address,
+    } as const;
     out.push(edited('daemon.yaml', '', bytes, from));
-  } else left.push({ file: `${member.address}:daemon.yaml`, reason: 'no input holds this member\'s daemon.yaml: it is not written' });
+  } else
+    left.push({
+      file: `${member.address}:daemon.yaml`,
+      reason: "no input holds this member's daemon.yaml: it is not written",
+    });
   for (const m of members) {
     const name = memberNameOf(m, p);
     const entry = name === undefined ? undefined : trustEntry(input, name, p);
     if (!entry || name === undefined) {
-      const reason = 'no input\'s truststore holds this member: its entry is not written';
+      const reason = "no input's truststore holds this member: its entry is not written";
       left.push({ file: `${member.address}:truststore/${name ?? m.address}.yaml`, reason });
       continue;
     }
     const bytes = setYamlAddress(entry.file.bytes, m.address, entry.file.path);
-    const from = { kind: 'product-edit', what: 'truststore', node: entry.node.displayPath, file: entry.file.path, address: m.address } as const;
+    const from = {
+      kind: 'product-edit',
+      what: 'truststore',
+      node: entry.node.displayPath,
+      file: entry.file.path,
+      address: m.address,
+    } as const;
     out.push(edited(`${name}.yaml`, 'truststore', bytes, from));
   }
-  const patch = patchText('microcluster', members.map((m) => ({ ...m, name: memberNameOf(m, p) })));
+  const patch = patchText(
+    'microcluster',
+    members.map((m) => ({ ...m, name: memberNameOf(m, p) })),
+  );
   out.push(generated('patch.global.sql', '', patch, 'patch.global.sql'));
   return out;
 }
@@ -132,19 +188,32 @@ function microclusterFiles(input: NodeIndex | undefined, member: TargetMember, m
  * MicroK8s: certificates, keys and failure-domain of the member's input (the cluster's pair from
  * the source when it has none), localnode.yaml rewritten.
  */
-function microk8sFiles(ctx: OutputContext, input: NodeIndex | undefined, member: TargetMember, p: ProductContext,
-  left: Left): PlannedFile[] {
+function microk8sFiles(
+  ctx: OutputContext,
+  input: NodeIndex | undefined,
+  member: TargetMember,
+  p: ProductContext,
+  left: Left,
+): PlannedFile[] {
   const own = input ? identityFiles(input, ctx.digests) : { files: [], left: [] };
   for (const l of own.left) left.push({ file: `${input!.name}:${l.file}`, reason: l.reason });
   const carried = own.files.filter((f) => f.name !== 'localnode.yaml');
   const clusterPair = (f: PlannedFile) => f.name === 'cluster.crt' || f.name === 'cluster.key';
   if (!input) carried.push(...identityFiles(ctx.source, ctx.digests).files.filter(clusterPair));
   const hadLocalNode = (input ? [input] : p.inputs).some((n) => n.files.some((f) => f.name === 'localnode.yaml'));
-  return [...carried, ...(hadLocalNode ? [generated('localnode.yaml', '', localNodeText(member), 'localnode.yaml')] : [])];
+  return [
+    ...carried,
+    ...(hadLocalNode ? [generated('localnode.yaml', '', localNodeText(member), 'localnode.yaml')] : []),
+  ];
 }
 
 /** One member's output in its product's layout. */
-export function productOutputNode(ctx: OutputContext, p: ProductContext, member: TargetMember, left: Left): PlannedNode {
+export function productOutputNode(
+  ctx: OutputContext,
+  p: ProductContext,
+  member: TargetMember,
+  left: Left,
+): PlannedNode {
   const input = inputWithId(ctx, member.id);
   const isSource = ctx.sourceId !== undefined && member.id === ctx.sourceId;
   const kept = isSource && ctx.keepSourceMetadata;
@@ -152,14 +221,25 @@ export function productOutputNode(ctx: OutputContext, p: ProductContext, member:
   const metadata = kept ? keptMetadata(ctx.source, ctx.digests) : [freshMetadata(ctx.freshTerm)];
   const yaml = p.kind === 'lxd' || p.kind === 'incus' ? [] : yamlFiles(member, ctx.members);
   const raft = inDir([...ctx.dataFiles, ...metadata, ...yaml], raftDir);
-  const extra = p.kind === 'microk8s' ? microk8sFiles(ctx, input, member, p, left)
-    : p.kind === 'microcluster' ? microclusterFiles(input, member, ctx.members, p, left)
-    : lxdFiles(input, member, ctx.members, p, left);
+  const extra =
+    p.kind === 'microk8s'
+      ? microk8sFiles(ctx, input, member, p, left)
+      : p.kind === 'microcluster'
+        ? microclusterFiles(input, member, ctx.members, p, left)
+        : lxdFiles(input, member, ctx.members, p, left);
   const name = namesMembers(p.kind) ? memberNameOf(member, p) : undefined;
   const dir = outputDirName(member, p);
   return {
-    ...(dir !== member.address ? { dir } : {}), product: p.kind, ...(name !== undefined ? { name } : {}),
-    address: member.address, id: member.id.toString(), role: member.role, roleName: roleName(member.role),
-    isSource, inputNode: input?.displayPath ?? null, metadata: kept ? 'kept' : 'fresh', files: [...raft, ...extra],
+    ...(dir !== member.address ? { dir } : {}),
+    product: p.kind,
+    ...(name !== undefined ? { name } : {}),
+    address: member.address,
+    id: member.id.toString(),
+    role: member.role,
+    roleName: roleName(member.role),
+    isSource,
+    inputNode: input?.displayPath ?? null,
+    metadata: kept ? 'kept' : 'fresh',
+    files: [...raft, ...extra],
   };
 }

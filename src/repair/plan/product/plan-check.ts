@@ -17,13 +17,19 @@ function pinnedProductFile(plan: RepairPlan, at: string, node: string, file: str
   const input = plan.inputs.nodes.find((n) => n.key === node);
   if (!input) fail(child(at, 'node'), `${quote(node)} is not one of the plan's input nodes (inputs.nodes[].key)`);
   const pin = input.productFiles?.find((f) => f.path === file);
-  return pin ?? fail(child(at, 'file'), `${quote(file)} is not a pinned product file of ${node} (inputs.nodes[].productFiles)`);
+  return (
+    pin ??
+    fail(child(at, 'file'), `${quote(file)} is not a pinned product file of ${node} (inputs.nodes[].productFiles)`)
+  );
 }
 
 function generatedBytes(plan: RepairPlan, o: PlannedNode, what: 'patch.global.sql' | 'localnode.yaml'): string {
   const members = plan.target?.members ?? [];
   if (what === 'localnode.yaml') return localNodeText({ id: BigInt(o.id), address: o.address, role: o.role });
-  return patchText(o.product!, members.map((m) => ({ id: BigInt(m.id), address: m.address, ...(m.name !== undefined ? { name: m.name } : {}) })));
+  return patchText(
+    o.product!,
+    members.map((m) => ({ id: BigInt(m.id), address: m.address, ...(m.name !== undefined ? { name: m.name } : {}) })),
+  );
 }
 
 /** Checks a file's directory and, for product files, its origin. Returns true when it was a product origin. */
@@ -34,25 +40,36 @@ export function checkProductFile(plan: RepairPlan, o: PlannedNode, f: PlannedFil
   const from = f.from;
   if (from.kind !== 'product-edit' && from.kind !== 'product-generated') {
     if (f.role === 'product') fail(child(at, 'from.kind'), 'a product file is edited or generated for its product');
-    if ((f.dir ?? '') !== raftDirOf(o.product)) fail(child(at, 'dir'), `raft files go in ${quote(raftDirOf(o.product))}`);
+    if ((f.dir ?? '') !== raftDirOf(o.product))
+      fail(child(at, 'dir'), `raft files go in ${quote(raftDirOf(o.product))}`);
     return false;
   }
   const fromAt = child(at, 'from');
   if (f.role !== 'product') fail(child(at, 'role'), `${quote(from.kind)} makes a product file`);
-  if (!o.product) fail(child(at, 'from.kind'), 'only an output in a product\'s layout has product files');
+  if (!o.product) fail(child(at, 'from.kind'), "only an output in a product's layout has product files");
   if (from.kind === 'product-generated') {
     const bytes = Buffer.from(from.base64, 'base64');
     expect(child(fromAt, 'text'), from.text, bytes.toString('utf8'), 'base64');
-    expect(child(fromAt, 'text'), from.text, generatedBytes(plan, o, from.what), `raft-rescue's own ${from.what} for this target`);
+    expect(
+      child(fromAt, 'text'),
+      from.text,
+      generatedBytes(plan, o, from.what),
+      `raft-rescue's own ${from.what} for this target`,
+    );
     expect(child(at, 'size'), f.size, bytes.length, 'the bytes');
     expect(child(at, 'sha256'), f.sha256, createHash('sha256').update(bytes).digest('hex'), 'the bytes');
     return true;
   }
   pinnedProductFile(plan, fromAt, from.node, from.file);
   if (f.sha256 === null) fail(child(at, 'sha256'), 'an edited product file states the sha256 of its result');
-  if (from.what !== 'truststore') expect(child(fromAt, 'address'), from.address, o.address, 'the output\'s address');
+  if (from.what !== 'truststore') expect(child(fromAt, 'address'), from.address, o.address, "the output's address");
   if (from.what === 'local.db') {
-    const want = (plan.target?.members ?? []).map((m) => ({ id: m.id, address: m.address, role: m.role, name: m.name ?? '' }));
+    const want = (plan.target?.members ?? []).map((m) => ({
+      id: m.id,
+      address: m.address,
+      role: m.role,
+      name: m.name ?? '',
+    }));
     expect(child(fromAt, 'raftNodes'), from.raftNodes, want, 'target.members');
   } else if ('raftNodes' in from) fail(child(fromAt, 'raftNodes'), 'belongs to local.db only');
   return true;
@@ -65,6 +82,7 @@ export function checkOutputDirs(plan: RepairPlan): void {
     const dir = o.dir ?? o.address;
     if (seen.has(dir)) fail(`outputs[${i}].dir`, `${quote(dir)} is the output directory of two members`);
     seen.add(dir);
-    if (o.dir !== undefined && !o.product) fail(`outputs[${i}].dir`, 'only an output in a product\'s layout is named by its member');
+    if (o.dir !== undefined && !o.product)
+      fail(`outputs[${i}].dir`, "only an output in a product's layout is named by its member");
   });
 }

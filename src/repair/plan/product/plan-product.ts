@@ -30,24 +30,38 @@ export interface ProductPlanChecks {
 }
 
 /** The product's own rules on a --cluster target, and the state directories' pending patches. */
-export function productChecks(p: ProductContext | undefined, source: NodeIndex, members: readonly TargetMember[],
-  fromFile: boolean, force: boolean): ProductPlanChecks {
+export function productChecks(
+  p: ProductContext | undefined,
+  source: NodeIndex,
+  members: readonly TargetMember[],
+  fromFile: boolean,
+  force: boolean,
+): ProductPlanChecks {
   if (!p) return { refusals: [], warnings: [] };
-  const rules = fromFile ? checkProductTarget(p.kind, source.product?.members, members, force) : { refusals: [], warnings: [] };
+  const rules = fromFile
+    ? checkProductTarget(p.kind, source.product?.members, members, force)
+    : { refusals: [], warnings: [] };
   const refusals = [...rules.refusals];
   const warnings = [...rules.warnings];
   for (const n of p.inputs) {
     if (n.product?.issues.some((i) => i.kind === 'wal-mode')) {
-      warnings.push(`${n.name}'s local.db is in WAL mode: the rewritten copy holds only its main file, not changes still in ` +
-        'local.db-wal; a clean stop of the product checkpoints them, so collect the file again after one if you can');
+      warnings.push(
+        `${n.name}'s local.db is in WAL mode: the rewritten copy holds only its main file, not changes still in ` +
+          'local.db-wal; a clean stop of the product checkpoints them, so collect the file again after one if you can',
+      );
     }
     const pending = n.product?.pendingPatch;
     if (!pending) continue;
     const what = `${n.name}'s ${pending} has not been applied yet; the repair writes a new one in its place, without its statements`;
     if (p.kind === 'lxd' && !force) {
       const lxdSays = '"Custom patches should not be applied during recovery"';
-      refusals.push(`${what} (LXD 5.21.3 and later refuse to recover with one present: ${lxdSays}). Apply or remove it first, or --force`);
-    } else warnings.push(`${what} (${productWords(p)} would append to it): add them to the new file by hand if they are still wanted`);
+      refusals.push(
+        `${what} (LXD 5.21.3 and later refuse to recover with one present: ${lxdSays}). Apply or remove it first, or --force`,
+      );
+    } else
+      warnings.push(
+        `${what} (${productWords(p)} would append to it): add them to the new file by hand if they are still wanted`,
+      );
   }
   return { refusals, warnings };
 }

@@ -27,15 +27,20 @@ const raftNode = object({ id: dec, address: text(4096), role: int(0, 2), name: t
 
 const productEdit = object(
   {
-    kind: literal('product-edit'), what: literal('local.db', 'daemon.yaml', 'truststore'),
-    node: text(4096), file: relativePath, address: text(4096),
+    kind: literal('product-edit'),
+    what: literal('local.db', 'daemon.yaml', 'truststore'),
+    node: text(4096),
+    file: relativePath,
+    address: text(4096),
   },
   { raftNodes: array(raftNode, 100_000) },
 );
 
 const productGenerated = object({
-  kind: literal('product-generated'), what: literal('patch.global.sql', 'localnode.yaml'),
-  base64: text(16 * 1024 * 1024), text: text(16 * 1024 * 1024),
+  kind: literal('product-generated'),
+  what: literal('patch.global.sql', 'localnode.yaml'),
+  base64: text(16 * 1024 * 1024),
+  text: text(16 * 1024 * 1024),
 });
 
 export const productShapes = {

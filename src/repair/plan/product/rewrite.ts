@@ -25,9 +25,17 @@ export function goQuote(s: string): string {
 }
 
 /** patch.global.sql as the product writes it for these members. */
-export function patchText(product: ProductName, members: readonly { id: bigint; address: string; name?: string }[]): string {
+export function patchText(
+  product: ProductName,
+  members: readonly { id: bigint; address: string; name?: string }[],
+): string {
   if (product === 'microcluster') {
-    return members.map((m) => `UPDATE core_cluster_members SET address = ${goQuote(m.address)} WHERE name = ${goQuote(m.name ?? '')};\n`).join('');
+    return members
+      .map(
+        (m) =>
+          `UPDATE core_cluster_members SET address = ${goQuote(m.address)} WHERE name = ${goQuote(m.name ?? '')};\n`,
+      )
+      .join('');
   }
   return members.map((m) => `UPDATE nodes SET address = ${goQuote(m.address)} WHERE id = ${m.id};\n`).join('');
 }
@@ -39,7 +47,10 @@ export function localNodeText(member: NodeInfo): string {
 
 const BIG = { useBigInt: true } as const;
 
-function readBack(SQL: SqlJsStatic, bytes: Uint8Array): { columns: string[]; rows: SqlValue[][]; address: SqlValue | undefined } {
+function readBack(
+  SQL: SqlJsStatic,
+  bytes: Uint8Array,
+): { columns: string[]; rows: SqlValue[][]; address: SqlValue | undefined } {
   const db = new SQL.Database(bytes);
   try {
     const columns = raftColumns(db);
@@ -65,10 +76,13 @@ function rowValues(n: PlanRaftNode): Record<string, SqlValue> {
 function checkBack(SQL: SqlJsStatic, bytes: Uint8Array, address: string, nodes: readonly PlanRaftNode[]): void {
   const back = readBack(SQL, bytes);
   const sorted = [...nodes].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-  const text = (rows: readonly (readonly SqlValue[])[]) => JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  const text = (rows: readonly (readonly SqlValue[])[]) =>
+    JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
   const want = sorted.map((n) => back.columns.map((c) => rowValues(n)[c]!));
   if (back.address !== address || text(back.rows) !== text(want)) {
-    throw new RepairError(`local.db was rewritten, but reading it back gives raft_nodes ${text(back.rows)} and address ${String(back.address)}`);
+    throw new RepairError(
+      `local.db was rewritten, but reading it back gives raft_nodes ${text(back.rows)} and address ${String(back.address)}`,
+    );
   }
 }
 
@@ -78,7 +92,12 @@ function checkBack(SQL: SqlJsStatic, bytes: Uint8Array, address: string, nodes: 
  * file is read as a rollback-journal one (the main file is all a copy holds). The result is read
  * back and compared; any difference is a RepairError.
  */
-export function rewriteLocalDb(SQL: SqlJsStatic, input: Uint8Array, address: string, nodes: readonly PlanRaftNode[]): Uint8Array {
+export function rewriteLocalDb(
+  SQL: SqlJsStatic,
+  input: Uint8Array,
+  address: string,
+  nodes: readonly PlanRaftNode[],
+): Uint8Array {
   const bytes = input.slice();
   if (bytes.length >= 100 && (bytes[18] === 2 || bytes[19] === 2)) bytes.set([1, 1], 18);
   const db = new SQL.Database(bytes);
@@ -89,10 +108,14 @@ export function rewriteLocalDb(SQL: SqlJsStatic, input: Uint8Array, address: str
     db.run('DELETE FROM raft_nodes');
     for (const n of nodes) {
       const values = rowValues(n);
-      db.run(`INSERT INTO raft_nodes (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, columns.map((c) => values[c]!));
+      db.run(
+        `INSERT INTO raft_nodes (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        columns.map((c) => values[c]!),
+      );
     }
     db.run("UPDATE config SET value = ? WHERE key = 'cluster.https_address'", [address]);
-    if (db.getRowsModified() === 0) db.run("INSERT INTO config (key, value) VALUES ('cluster.https_address', ?)", [address]);
+    if (db.getRowsModified() === 0)
+      db.run("INSERT INTO config (key, value) VALUES ('cluster.https_address', ?)", [address]);
     db.run('COMMIT');
     out = db.export();
   } catch (error) {
@@ -113,7 +136,8 @@ function yamlScalar(s: string): string {
 export function setYamlAddress(input: Uint8Array, address: string, file: string): Uint8Array {
   const text = Buffer.from(input).toString('utf8');
   const doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: false });
-  if (doc.errors.length || !isMap(doc.contents)) throw new RepairError(`${file} is not a YAML mapping; its address cannot be set`);
+  if (doc.errors.length || !isMap(doc.contents))
+    throw new RepairError(`${file} is not a YAML mapping; its address cannot be set`);
   const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'address');
   const value = pair?.value;
   if (!pair || !isScalar(value) || !value.range) {

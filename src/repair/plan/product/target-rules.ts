@@ -31,9 +31,14 @@ function lxdRules(old: readonly ProductMember[], target: readonly TargetMember[]
   let voters = 0;
   target.forEach((n, i) => {
     const o = old[i]!;
-    if (o.id !== n.id) out.push(`Changing cluster member ID is not supported (position ${i + 1}: ${o.id} → ${n.id}; keep raft_nodes' order by ID)`);
-    if (o.name && n.name && o.name !== n.name) out.push(`Changing cluster member name is not supported (${o.name} → ${n.name})`);
-    if (o.role === 2 && n.role === 0) out.push(`A ${quoted(2)} cluster member cannot become a ${quoted(0)} (ID ${n.id})`);
+    if (o.id !== n.id)
+      out.push(
+        `Changing cluster member ID is not supported (position ${i + 1}: ${o.id} → ${n.id}; keep raft_nodes' order by ID)`,
+      );
+    if (o.name && n.name && o.name !== n.name)
+      out.push(`Changing cluster member name is not supported (${o.name} → ${n.name})`);
+    if (o.role === 2 && n.role === 0)
+      out.push(`A ${quoted(2)} cluster member cannot become a ${quoted(0)} (ID ${n.id})`);
     if (n.role === 0) voters++;
   });
   if (voters < 2 && target.length > 2) out.push(`Number of ${quoted(0)} must be 2 or more`);
@@ -53,29 +58,42 @@ function microclusterRules(old: readonly ProductMember[], target: readonly Targe
   const out: string[] = [];
   const seen = new Set<string>();
   for (const n of target) {
-    if (addrPortProblem(n.address)) out.push(`Invalid address ${JSON.stringify(n.address)}: microcluster needs an IP:port literal`);
+    if (addrPortProblem(n.address))
+      out.push(`Invalid address ${JSON.stringify(n.address)}: microcluster needs an IP:port literal`);
     else if (seen.has(n.address)) out.push(`Duplicate address ${JSON.stringify(n.address)}`);
     seen.add(n.address);
-    if (!old.some((o) => o.id === n.id && o.name === n.name)) out.push(`ID or name changed for member ${n.name ?? n.id}`);
+    if (!old.some((o) => o.id === n.id && o.name === n.name))
+      out.push(`ID or name changed for member ${n.name ?? n.id}`);
   }
   if (!target.some((n) => n.role === 0)) out.push('At least one voter is required');
   return out;
 }
 
 /** The product's own verdict on a target it did not write itself (a --cluster file). */
-export function checkProductTarget(product: ProductName | undefined, old: readonly ProductMember[] | undefined,
-  target: readonly TargetMember[], force: boolean): ProductTargetCheck {
+export function checkProductTarget(
+  product: ProductName | undefined,
+  old: readonly ProductMember[] | undefined,
+  target: readonly TargetMember[],
+  force: boolean,
+): ProductTargetCheck {
   if (product !== 'lxd' && product !== 'incus' && product !== 'microcluster') return { refusals: [], warnings: [] };
   const word = product === 'lxd' ? 'LXD' : product === 'incus' ? 'Incus' : 'microcluster';
   if (!old) {
     const list = product === 'microcluster' ? 'cluster.yaml and truststore' : 'local.db raft_nodes';
-    return { refusals: [], warnings: [`the source's member list (${list}) is unknown: the target was not checked with ${word}'s own rules`] };
+    return {
+      refusals: [],
+      warnings: [`the source's member list (${list}) is unknown: the target was not checked with ${word}'s own rules`],
+    };
   }
   const broken = product === 'microcluster' ? microclusterRules(old, target) : lxdRules(old, target);
   const voters = target.filter((m) => m.role === 0).length;
-  const trap = product === 'microcluster' && target.length >= 3 && voters === 1
-    ? [`only one voter among ${target.length} members: ${word} accepts it, but losing that member stops the database again; ` +
-      'make at least 3 voters if you can'] : [];
+  const trap =
+    product === 'microcluster' && target.length >= 3 && voters === 1
+      ? [
+          `only one voter among ${target.length} members: ${word} accepts it, but losing that member stops the database again; ` +
+            'make at least 3 voters if you can',
+        ]
+      : [];
   const worded = broken.map((b) => `${word} refuses this membership in its own recovery: ${b}`);
   return force
     ? { refusals: [], warnings: [...worded.map((w) => `${w} (accepted with --force)`), ...trap] }
