@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bin, cliProblems, type CliOutcome } from './cli-cases.js';
 import { repoRoot } from '../helpers/samples.js';
+import { recordSkip } from '../helpers/skips.js';
 
 export const NOBODY = 65534;
 
@@ -30,7 +31,7 @@ export function rootAvailable(what: string): boolean {
   const missing = rootMissing();
   if (!missing) return true;
   if (process.env.CI === 'true') throw new Error(`CI=true but ${what} cannot be built: ${missing}`);
-  console.warn(`${what} skipped: ${missing}`);
+  recordSkip(what, missing);
   return false;
 }
 

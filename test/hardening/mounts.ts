@@ -3,6 +3,7 @@
 // not skip, when it is not root under CI=true. Every mount is undone by unmountAll (afterAll).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { recordSkip } from '../helpers/skips.js';
 
 const mounted: string[] = [];
 
@@ -12,6 +13,7 @@ export const isRoot = (): boolean => process.getuid?.() === 0;
 export function requireRoot(): boolean {
   if (isRoot()) return true;
   if (process.env['CI'] === 'true') throw new Error('the mount tests need root (mount --bind, tmpfs)');
+  recordSkip('tests on real mounts (bind mounts, a full tmpfs, read-only and busy file systems)', 'they need root');
   return false;
 }
 

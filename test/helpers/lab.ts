@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll } from 'vitest';
 import { repoRoot } from './samples.js';
+import { recordSkip } from './skips.js';
 
 const run = promisify(execFile);
 // Real path: lab.mjs runs its main block only when argv[1] equals its own (resolved) URL, so a
@@ -37,7 +38,7 @@ export function engineAvailable(): boolean {
   const missing = engineMissing();
   if (!missing) return true;
   if (process.env.CI === 'true') throw new Error(`CI=true but the real engine is unavailable: ${missing}`);
-  console.warn(`interop tests skipped: ${missing}`);
+  recordSkip('interop tests against the real engine (test/interop/)', missing);
   return false;
 }
 
@@ -171,7 +172,7 @@ export function engineBuilt(engine: LabEngine): boolean {
   const missing = engineNotBuilt(engine);
   if (!missing) return true;
   if (process.env.CI === 'true') throw new Error(`CI=true but engine ${engine} is unavailable: ${missing}`);
-  console.warn(`interop tests for ${engine} skipped: ${missing}`);
+  recordSkip(`interop tests for ${engine}`, missing);
   return false;
 }
 

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { chromium, dumpDom, printToPdf, screenshot } from '../helpers/chromium.js';
 import { hostileSet, reportFiles, writeReport, type ReportFile } from '../helpers/report-files.js';
 import { scratchDir } from '../helpers/samples.js';
+import { recordSkip } from '../helpers/skips.js';
 
 const CI = process.env['CI'] === 'true';
 const SHOTS = path.join(os.tmpdir(), 'raft-rescue-report-screenshots');
@@ -63,7 +64,7 @@ const present = chromium !== undefined;
 describe('chromium', () => {
   it('is installed (CI=true requires it)', () => {
     if (CI) expect(chromium, 'chromium is missing: .ci/run installs it (apt-get install chromium)').toBeDefined();
-    else if (!chromium) console.warn('browser tests of the report skipped: no chromium (apt-get install chromium)');
+    else if (!chromium) recordSkip('browser tests of the HTML report', 'no chromium (apt-get install chromium)');
   });
 });
 
