@@ -31,53 +31,36 @@ function mapSection(r: ReportOutcome): SafeHtml {
   const legend = LEGEND.map(
     ([shape, words]) => html`<span><svg width="22" height="12" aria-hidden="true">${raw(shape)}</svg> ${words}</span>`,
   );
-  return html`<section id="map">
-    <h2>Log map</h2>
-    <p class="meta">
-      One row per node over the same indexes (${String(r.map.axis.from)} to ${String(r.map.axis.to)}). Point at a mark
-      for its file, index, term and byte offset; drag across the map, or give a range, to zoom.
-    </p>
-    <div class="controls">
-      indexes <input id="zoom-from" aria-label="from index" /> to <input id="zoom-to" aria-label="to index" />
-      <button id="zoom-apply" type="button">zoom</button> <button id="zoom-reset" type="button">whole log</button>
-    </div>
-    ${renderMapSvg(r.map)}
-    <div class="legend">${legend}</div>
-  </section>`;
+  return html`<section id="map"><h2>Log map</h2>
+<p class="meta">One row per node over the same indexes (${String(r.map.axis.from)} to ${String(r.map.axis.to)}). Point at a mark for its file, index, term and byte offset; drag across the map, or give a range, to zoom.</p>
+<div class="controls">indexes <input id="zoom-from" aria-label="from index"> to <input id="zoom-to" aria-label="to index"> <button id="zoom-apply" type="button">zoom</button> <button id="zoom-reset" type="button">whole log</button></div>
+${renderMapSvg(r.map)}
+<div class="legend">${legend}</div></section>`;
 }
 
 export function renderHtmlReport(r: ReportOutcome): string {
   const best = r.ranking.best?.name;
   const page = html`<!DOCTYPE html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta
-          http-equiv="Content-Security-Policy"
-          content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
-        />
-        <title>raft-rescue report${best ? `: keep ${best}` : ''}</title>
-        <style>
-          ${raw(REPORT_CSS)}
-        </style>
-      </head>
-      <body>
-        <header>
-          <h1>raft-rescue incident report</h1>
-          <p class="meta">
-            ${r.tool}${r.generatedAt ? `, made ${r.generatedAt}` : ''}; engine ${r.verdicts[0]?.engine.name ?? '-'};
-            inputs:
-            ${r.inputs.map((p, i) => html`${i ? ', ' : ''}<code>${p}</code>`)}.${r.databaseData ? ' It holds values from the databases (asked for with --include-data): handle it as the data itself.' : ' No values from the databases are in this report.'}
-          </p>
-        </header>
-        ${summarySection(r)} ${mapSection(r)} ${startupSection(r)} ${findingsSection(r)} ${rankingSection(r)}
-        ${planSection(r)} ${databaseDataSection(r)} ${inspectSection(r)} ${notesSection(r)}
-        <div id="tip" role="tooltip"></div>
-        <script>
-          ${raw(REPORT_SCRIPT)};
-        </script>
-      </body>
-    </html> `;
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>raft-rescue report${best ? `: keep ${best}` : ''}</title>
+<style>${raw(REPORT_CSS)}</style></head>
+<body>
+<header><h1>raft-rescue incident report</h1>
+<p class="meta">${r.tool}${r.generatedAt ? `, made ${r.generatedAt}` : ''}; engine ${r.verdicts[0]?.engine.name ?? '-'}; inputs: ${r.inputs.map((p, i) => html`${i ? ', ' : ''}<code>${p}</code>`)}.${r.databaseData ? ' It holds values from the databases (asked for with --include-data): handle it as the data itself.' : ' No values from the databases are in this report.'}</p></header>
+${summarySection(r)}
+${mapSection(r)}
+${startupSection(r)}
+${findingsSection(r)}
+${rankingSection(r)}
+${planSection(r)}
+${databaseDataSection(r)}
+${inspectSection(r)}
+${notesSection(r)}
+<div id="tip" role="tooltip"></div>
+<script>${raw(REPORT_SCRIPT)}</script>
+</body></html>
+`;
   return page.text;
 }

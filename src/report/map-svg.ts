@@ -50,15 +50,7 @@ function box(
   const b = s.rel(to);
   const x = s.x(a);
   const w = Math.max(1.5, s.x(b + 1) - x);
-  return html`<rect
-    class="${cls}"
-    x="${x.toFixed(2)}"
-    y="${y}"
-    width="${w.toFixed(2)}"
-    height="${h}"
-    ${attrs({ ...range(a, b), ...extra })}
-    ><title>${title}</title></rect
-  >`;
+  return html`<rect class="${cls}" x="${x.toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="${h}"${attrs({ ...range(a, b), ...extra })}><title>${title}</title></rect>`;
 }
 
 const FATE_WORDS: Readonly<Record<MapSegment['fate'], string>> = {
@@ -145,14 +137,7 @@ function diamond(s: Scale, index: bigint, y: number, cls: string, title: string)
   const a = s.rel(index);
   const x = s.x(a + 0.5);
   const d = `M0 -7 L6 0 L0 7 L-6 0 Z`;
-  return html`<path
-    class="${cls}"
-    d="${d}"
-    transform="translate(${x.toFixed(2)} ${y + L.bar / 2})"
-    data-a="${a}"
-    data-y="${y + L.bar / 2}"
-    ><title>${title}</title></path
-  >`;
+  return html`<path class="${cls}" d="${d}" transform="translate(${x.toFixed(2)} ${y + L.bar / 2})" data-a="${a}" data-y="${y + L.bar / 2}"><title>${title}</title></path>`;
 }
 
 function rowMarks(row: MapRow, i: number, s: Scale, withOffsets: boolean): SafeHtml {
@@ -191,15 +176,7 @@ function rowMarks(row: MapRow, i: number, s: Scale, withOffsets: boolean): SafeH
     const a = s.rel(t.index);
     const x = s.x(a);
     marks.push(
-      html`<line
-        class="term"
-        x1="${x.toFixed(2)}"
-        x2="${x.toFixed(2)}"
-        y1="${y - 5}"
-        y2="${y + L.bar + 5}"
-        data-a="${a}"
-        ><title>term ${t.previous} → ${t.term} at index ${t.index}, ${t.file} byte ${t.offset}</title></line
-      >`,
+      html`<line class="term" x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="${y - 5}" y2="${y + L.bar + 5}" data-a="${a}"><title>term ${t.previous} → ${t.term} at index ${t.index}, ${t.file} byte ${t.offset}</title></line>`,
     );
   }
   for (const sn of row.snapshots) {
@@ -219,17 +196,7 @@ function rowMarks(row: MapRow, i: number, s: Scale, withOffsets: boolean): SafeH
   if (row.startup.failsAt !== undefined) {
     const a = s.rel(row.startup.failsAt);
     marks.push(
-      html`<path
-        class="fail"
-        d="M0 -9 L7 5 L-7 5 Z"
-        transform="translate(${s.x(a + 0.5).toFixed(2)} ${y - 2})"
-        data-a="${a}"
-        data-y="${y - 2}"
-        ><title>
-          start-up ${row.startup.outcome === 'hang' ? 'hangs' : row.startup.outcome === 'crash' ? 'crashes' : 'fails'}
-          here: ${row.startup.error ?? row.startup.words}
-        </title></path
-      >`,
+      html`<path class="fail" d="M0 -9 L7 5 L-7 5 Z" transform="translate(${s.x(a + 0.5).toFixed(2)} ${y - 2})" data-a="${a}" data-y="${y - 2}"><title>start-up ${row.startup.outcome === 'hang' ? 'hangs' : row.startup.outcome === 'crash' ? 'crashes' : 'fails'} here: ${row.startup.error ?? row.startup.words}</title></path>`,
     );
   }
   const name = row.name.length > 24 ? `${row.name.slice(0, 23)}…` : row.name;
@@ -250,15 +217,11 @@ function rowMarks(row: MapRow, i: number, s: Scale, withOffsets: boolean): SafeH
     .filter(Boolean)
     .join(',');
   return html`<g class="row${row.recommended ? ' best' : ''}" data-node="${row.name}" data-terms="${terms}">
-    <text class="name" x="${X0 - 8}" y="${y + 13}"
-      >${row.recommended ? html`<tspan class="star">★ </tspan>` : ''}${name}<title>
-        ${row.name} (${row.path})
-      </title></text
-    >
-    <rect class="lane" x="${X0}" y="${y}" width="${X1 - X0}" height="${L.bar}" />
-    <g class="marks" clip-path="url(#bars)">${marks}</g>
-    <text class="verdict v-${verdict}" x="${X1 + 6}" y="${y + 13}">${verdict}</text>
-  </g>`;
+<text class="name" x="${X0 - 8}" y="${y + 13}">${row.recommended ? html`<tspan class="star">★ </tspan>` : ''}${name}<title>${row.name} (${row.path})</title></text>
+<rect class="lane" x="${X0}" y="${y}" width="${X1 - X0}" height="${L.bar}"/>
+<g class="marks" clip-path="url(#bars)">${marks}</g>
+<text class="verdict v-${verdict}" x="${X1 + 6}" y="${y + 13}">${verdict}</text>
+</g>`;
 }
 
 /** The ticks of the axis: both ends and the snapshots start-up uses (the page redraws them on zoom). */
@@ -270,31 +233,17 @@ function axis(map: LogMap, s: Scale): SafeHtml {
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((i) => {
       const x = s.x(s.rel(i) + 0.5);
-      return html`<g class="tick"
-        ><line x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="${L.top - 8}" y2="${L.top - 2}" /><text
-          x="${x.toFixed(2)}"
-          y="${L.top - 12}"
-          >${String(i)}</text
-        ></g
-      >`;
+      return html`<g class="tick"><line x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="${L.top - 8}" y2="${L.top - 2}"/><text x="${x.toFixed(2)}" y="${L.top - 12}">${String(i)}</text></g>`;
     });
-  return html`<g id="axis"><line class="axis" x1="${X0}" x2="${X1}" y1="${L.top - 2}" y2="${L.top - 2}" />${ticks}</g>`;
+  return html`<g id="axis"><line class="axis" x1="${X0}" x2="${X1}" y1="${L.top - 2}" y2="${L.top - 2}"/>${ticks}</g>`;
 }
 
 const DEFS = html`<defs>
-  <clipPath id="bars"><rect x="${X0}" y="0" width="${X1 - X0}" height="100000" /></clipPath>
-  <pattern id="p-gap" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"
-    ><rect width="6" height="6" fill="#fff" /><line x1="0" y1="0" x2="0" y2="6" stroke="#b03090" stroke-width="3"
-  /></pattern>
-  <pattern id="p-dmg" width="6" height="6" patternUnits="userSpaceOnUse"
-    ><rect width="6" height="6" fill="#d62728" /><path d="M0 0 L6 6 M6 0 L0 6" stroke="#fff" stroke-width="1.2"
-  /></pattern>
-  <pattern id="p-aside" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"
-    ><rect width="5" height="5" fill="#f2c14e" /><line x1="0" y1="0" x2="0" y2="5" stroke="#7a5b00" stroke-width="1.5"
-  /></pattern>
-  <pattern id="p-off" width="4" height="4" patternUnits="userSpaceOnUse"
-    ><rect width="4" height="4" fill="#e4e4e4" /><circle cx="2" cy="2" r="0.8" fill="#888"
-  /></pattern>
+<clipPath id="bars"><rect x="${X0}" y="0" width="${X1 - X0}" height="100000"/></clipPath>
+<pattern id="p-gap" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#b03090" stroke-width="3"/></pattern>
+<pattern id="p-dmg" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#d62728"/><path d="M0 0 L6 6 M6 0 L0 6" stroke="#fff" stroke-width="1.2"/></pattern>
+<pattern id="p-aside" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="5" height="5" fill="#f2c14e"/><line x1="0" y1="0" x2="0" y2="5" stroke="#7a5b00" stroke-width="1.5"/></pattern>
+<pattern id="p-off" width="4" height="4" patternUnits="userSpaceOnUse"><rect width="4" height="4" fill="#e4e4e4"/><circle cx="2" cy="2" r="0.8" fill="#888"/></pattern>
 </defs>`;
 
 /** The map as one <svg> element; `withOffsets` false leaves batch offsets out (a very large map). */
@@ -307,17 +256,8 @@ export function renderMapSvg(map: LogMap, options: { withOffsets?: boolean } = {
   const withOffsets = options.withOffsets ?? batches <= MAX_OFFSETS;
   const height = L.top + map.rows.length * L.row + 10;
   const rows = map.rows.map((r, i) => rowMarks(r, i, s, withOffsets));
-  return html`<svg
-    id="logmap"
-    viewBox="0 0 ${L.width} ${height}"
-    role="img"
-    aria-label="log map: one row per node"
-    data-from="${String(map.axis.from)}"
-    data-to="${String(map.axis.to)}"
-    data-x0="${X0}"
-    data-x1="${X1}"
-    data-offsets="${withOffsets ? 'yes' : 'no'}"
-  >
-    ${DEFS}${axis(map, s)} ${rows}
-  </svg>`;
+  return html`<svg id="logmap" viewBox="0 0 ${L.width} ${height}" role="img" aria-label="log map: one row per node" data-from="${String(map.axis.from)}" data-to="${String(map.axis.to)}" data-x0="${X0}" data-x1="${X1}" data-offsets="${withOffsets ? 'yes' : 'no'}">
+${DEFS}${axis(map, s)}
+${rows}
+</svg>`;
 }

@@ -86,7 +86,9 @@ function override(
           `--source ${wanted.name} is unsafe: ${what}; committed entries may be lost. Repeat with --force to accept that.`,
         ],
     lost: [lost],
-    reason: `--source ${wanted.name} overrides the ranking (--force): ${what}`,
+    reason: force
+      ? `--source ${wanted.name} overrides the ranking (--force): ${what}`
+      : `--source ${wanted.name} goes against the ranking: ${what}`,
   };
 }
 

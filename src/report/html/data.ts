@@ -11,10 +11,7 @@ function tableBlock(t: ReportTableData): SafeHtml {
   const more = cut ? html`<p class="meta">The first ${t.sample.length} rows are shown.</p>` : '';
   const rows = t.columns.length ? table(t.columns, t.sample) : '';
   const body = t.error ? html`<p class="warn">Not readable: ${t.error}</p>` : rows;
-  return html`<details>
-    <summary><code>${t.name}</code> (${count})</summary>
-    ${body}${more}
-  </details>`;
+  return html`<details><summary><code>${t.name}</code> (${count})</summary>${body}${more}</details>`;
 }
 
 export function databaseDataSection(r: ReportOutcome): SafeHtml | '' {
@@ -22,24 +19,13 @@ export function databaseDataSection(r: ReportOutcome): SafeHtml | '' {
   if (!d) return '';
   const tables = (db: ReportDatabaseData) => (db.tables.length ? db.tables.map(tableBlock) : html`<p>No tables.</p>`);
   const databases = d.databases.length
-    ? d.databases.map(
-        (db) =>
-          html`<h3>${db.database}</h3>
-            ${tables(db)}`,
-      )
+    ? d.databases.map((db) => html`<h3>${db.database}</h3>${tables(db)}`)
     : html`<p>No database in this log.</p>`;
   const problems = d.problems.length
-    ? html`<p class="warn">While rebuilding:</p>
-        <ul class="tight">
-          ${d.problems.map((p) => html`<li>${p}</li>`)}
-        </ul>`
+    ? html`<p class="warn">While rebuilding:</p><ul class="tight">${d.problems.map((p) => html`<li>${p}</li>`)}</ul>`
     : '';
-  return html`<section id="data">
-    <h2>Database contents</h2>
-    <p class="meta">
-      Asked for with <code>--include-data</code>: the databases as ${d.log} rebuilds them at index ${String(d.index)},
-      up to ${DATA_ROWS} rows per table.
-    </p>
-    ${problems}${databases}
-  </section>`;
+  return html`<section id="data"><h2>Database contents</h2>
+<p class="meta">Asked for with <code>--include-data</code>: the databases as ${d.log} rebuilds them
+at index ${String(d.index)}, up to ${DATA_ROWS} rows per table.</p>
+${problems}${databases}</section>`;
 }

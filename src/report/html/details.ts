@@ -23,21 +23,7 @@ export function table(
   );
   const cell = (v: HtmlValue, i: number) =>
     numeric.includes(i) ? html`<td class="num">${v}</td>` : html`<td>${v}</td>`;
-  return html`<table>
-    <thead>
-      <tr>
-        ${head.map((h) => html`<th>${h}</th>`)}
-      </tr>
-    </thead>
-    <tbody>
-      ${cut.map(
-        (r) =>
-          html`<tr>
-            ${r.map(cell)}
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return html`<table><thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${cut.map((r) => html`<tr>${r.map(cell)}</tr>`)}</tbody></table>`;
 }
 
 const str = (v: bigint | number | null | undefined) => (v === null || v === undefined ? '-' : String(v));
@@ -49,49 +35,34 @@ export function planSection(r: ReportOutcome): SafeHtml | '' {
   if (!saved) return '';
   const p = saved.plan;
   const check = saved.applies
-    ? html`<p class="ok">
-        <b>It matches the inputs</b>: <code>raft-rescue repair --plan</code> would apply it as it is.
-      </p>`
+    ? html`<p class="ok"><b>It matches the inputs</b>: <code>raft-rescue repair --plan</code> would apply it as it is.</p>`
     : html`<p class="bad"><b>It would not be applied</b>: ${saved.why ?? ''}</p>`;
   const nodes = p.outputs.map(
-    (n) =>
-      html`<details>
-        <summary>
-          ${n.address} (ID ${n.id}, ${n.roleName}${n.isSource ? ', source' : ''}): ${n.files.length} files
-        </summary>
-        ${table(
-          ['file', 'size', 'from'],
-          n.files.map((f) => [html`<code>${f.name}</code>`, formatBytes(f.size), origin(f)]),
-          [1],
-        )}
-      </details>`,
+    (
+      n,
+    ) => html`<details><summary>${n.address} (ID ${n.id}, ${n.roleName}${n.isSource ? ', source' : ''}): ${n.files.length} files</summary>
+${table(
+  ['file', 'size', 'from'],
+  n.files.map((f) => [html`<code>${f.name}</code>`, formatBytes(f.size), origin(f)]),
+  [1],
+)}</details>`,
   );
-  return html`<section id="plan">
-    <h2>Repair plan (<code>${saved.file}</code>)</h2>
-    ${check}${repairLines(p)}
-    ${
-      p.warnings.length
-        ? html`<p class="warn">Warnings:</p>
-            <ul class="tight">
-              ${p.warnings.map((w) => html`<li>${w}</li>`)}
-            </ul>`
-        : ''
-    }
-    ${
-      p.target
-        ? table(
-            ['ID', 'address', 'role', 'note'],
-            p.target.members.map((m) => [
-              m.id,
-              m.address,
-              m.roleName,
-              m.isNew ? 'new ID' : m.previousAddress ? `was ${m.previousAddress}` : '',
-            ]),
-          )
-        : ''
-    }
-    ${nodes}
-  </section>`;
+  return html`<section id="plan"><h2>Repair plan (<code>${saved.file}</code>)</h2>${check}${repairLines(p)}
+${p.warnings.length ? html`<p class="warn">Warnings:</p><ul class="tight">${p.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
+${
+  p.target
+    ? table(
+        ['ID', 'address', 'role', 'note'],
+        p.target.members.map((m) => [
+          m.id,
+          m.address,
+          m.roleName,
+          m.isNew ? 'new ID' : m.previousAddress ? `was ${m.previousAddress}` : '',
+        ]),
+      )
+    : ''
+}
+${nodes}</section>`;
 }
 
 function identity(n: NodeReport): SafeHtml {
@@ -122,17 +93,7 @@ function identity(n: NodeReport): SafeHtml {
         : 'none found',
     ],
   ];
-  return html`<table>
-    <tbody>
-      ${rows.map(
-        ([k, v]) =>
-          html`<tr>
-            <th style="width: 12em">${k}</th>
-            <td>${v}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return html`<table><tbody>${rows.map(([k, v]) => html`<tr><th style="width: 12em">${k}</th><td>${v}</td></tr>`)}</tbody></table>`;
 }
 
 function nodeDetails(n: NodeReport): SafeHtml {
@@ -193,21 +154,13 @@ function nodeDetails(n: NodeReport): SafeHtml {
         n.otherFiles.map((f) => [html`<code>${f.name}</code>`, f.kind, formatBytes(f.size)]),
       )
     : '';
-  return html`<details>
-    <summary>${n.name}</summary>
-    ${identity(n)}${snapshots}${segments}${members}${issues}${others}
-  </details>`;
+  return html`<details><summary>${n.name}</summary>${identity(n)}${snapshots}${segments}${members}${issues}${others}</details>`;
 }
 
 export function inspectSection(r: ReportOutcome): SafeHtml {
-  return html`<section id="inspect">
-    <h2>Every node in full</h2>
-    <p class="meta">
-      What <code>raft-rescue inspect</code> shows: every file, decoded. Click a node to open it (printing opens them
-      all).
-    </p>
-    ${r.nodes.map(nodeDetails)}
-  </section>`;
+  return html`<section id="inspect"><h2>Every node in full</h2>
+<p class="meta">What <code>raft-rescue inspect</code> shows: every file, decoded. Click a node to open it (printing opens them all).</p>
+${r.nodes.map(nodeDetails)}</section>`;
 }
 
 export function notesSection(r: ReportOutcome): SafeHtml | '' {
@@ -215,31 +168,20 @@ export function notesSection(r: ReportOutcome): SafeHtml | '' {
   const items: HtmlValue[] = [
     ...n.incomplete.map(
       (s) =>
-        html`<li class="warn">
-          not searched (accepted with --accept-partial-scan): <code>${s.path}</code>: ${s.reason}
-        </li>`,
+        html`<li class="warn">not searched (accepted with --accept-partial-scan): <code>${s.path}</code>: ${s.reason}</li>`,
     ),
     ...n.duplicates.map(
       (d) =>
-        html`<li>
-          <code>${d.archive}</code> holds ${d.copies} copies of <code>${d.member}</code> (the last was read)
-        </li>`,
+        html`<li><code>${d.archive}</code> holds ${d.copies} copies of <code>${d.member}</code> (the last was read)</li>`,
     ),
     ...n.archives.map(
       (a) =>
-        html`<li>
-          archive inside the inputs: <code>${a.path}</code>: ${a.opened ? 'opened' : (a.reason ?? 'not opened')}
-        </li>`,
+        html`<li>archive inside the inputs: <code>${a.path}</code>: ${a.opened ? 'opened' : (a.reason ?? 'not opened')}</li>`,
     ),
     ...n.warnings.map((w) => html`<li>${w}</li>`),
     ...n.skipped.map((s) => html`<li>skipped <code>${s.path}</code>: ${s.reason}</li>`),
   ];
   if (!items.length) return '';
   const shown = summarizeRows(items, (k) => html`<li>… ${k} more (see <code>--json</code>)</li>`, 100);
-  return html`<section id="notes">
-    <h2>About the inputs</h2>
-    <ul class="tight">
-      ${shown}
-    </ul>
-  </section>`;
+  return html`<section id="notes"><h2>About the inputs</h2><ul class="tight">${shown}</ul></section>`;
 }
