@@ -32,6 +32,18 @@ export function entryAt(p: string): Entry {
   }
 }
 
+/**
+ * What `p` is, for recognising a layout inside a node directory: a file the user may not reach
+ * counts as absent here, so that reading the node itself refuses it with every file named.
+ */
+export function probeEntry(p: string): Entry {
+  try {
+    return entryAt(p);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `p` lies in `root` (or is it). */
 export function isInside(root: string, p: string): boolean {
   const rel = path.relative(root, p);

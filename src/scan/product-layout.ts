@@ -11,7 +11,7 @@
 // looked for above the input (or the archive) the node was found in.
 import path from 'node:path';
 import { parseClusterYaml } from '../format/node-yaml.js';
-import { entryAt, isInside, PRODUCT_YAML_LIMIT, readProductFile } from './product-files.js';
+import { entryAt, isInside, probeEntry, PRODUCT_YAML_LIMIT, readProductFile } from './product-files.js';
 import { lxdOrIncus, readLxdIdentity } from './product-lxd.js';
 import { readMicroclusterIdentity } from './product-microcluster.js';
 import type { BackupKind, MicroclusterApp, ProductIdentity, ProductIssue, ProductKind } from './product.js';
@@ -83,7 +83,7 @@ function lxdLike(dir: string, ctx: LayoutContext): Found | undefined {
 }
 
 function microcluster(dir: string, ctx: LayoutContext): Found | undefined {
-  if (path.basename(dir) !== 'database' || entryAt(path.join(dir, 'info.yaml')) !== 'file') return undefined;
+  if (path.basename(dir) !== 'database' || probeEntry(path.join(dir, 'info.yaml')) !== 'file') return undefined;
   const stateDir = path.dirname(dir);
   if (!isInside(ctx.root, stateDir)) return undefined;
   const beside =
@@ -99,7 +99,7 @@ function microk8s(dir: string): Found | undefined {
   const base = path.basename(dir);
   const parent = path.dirname(dir);
   const kubernetes = path.basename(parent) === 'kubernetes' && (base === 'backend' || base === 'backend.backup');
-  const has = (n: string) => entryAt(path.join(dir, n)) !== undefined;
+  const has = (n: string) => probeEntry(path.join(dir, n)) !== undefined;
   const marked =
     has('cluster.crt') &&
     has('cluster.key') &&
