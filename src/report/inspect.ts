@@ -111,6 +111,21 @@ function identity(n: NodeReport): string[] {
   return lines;
 }
 
+/** A snapshot's cells after its name, as the text and the HTML report show them. */
+export function snapshotCells(s: NodeReport['snapshots'][number]): (string | number)[] {
+  const meta =
+    s.metaSize === null ? 'no .meta' : s.metaChecksumOk === null ? 'unreadable' : s.metaChecksumOk ? 'ok' : 'MISMATCH';
+  return [
+    str(s.term),
+    str(s.index),
+    s.size === null ? 'missing' : formatBytes(s.size),
+    s.compressed === null ? '-' : s.compressed ? 'yes' : 'no',
+    str(s.configurationIndex),
+    s.members.length,
+    meta,
+  ];
+}
+
 function snapshotTable(n: NodeReport, o: RenderOptions): string {
   if (!n.snapshots.length) return 'snapshots: none';
   return table(
@@ -125,22 +140,7 @@ function snapshotTable(n: NodeReport, o: RenderOptions): string {
       'meta crc',
     ],
     summarizeRows(
-      n.snapshots.map((s) => [
-        s.name,
-        str(s.term),
-        str(s.index),
-        s.size === null ? 'missing' : formatBytes(s.size),
-        s.compressed === null ? '-' : s.compressed ? 'yes' : 'no',
-        str(s.configurationIndex),
-        s.members.length,
-        s.metaSize === null
-          ? 'no .meta'
-          : s.metaChecksumOk === null
-            ? 'unreadable'
-            : s.metaChecksumOk
-              ? 'ok'
-              : 'MISMATCH',
-      ]),
+      n.snapshots.map((s) => [s.name, ...snapshotCells(s)]),
       omittedRow(8),
     ),
     o,

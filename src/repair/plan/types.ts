@@ -175,7 +175,9 @@ export interface PlanRepair {
   readonly proofs?: readonly PlanProof[];
 }
 
-export type LostKind = 'unfillable-hole' | 'damaged-tail' | 'torn-tail' | 'source-choice';
+import type { LostKind } from '../../analysis/recovery/types.js';
+
+export type { LostKind };
 
 export interface PlanLost {
   /** unfillable-hole and damaged-tail need --allow-data-loss; source-choice needs --force. */

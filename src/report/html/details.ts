@@ -7,6 +7,7 @@ import { formatBytes, summarizeRows } from '../style.js';
 import { html, join, type HtmlValue, type SafeHtml } from './escape.js';
 import { repairLines } from './sections.js';
 import { fileOriginWords } from '../repair.js';
+import { snapshotCells } from '../inspect.js';
 
 /** Rows of a long table shown (first and last half); the rest are counted. */
 export const TABLE_ROWS = 200;
@@ -100,22 +101,7 @@ function nodeDetails(n: NodeReport): SafeHtml {
   const snapshots = n.snapshots.length
     ? table(
         ['snapshot', 'term', 'index', 'size', 'lz4', 'conf index', 'members', 'meta crc'],
-        n.snapshots.map((s) => [
-          html`<code>${s.name}</code>`,
-          str(s.term),
-          str(s.index),
-          s.size === null ? 'missing' : formatBytes(s.size),
-          s.compressed === null ? '-' : s.compressed ? 'yes' : 'no',
-          str(s.configurationIndex),
-          s.members.length,
-          s.metaSize === null
-            ? 'no .meta'
-            : s.metaChecksumOk === null
-              ? 'unreadable'
-              : s.metaChecksumOk
-                ? 'ok'
-                : 'MISMATCH',
-        ]),
+        n.snapshots.map((s) => [html`<code>${s.name}</code>`, ...snapshotCells(s)]),
         [1, 2, 5, 6],
       )
     : html`<p>Snapshots: none.</p>`;
