@@ -195,6 +195,11 @@ function covers(d: Donor, lo: bigint, hi: bigint): boolean {
 function piecesOf(d: Donor, lo: bigint, hi: bigint): DonorPiece[] {
   const out: DonorPiece[] = [];
   let cur: { file: string; record: SegmentRecord; first: bigint; pos: number; last: bigint } | undefined;
+  const flush = (): void => {
+    if (!cur) return;
+    const { file, record, first, last, pos } = cur;
+    out.push({ donor: d, file, record, firstIndex: first, lastIndex: last, firstPosition: pos });
+  };
   for (let i = lo; i <= hi; i++) {
     const ref = d.view.entryAt(i)!;
     const run = d.view.runs.find((r) => r.file === ref.file)!;
@@ -202,26 +207,10 @@ function piecesOf(d: Donor, lo: bigint, hi: bigint): DonorPiece[] {
       cur.last = i;
       continue;
     }
-    if (cur)
-      out.push({
-        donor: d,
-        file: cur.file,
-        record: cur.record,
-        firstIndex: cur.first,
-        lastIndex: cur.last,
-        firstPosition: cur.pos,
-      });
+    flush();
     cur = { file: ref.file, record: run.record, first: i, pos: ref.position, last: i };
   }
-  if (cur)
-    out.push({
-      donor: d,
-      file: cur.file,
-      record: cur.record,
-      firstIndex: cur.first,
-      lastIndex: cur.last,
-      firstPosition: cur.pos,
-    });
+  flush();
   return out;
 }
 
