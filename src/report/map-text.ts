@@ -30,6 +30,7 @@ function scaleOf(map: LogMap, columns: number): (index: bigint) => number {
   return (index) => {
     if (index <= map.axis.from) return 0;
     if (index >= map.axis.to) return columns - 1;
+    // The scaling is done in bigint; only the result, a column below `columns`, becomes a number.
     return Number(((index - map.axis.from) * BigInt(columns)) / span);
   };
 }

@@ -71,6 +71,7 @@ function uniqueKeys(img: SqliteImage, table: string): { index: string; columns: 
   const indexes = img.all(sql, [table]).map((r) => String(r[0]));
   return indexes.flatMap((index) => {
     const cols = img.all("SELECT cid, name FROM pragma_index_info(?, 'main') ORDER BY seqno", [index]);
+    // cid is a column number (-2 for an expression, -1 for the rowid), never a raft u64.
     return cols.every((c) => Number(c[0]) >= 0) ? [{ index, columns: cols.map((c) => String(c[1])) }] : [];
   });
 }
